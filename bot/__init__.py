@@ -1,0 +1,3 @@
+"""jobclub: the platform-neutral core of the job-club bot."""
+
+__version__ = "0.1.0"

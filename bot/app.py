@@ -1,0 +1,210 @@
+"""The core application: turns one inbound event into replies, safely."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from bot import members
+from bot.clock import Clock
+from bot.content import Library, load_library
+from bot.content.search import TipIndex
+from bot.context import Context, Services
+from bot.errors import UserError
+from bot.events import ActionEvent, CommandEvent, Event, MessageEvent
+from bot.features import Feature, load_features
+from bot.replies import Button, Reply, Visibility
+from bot.router import Router
+from bot.scheduling import Deliver, Dispatcher
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.text import MAX_INPUT_CHARS, clean_input, fold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobClubBot:
+    """Everything the adapters talk to. Build it with `JobClubBot.create`."""
+
+    services: Services
+
+    @classmethod
+    async def create(
+        cls,
+        settings: Settings,
+        clock: Clock,
+        *,
+        db: Database | None = None,
+        library: Library | None = None,
+        features: list[Feature] | None = None,
+    ) -> JobClubBot:
+        """Load content, open and prepare the database, and register every feature."""
+        library = library or load_library(settings.jobclub_content_dir)
+        db = db or Database(settings.database_url)
+        await db.prepare()
+        router = Router()
+        features = features if features is not None else load_features()
+        for feat in features:
+            feat.register(router)
+        services = Services(
+            settings=settings,
+            db=db,
+            clock=clock,
+            library=library,
+            tip_index=TipIndex(library.tips, library.topics),
+            router=router,
+            features=tuple(features),
+        )
+        return cls(services)
+
+    @property
+    def router(self) -> Router:
+        return self.services.router
+
+    def dispatcher(self, deliver: Deliver) -> Dispatcher:
+        work = [w for f in self.services.features for w in f.scheduled_work()]
+        return Dispatcher(self.services, work, deliver)
+
+    async def close(self) -> None:
+        await self.services.db.dispose()
+
+    async def handle(self, event: Event) -> list[Reply]:
+        """Answer one event. Never raises: failures become a friendly reply with a reference."""
+        try:
+            return await self._handle(event)
+        except UserError as exc:
+            return [Reply(text=str(exc), visibility=Visibility.ONLY_MEMBER, meta={"error": "user"})]
+        except Exception:
+            ref = secrets.token_hex(4)
+            log.exception("error ref=%s while handling %s", ref, _describe(event))
+            return [
+                Reply(
+                    text=(
+                        "Sorry, something went wrong on my side and I could not finish that. "
+                        "Nothing you wrote was lost; please try again in a moment. "
+                        f"If it keeps happening, tell your club admin reference {ref}."
+                    ),
+                    visibility=Visibility.ONLY_MEMBER,
+                    meta={"error": "internal", "reference": ref},
+                )
+            ]
+
+    async def _handle(self, event: Event) -> list[Reply]:
+        text = _event_text(event)
+        if len(text) > MAX_INPUT_CHARS:
+            raise UserError(
+                f"That is {len(text):,} characters, more than the {MAX_INPUT_CHARS:,} I can take "
+                "in one message. I have not saved any of it: please send a shorter version."
+            )
+        if isinstance(event, MessageEvent) and not event.place.is_dm:
+            return []  # channel chatter is not for the bot
+        handler, ctx_text, args = self._route(event, clean_input(_payload(event)))
+        if handler is None:
+            return [ctx_text] if isinstance(ctx_text, Reply) else []
+        services = self.services
+        async with services.db.session() as session:
+            club, member = await members.resolve(
+                session, services.db.dialect, event.member, services.clock.now()
+            )
+            ctx = Context(event, session, club, member, services, str(ctx_text), args)
+            result = await handler(ctx)
+        if result is None:
+            return []
+        return result if isinstance(result, list) else [result]
+
+    def _route(self, event: Event, text: str):
+        """(handler, text, args) for the event, or (None, a Reply to send, ())."""
+        router = self.router
+        if isinstance(event, ActionEvent):
+            found = router.action(event.action_id)
+            if found is None:
+                return None, _stale_button(), ()
+            return found[0], event.value or "", tuple(found[1])
+        if isinstance(event, CommandEvent):
+            name = fold(event.name.lstrip("/")).replace(" ", "")
+            if not name:
+                return None, _empty_command(), ()
+            spec = router.command(name)
+            if spec is None:
+                return None, _unknown_command(name, router.suggest(name)), ()
+            return spec.handler, text, ()
+        # A direct message: features may claim it (e.g. an answer they wait for); otherwise
+        # a leading command word works without the slash, and anything else gets help.
+        return self._dm_handler, text, ()
+
+    async def _dm_handler(self, ctx: Context) -> Reply | list[Reply] | None:
+        for _, handler in self.router.dm_handlers:
+            result = await handler(ctx)
+            if result is not None:
+                return result
+        first, _, rest = ctx.text.partition(" ")
+        spec = self.router.command(fold(first.lstrip("/")).replace(" ", "")) if first else None
+        if spec is not None:
+            ctx.text = rest.strip()
+            return await spec.handler(ctx)
+        if not ctx.text:
+            return None
+        return Reply(
+            text=(
+                "Hi! I read commands here, with or without the slash: for example "
+                "`tip thank you note`. Type `help` to see everything I can do."
+            ),
+            buttons=[Button("Show help", "jobclub:help"), Button("Give me a tip", "tip:another")],
+            visibility=Visibility.DM,
+        )
+
+
+def _event_text(event: Event) -> str:
+    if isinstance(event, ActionEvent):
+        return f"{event.action_id} {event.value or ''}"
+    if isinstance(event, CommandEvent):
+        return f"{event.name} {event.text}"
+    return event.text
+
+
+def _payload(event: Event) -> str:
+    if isinstance(event, ActionEvent):
+        return event.value or ""
+    return event.text
+
+
+def _empty_command() -> Reply:
+    return Reply(
+        text="Type a command after the slash, for example `/tip networking`. "
+        "`/jobclub help` lists them all.",
+        visibility=Visibility.ONLY_MEMBER,
+        meta={"error": "empty_command"},
+    )
+
+
+def _unknown_command(name: str, suggestion: str | None) -> Reply:
+    shown = name[:40]
+    hint = f" Did you mean `/{suggestion}`?" if suggestion else ""
+    return Reply(
+        text=f"I don't know `/{shown}`.{hint} `/jobclub help` lists every command.",
+        buttons=[Button("Show help", "jobclub:help")],
+        visibility=Visibility.ONLY_MEMBER,
+        meta={"error": "unknown_command", "suggestion": suggestion},
+    )
+
+
+def _stale_button() -> Reply:
+    return Reply(
+        text="That button no longer does anything, maybe it is from an older message. "
+        "Run the command again for fresh buttons.",
+        visibility=Visibility.ONLY_MEMBER,
+        meta={"error": "unknown_action"},
+    )
+
+
+def _describe(event: Event) -> str:
+    """For logs: what kind of event, never what the member wrote."""
+    kind = type(event).__name__
+    detail = ""
+    if isinstance(event, CommandEvent):
+        detail = f" /{event.name[:40]}"
+    elif isinstance(event, ActionEvent):
+        detail = f" {event.action_id[:80]}"
+    return f"{kind}{detail} from {event.member.platform}:{event.member.user_id}"

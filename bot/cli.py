@@ -1,0 +1,188 @@
+"""The `jobclub` command: console, slack, discord, run, db upgrade, content check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+from bot.timezones import zone_or_none
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jobclub", description="A support bot for job-club communities."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    console = sub.add_parser("console", help="talk to the bot in this terminal (no account needed)")
+    console.add_argument("--user", default=None, help="your name in the pretend club")
+    console.add_argument("--tz", default=None, help="your time zone, e.g. Europe/Berlin")
+    console.add_argument(
+        "--now", default=None, help="start a simulated clock at this ISO-8601 time"
+    )
+    console.add_argument("--json", action="store_true", help="print every reply as one JSON line")
+    console.add_argument("--db", default=None, help="database URL (default: DATABASE_URL)")
+    console.add_argument("--admin", action="store_true", help="act as a club admin")
+
+    slack = sub.add_parser(
+        "slack", help="serve Slack (HTTP mode, or Socket Mode with an app token)"
+    )
+    slack.add_argument("--port", type=int, default=3000)
+    sub.add_parser("discord", help="connect to Discord")
+    sub.add_parser("run", help="run every platform that has credentials; the console if none")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    db_up = db_sub.add_parser("upgrade", help="apply pending migrations")
+    db_up.add_argument("--db", default=None, help="database URL (default: DATABASE_URL)")
+
+    content = sub.add_parser("content", help="the advice library")
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
+    check = content_sub.add_parser("check", help="validate every content file")
+    check.add_argument("--dir", type=Path, default=None, help="content directory")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        overrides = {"database_url": args.db} if getattr(args, "db", None) else {}
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        print(f"jobclub: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _dispatch(parser, args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, settings: Settings) -> int:
+    from bot.logs import configure_logging
+
+    if args.command == "content":
+        if args.content_command != "check":
+            parser.parse_args(["content", "--help"])
+        return _content_check(args.dir or settings.jobclub_content_dir)
+    if args.command == "db":
+        if args.db_command != "upgrade":
+            parser.parse_args(["db", "--help"])
+        configure_logging(settings, to_stderr=True)
+        return asyncio.run(_db_upgrade(settings))
+    if args.command == "console":
+        return _console(args, settings)
+    if args.command == "run":
+        configured = [
+            name
+            for name, token in (
+                ("slack", settings.slack_bot_token),
+                ("discord", settings.discord_token),
+            )
+            if token is not None
+        ]
+        if not configured:
+            args.user = args.tz = args.now = None
+            args.json = args.admin = False
+            return _console(args, settings)
+        return _not_yet(" and ".join(configured))
+    return _not_yet(args.command)
+
+
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.console.clockspec import ClockSpecError, parse_instant
+    from adapters.console.main import run_console
+    from bot.app import JobClubBot  # noqa: F401 - fail fast on import problems
+    from bot.content import ContentError
+    from bot.logs import configure_logging
+    from bot.store.database import DatabaseError
+
+    zone = settings.timezone
+    if args.tz:
+        found = zone_or_none(args.tz)
+        if found is None:
+            print(
+                f"jobclub: --tz {args.tz!r} is not a known time zone (e.g. Europe/Berlin)",
+                file=sys.stderr,
+            )
+            return 2
+        zone = found
+    now: datetime | None = None
+    if args.now:
+        try:
+            now = parse_instant(args.now, zone)
+        except ClockSpecError as exc:
+            print(f"jobclub: --now: {exc}", file=sys.stderr)
+            return 2
+    log_path = configure_logging(settings, to_stderr=False)
+    user = (args.user or _default_user()).strip()[:80] or "you"
+    try:
+        return asyncio.run(
+            run_console(
+                settings, user=user, zone=zone, now=now, json_mode=args.json, admin=args.admin
+            )
+        )
+    except (ContentError, DatabaseError) as exc:
+        print(f"jobclub: {exc}", file=sys.stderr)
+        return 1
+    except Exception:
+        import logging
+
+        logging.getLogger("jobclub").exception("console stopped")
+        print(f"jobclub: something went wrong; details are in {log_path}", file=sys.stderr)
+        return 1
+
+
+def _default_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser().capitalize()
+    except Exception:
+        return "You"
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from bot.store.database import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+    finally:
+        await db.dispose()
+    print("database is up to date")
+    return 0
+
+
+def _content_check(directory: Path) -> int:
+    from bot.content import ContentError, load_library
+
+    try:
+        library = load_library(directory)
+    except ContentError as exc:
+        print(f"content error: {exc}", file=sys.stderr)
+        return 1
+    for kind, count in library.counts().items():
+        print(f"{kind}: {count}")
+    return 0
+
+
+def _not_yet(what: str) -> int:
+    print(
+        f"jobclub: the {what} adapter is not part of this version yet; "
+        "`jobclub console` runs the bot in this terminal.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

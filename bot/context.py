@@ -1,0 +1,86 @@
+"""What a handler gets: the event, the member's rows, one DB session and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import ActionEvent, CommandEvent, Event, MessageEvent
+from bot.store.models import Club, Member
+from bot.timezones import effective_zone
+
+if TYPE_CHECKING:
+    from bot.clock import Clock
+    from bot.content import Library
+    from bot.content.search import TipIndex
+    from bot.features.base import Feature
+    from bot.router import Router
+    from bot.settings import Settings
+    from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """Long-lived things built once at start and shared by every handler."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    library: Library
+    tip_index: TipIndex
+    router: Router
+    features: tuple[Feature, ...]
+
+
+@dataclass
+class Context:
+    """One event being handled. `args` are the words after the command or action prefix."""
+
+    event: Event
+    session: AsyncSession
+    club: Club
+    member: Member
+    services: Services
+    text: str = ""
+    args: tuple[str, ...] = ()
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return effective_zone(
+            self.member.tz,
+            self.member.platform_tz,
+            self.club.default_tz,
+            fallback=self.services.settings.timezone,
+        )
+
+    @property
+    def in_dm(self) -> bool:
+        return self.event.place.is_dm
+
+    @property
+    def is_admin(self) -> bool:
+        return self.event.member.is_admin
+
+    @property
+    def library(self) -> Library:
+        return self.services.library
+
+    @property
+    def command(self) -> CommandEvent | None:
+        return self.event if isinstance(self.event, CommandEvent) else None
+
+    @property
+    def action(self) -> ActionEvent | None:
+        return self.event if isinstance(self.event, ActionEvent) else None
+
+    @property
+    def message(self) -> MessageEvent | None:
+        return self.event if isinstance(self.event, MessageEvent) else None

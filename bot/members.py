@@ -1,0 +1,69 @@
+"""Finding (or creating) the club and member rows behind an event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.events import MemberRef, Platform
+from bot.outbox import MemberAddress
+from bot.store.database import insert_ignoring_conflict
+from bot.store.models import Club, Member
+from bot.text import shorten
+from bot.timezones import zone_or_none
+
+
+async def resolve(
+    session: AsyncSession, dialect: str, ref: MemberRef, now: datetime
+) -> tuple[Club, Member]:
+    """The club and member for `ref`, created on first sight; safe under concurrency."""
+    await session.execute(
+        insert_ignoring_conflict(
+            dialect,
+            Club.__table__,
+            {"platform": ref.platform.value, "external_id": ref.club_id, "created_at": now},
+            ["platform", "external_id"],
+        )
+    )
+    club = await session.scalar(
+        select(Club).where(Club.platform == ref.platform.value, Club.external_id == ref.club_id)
+    )
+    assert club is not None
+    name = shorten(ref.display_name.strip() or ref.user_id, 200)
+    await session.execute(
+        insert_ignoring_conflict(
+            dialect,
+            Member.__table__,
+            {
+                "club_id": club.id,
+                "user_id": ref.user_id,
+                "display_name": name,
+                "created_at": now,
+                "last_seen_at": now,
+            },
+            ["club_id", "user_id"],
+        )
+    )
+    member = await session.scalar(
+        select(Member).where(Member.club_id == club.id, Member.user_id == ref.user_id)
+    )
+    assert member is not None
+    member.last_seen_at = now
+    if member.display_name != name:
+        member.display_name = name
+    if ref.tz_hint and zone_or_none(ref.tz_hint) and member.platform_tz != ref.tz_hint:
+        member.platform_tz = ref.tz_hint
+    return club, member
+
+
+def address(club: Club, member: Member) -> MemberAddress:
+    """How the outbox reaches this member."""
+    return MemberAddress(
+        platform=Platform(club.platform),
+        club_id=club.external_id,
+        user_id=member.user_id,
+        display_name=member.display_name,
+        dm_channel_id=member.dm_channel_id,
+    )

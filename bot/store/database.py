@@ -1,0 +1,103 @@
+"""The database handle: one async engine, sessions, and start-up migration."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import StaticPool
+
+from bot.store import migrations
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseError(Exception):
+    """The database cannot be used as configured; the message says what to do."""
+
+
+class Database:
+    """Owns the engine and hands out sessions. Works the same on SQLite and PostgreSQL."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                # One shared connection, or every session would see its own empty database.
+                kwargs["poolclass"] = StaticPool
+                kwargs["connect_args"] = {"check_same_thread": False}
+            else:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.dialect == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on error."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def upgrade(self) -> None:
+        """Apply every pending migration."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(migrations.upgrade_to_head)
+
+    async def prepare(self) -> None:
+        """Start-up check: SQLite migrates itself; PostgreSQL must already be upgraded."""
+        if self.is_embedded:
+            await self.upgrade()
+            return
+        async with self.engine.connect() as conn:
+            current, head = await conn.run_sync(migrations.current_and_head)
+        if current != head:
+            raise DatabaseError(
+                f"the database schema is at {current or 'nothing'} but this version needs {head}: "
+                "run `jobclub db upgrade`"
+            )
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def insert_ignoring_conflict(dialect: str, table: Any, values: dict[str, Any], keys: list[str]):
+    """An INSERT that does nothing when a row with the same unique `keys` exists.
+
+    Both supported dialects have ON CONFLICT DO NOTHING; this picks the right construct.
+    """
+    if dialect == "postgresql":
+        return pg_insert(table).values(values).on_conflict_do_nothing(index_elements=keys)
+    if dialect == "sqlite":
+        return sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=keys)
+    return insert(table).values(values)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

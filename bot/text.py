@@ -1,0 +1,40 @@
+"""Small text helpers shared by the core: cleaning input, normalising, words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_INPUT_CHARS = 8000
+"""The longest message the bot accepts in one go; longer ones are refused, never cut."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def clean_input(text: str) -> str:
+    """Drop control and invisible formatting characters; keep newlines; trim."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\t", " ")
+    return _CONTROL.sub("", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, punctuation to spaces: for matching only."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(ascii_only.replace("'", "")))
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut at a word boundary so the result is at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ellipsis)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + ellipsis

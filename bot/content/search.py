@@ -26,7 +26,8 @@ STOPWORDS = frozenset(
     """a about after am an and any are as at be been being but by can could did do does
     doing for from get got had has have how i if in into is it its just me my now of on
     or our please should so some than that the their them then there they this to up us
-    very was we were what when where which who why will with would you your tip tips""".split()
+    very was we were what when where which who why will with would you your tip tips
+    im ive ill id dont didnt cant isnt wont doesnt think just really also maybe""".split()
 )
 
 # Spellings and near-synonyms people use for the same thing.
@@ -122,7 +123,7 @@ class TipIndex:
         for term in dict.fromkeys(query_terms):
             if term in self._idf:
                 resolved.append((term, 1.0))
-            elif len(term) >= 4:
+            elif len(term) >= 5:
                 match = process.extractOne(term, self._vocab, scorer=fuzz.ratio, score_cutoff=78)
                 if match:
                     resolved.append((match[0], match[1] / 100))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from bot.settings import normalize_database_url
 from bot.store import migrations
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Database:
     """Owns the engine and hands out sessions. Works the same on SQLite and PostgreSQL."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
+        url = normalize_database_url(url)
         self.url = url
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()

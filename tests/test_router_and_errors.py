@@ -1,0 +1,160 @@
+"""Routing and the one error handler: every failure becomes a friendly reply."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.app import JobClubBot
+from bot.clock import FakeClock
+from bot.context import Context
+from bot.errors import UserError
+from bot.features import Feature, load_features
+from bot.replies import Reply
+from bot.router import Router
+from bot.settings import Settings
+from bot.text import MAX_INPUT_CHARS
+from tests.conftest import Conversation
+
+
+class Exploding(Feature):
+    """A test feature whose handlers fail in the two ways handlers can fail."""
+
+    name = "exploding"
+
+    def register(self, router: Router) -> None:
+        router.add_command("boom", "Fails.", "/boom", self.boom)
+        router.add_command("oops", "Fails politely.", "/oops", self.oops)
+        router.add_action("boom:press", self.boom)
+
+    async def boom(self, ctx: Context) -> Reply:
+        raise RuntimeError("secret internals ada-was-here")
+
+    async def oops(self, ctx: Context) -> Reply:
+        raise UserError("That date is not one I can read.")
+
+
+@pytest.fixture
+async def exploding(settings: Settings, clock: FakeClock):
+    bot = await JobClubBot.create(settings, clock, features=[*load_features(), Exploding()])
+    try:
+        yield Conversation(bot, clock)
+    finally:
+        await bot.close()
+
+
+async def test_exception_becomes_friendly_reply_with_reference(
+    exploding: Conversation, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        reply = await exploding.one("/boom")
+    ref = reply.meta["reference"]
+    assert reply.meta["error"] == "internal"
+    assert ref in reply.text and "Nothing you wrote was lost" in reply.text
+    assert "secret internals" not in reply.text
+    logged = [r for r in caplog.records if ref in r.getMessage()]
+    assert logged and logged[0].exc_info is not None
+
+
+async def test_failed_button_is_also_caught(exploding: Conversation) -> None:
+    (reply,) = await exploding.press("boom:press")
+    assert reply.meta["error"] == "internal"
+
+
+async def test_user_error_is_shown_as_it_is(exploding: Conversation) -> None:
+    reply = await exploding.one("/oops")
+    assert reply.text == "That date is not one I can read."
+    assert reply.meta["error"] == "user"
+
+
+async def test_a_failure_rolls_back_and_the_bot_keeps_going(exploding: Conversation) -> None:
+    await exploding.one("/boom")
+    reply = await exploding.one("/tip money")
+    assert reply.meta["topic"] == "money"
+
+
+async def test_unknown_command_suggests_the_closest(conversation: Conversation) -> None:
+    reply = await conversation.one("/tpi networking")
+    assert reply.meta["error"] == "unknown_command"
+    assert reply.meta["suggestion"] == "tip"
+    assert "/tip" in reply.text and "/jobclub help" in reply.text
+
+
+async def test_empty_command_explains_what_to_type(conversation: Conversation) -> None:
+    reply = await conversation.one("/")
+    assert reply.meta["error"] == "empty_command"
+    assert "/tip" in reply.text
+
+
+async def test_stale_button_is_explained(conversation: Conversation) -> None:
+    (reply,) = await conversation.press("commit:done:999")
+    assert reply.meta["error"] == "unknown_action"
+
+
+async def test_too_long_input_is_refused_whole(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip " + "x" * 50_000)
+    assert reply.meta["error"] == "user"
+    assert f"{MAX_INPUT_CHARS:,}" in reply.text and "not saved" in reply.text
+    (dm_reply,) = await conversation.dm("y" * (MAX_INPUT_CHARS + 1))
+    assert dm_reply.meta["error"] == "user"
+
+
+async def test_control_characters_are_dropped(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip \x00thank\x1b[31m you\u200b note\x7f")
+    assert reply.meta["topic"] == "thank-you-notes"
+    reply = await conversation.one("/tip \x01\x02\x03")
+    assert reply.meta.get("error") is None  # treated as a plain /tip
+    assert reply.meta["tip_id"]
+
+
+async def test_channel_chatter_is_ignored(conversation: Conversation) -> None:
+    from bot.events import MessageEvent, Place
+
+    replies = await conversation.bot.handle(
+        MessageEvent(conversation.ref(), Place.channel("general"), "hello everyone")
+    )
+    assert replies == []
+
+
+async def test_unclaimed_dm_text_gets_a_pointer_to_help(conversation: Conversation) -> None:
+    (reply,) = await conversation.dm("hello there")
+    assert "help" in reply.text
+    assert [b.action for b in reply.buttons] == ["jobclub:help", "tip:another"]
+
+
+async def test_help_lists_every_command_once(conversation: Conversation) -> None:
+    reply = await conversation.one("/jobclub help")
+    router = conversation.bot.router
+    assert sorted(reply.meta["commands"]) == sorted(router.commands)
+    for name, spec in router.commands.items():
+        assert f"/{name} · {spec.summary}" in reply.text
+    assert (await conversation.one("/jobclub")).meta == reply.meta
+
+
+async def test_unknown_jobclub_subcommand(conversation: Conversation) -> None:
+    reply = await conversation.one("/jobclub frobnicate")
+    assert "frobnicate" in reply.text and "help" in reply.text
+
+
+def test_action_routing_uses_the_longest_prefix() -> None:
+    router = Router()
+
+    async def a(ctx: Context) -> None:
+        return None
+
+    async def b(ctx: Context) -> None:
+        return None
+
+    router.add_action("commit", a)
+    router.add_action("commit:done", b)
+    assert router.action("commit:done:42") == (b, ["42"])
+    assert router.action("commit:snooze:42") == (a, ["snooze", "42"])
+    assert router.action("other:1") is None
+    with pytest.raises(ValueError):
+        router.add_action("commit", b)
+
+
+def test_features_register_themselves() -> None:
+    names = {f.name for f in load_features()}
+    assert {"tips", "jobclub", "privacy"} <= names

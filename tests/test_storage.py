@@ -1,0 +1,93 @@
+"""Storage on SQLite and PostgreSQL: migrations, member rows, UTC, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from bot.app import JobClubBot
+from bot.clock import FakeClock
+from bot.store.database import Database, DatabaseError
+from bot.store.models import Club, Member, SeenTip
+from tests.conftest import Conversation, make_settings
+
+
+async def test_migrations_create_every_table(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await db.upgrade()
+        await db.upgrade()  # a second run is a no-op
+        async with db.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"clubs", "members", "seen_tips", "alembic_version"} <= tables
+    finally:
+        await db.dispose()
+
+
+async def test_sqlite_file_migrates_itself_on_start(tmp_path: Path, clock: FakeClock) -> None:
+    settings = make_settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'fresh.db'}")
+    bot = await JobClubBot.create(settings, clock)
+    try:
+        assert (tmp_path / "fresh.db").exists()
+        reply = await Conversation(bot, clock).one("/tip")
+        assert reply.meta["tip_id"]
+    finally:
+        await bot.close()
+
+
+async def test_postgres_must_be_upgraded_first(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite migrates itself")
+    db = Database(database_url)
+    try:
+        with pytest.raises(DatabaseError, match="jobclub db upgrade"):
+            await db.prepare()
+        await db.upgrade()
+        await db.prepare()
+    finally:
+        await db.dispose()
+
+
+async def test_first_events_at_once_make_one_member(any_db_conversation: Conversation) -> None:
+    replies = await asyncio.gather(*(any_db_conversation.command("/tip") for _ in range(8)))
+    assert all(r[0].meta.get("tip_id") for r in replies)
+    async with any_db_conversation.bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 1
+        assert await session.scalar(select(func.count()).select_from(Club)) == 1
+
+
+async def test_instants_come_back_as_utc(any_db_conversation: Conversation) -> None:
+    conversation = any_db_conversation
+    conversation.clock.set(datetime(2027, 3, 14, 6, 30, tzinfo=UTC))
+    await conversation.one("/tip money")
+    async with conversation.bot.services.db.session() as session:
+        member = await session.scalar(select(Member))
+        assert member is not None
+        assert member.last_seen_at == datetime(2027, 3, 14, 6, 30, tzinfo=UTC)
+        assert member.last_seen_at.utcoffset() == timedelta(0)
+        seen = await session.scalar(select(SeenTip))
+        assert seen is not None and seen.seen_at.tzinfo is not None
+        # An instant given in another zone is stored as the same instant.
+        member.last_seen_at = datetime(2027, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    async with conversation.bot.services.db.session() as session:
+        member = await session.scalar(select(Member))
+        assert member is not None
+        assert member.last_seen_at == datetime(2027, 1, 1, 14, 0, tzinfo=UTC)
+
+
+async def test_display_name_and_profile_zone_follow_the_platform(
+    any_db_conversation: Conversation,
+) -> None:
+    conversation = any_db_conversation
+    conversation.zones["Ada"] = "America/New_York"
+    await conversation.one("/tip")
+    conversation.zones["Ada"] = "Not/AZone"  # a bad hint is ignored, not stored
+    await conversation.one("/tip")
+    async with conversation.bot.services.db.session() as session:
+        member = await session.scalar(select(Member))
+        assert member is not None
+        assert member.platform_tz == "America/New_York"

@@ -1,0 +1,88 @@
+"""/tip end to end through the core: unseen tips, topics, buttons, search."""
+
+from __future__ import annotations
+
+from bot.replies import Visibility
+from tests.conftest import Conversation
+
+
+async def test_tip_without_words_gives_a_new_tip_each_time(conversation: Conversation) -> None:
+    library = conversation.bot.services.library
+    seen = []
+    for _ in range(len(library.tips)):
+        reply = await conversation.one("/tip")
+        seen.append(reply.meta["tip_id"])
+    assert sorted(seen) == sorted(t.id for t in library.tips)
+
+    again = await conversation.one("/tip")
+    assert "starting the round again" in again.text
+    assert again.meta["tip_id"] in seen
+
+
+async def test_tip_reply_shows_title_topic_and_buttons(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip thank you note")
+    assert reply.meta["topic"] == "thank-you-notes"
+    assert "Thank-you notes" in (reply.title or "")
+    actions = [b.action for b in reply.buttons]
+    assert actions[:2] == ["tip:another", "tip:topic:thank-you-notes"]
+    assert reply.buttons[1].label == "More on thank-you notes"
+    assert reply.visibility is Visibility.ONLY_MEMBER
+
+
+async def test_more_on_topic_stays_in_the_topic(conversation: Conversation) -> None:
+    library = conversation.bot.services.library
+    in_topic = {t.id for t in library.tips_in("after-rejection")}
+    got = set()
+    for _ in range(len(in_topic)):
+        (reply,) = await conversation.press("tip:topic:after-rejection")
+        assert reply.meta["topic"] == "after-rejection"
+        got.add(reply.meta["tip_id"])
+    assert got == in_topic
+
+
+async def test_members_are_tracked_separately(conversation: Conversation) -> None:
+    first = await conversation.one("/tip", who="Ada")
+    other = await conversation.one("/tip", who="Grace")
+    second = await conversation.one("/tip", who="Ada")
+    assert second.meta["tip_id"] != first.meta["tip_id"]
+    assert other.meta["tip_id"]
+
+
+async def test_topics_lists_every_topic_with_a_button(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip topics")
+    topics = conversation.bot.services.library.topics
+    assert reply.meta["topics"] == [t.id for t in topics]
+    for topic in topics:
+        assert topic.title in reply.text
+    assert [b.action for b in reply.buttons] == [f"tip:topic:{t.id}" for t in topics]
+
+
+async def test_topic_title_as_words_picks_from_that_topic(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip money")
+    assert reply.meta["topic"] == "money"
+
+
+async def test_no_match_says_so_and_offers_topics(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip quantum chromodynamics")
+    assert reply.meta.get("no_match") is True
+    assert "no tip that matches" in reply.text
+    assert len(reply.buttons) == len(conversation.bot.services.library.topics)
+
+
+async def test_share_posts_the_tip_to_the_channel(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip thank you note")
+    share = next(b for b in reply.buttons if b.action.startswith("tip:share:"))
+    (shared,) = await conversation.press(share.action)
+    assert shared.visibility is Visibility.CHANNEL
+    assert shared.meta["tip_id"] == reply.meta["tip_id"]
+    assert shared.text.startswith("Ada shared a tip.")
+
+
+async def test_in_a_dm_there_is_no_share_button(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip networking", dm=True)
+    assert not any(b.action.startswith("tip:share") for b in reply.buttons)
+
+
+async def test_dm_text_without_slash_runs_the_command(conversation: Conversation) -> None:
+    (reply,) = await conversation.dm("tip thank you note")
+    assert reply.meta["topic"] == "thank-you-notes"

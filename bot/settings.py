@@ -11,7 +11,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/jobclub.db"
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def _default_content_dir() -> Path:
+    """The checkout's content/ (editable installs), else content/ in the working directory."""
+    beside_code = Path(__file__).resolve().parent.parent / "content"
+    return beside_code if beside_code.is_dir() else Path("content")
+
+
+DEFAULT_CONTENT_DIR = _default_content_dir()
 
 
 class SettingsError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,11 +14,40 @@ from bot.store.models import Club, Member
 from bot.text import shorten
 from bot.timezones import zone_or_none
 
+SEEN_RESOLUTION = timedelta(minutes=5)
+"""`last_seen_at` is refreshed at most this often, to spare a write per event."""
+
 
 async def resolve(
     session: AsyncSession, dialect: str, ref: MemberRef, now: datetime
 ) -> tuple[Club, Member]:
     """The club and member for `ref`, created on first sight; safe under concurrency."""
+    found = (
+        await session.execute(
+            select(Club, Member)
+            .join(Member, Member.club_id == Club.id)
+            .where(
+                Club.platform == ref.platform.value,
+                Club.external_id == ref.club_id,
+                Member.user_id == ref.user_id,
+            )
+        )
+    ).first()
+    club, member = found if found else await _create(session, dialect, ref, now)
+    name = _display_name(ref)
+    if now - member.last_seen_at >= SEEN_RESOLUTION:
+        member.last_seen_at = now
+    if member.display_name != name:
+        member.display_name = name
+    if ref.tz_hint and zone_or_none(ref.tz_hint) and member.platform_tz != ref.tz_hint:
+        member.platform_tz = ref.tz_hint
+    return club, member
+
+
+async def _create(
+    session: AsyncSession, dialect: str, ref: MemberRef, now: datetime
+) -> tuple[Club, Member]:
+    # Insert-if-absent, then read back: two first events at once both end up on one row.
     await session.execute(
         insert_ignoring_conflict(
             dialect,
@@ -31,7 +60,6 @@ async def resolve(
         select(Club).where(Club.platform == ref.platform.value, Club.external_id == ref.club_id)
     )
     assert club is not None
-    name = shorten(ref.display_name.strip() or ref.user_id, 200)
     await session.execute(
         insert_ignoring_conflict(
             dialect,
@@ -39,7 +67,7 @@ async def resolve(
             {
                 "club_id": club.id,
                 "user_id": ref.user_id,
-                "display_name": name,
+                "display_name": _display_name(ref),
                 "created_at": now,
                 "last_seen_at": now,
             },
@@ -50,12 +78,11 @@ async def resolve(
         select(Member).where(Member.club_id == club.id, Member.user_id == ref.user_id)
     )
     assert member is not None
-    member.last_seen_at = now
-    if member.display_name != name:
-        member.display_name = name
-    if ref.tz_hint and zone_or_none(ref.tz_hint) and member.platform_tz != ref.tz_hint:
-        member.platform_tz = ref.tz_hint
     return club, member
+
+
+def _display_name(ref: MemberRef) -> str:
+    return shorten(ref.display_name.strip() or ref.user_id, 200)
 
 
 def address(club: Club, member: Member) -> MemberAddress:

@@ -71,11 +71,13 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
 
     if args.command == "content":
         if args.content_command != "check":
-            parser.parse_args(["content", "--help"])
+            print("jobclub: say what to do: `jobclub content check`", file=sys.stderr)
+            return 2
         return _content_check(args.dir or settings.jobclub_content_dir)
     if args.command == "db":
         if args.db_command != "upgrade":
-            parser.parse_args(["db", "--help"])
+            print("jobclub: say what to do: `jobclub db upgrade`", file=sys.stderr)
+            return 2
         configure_logging(settings, to_stderr=True)
         return asyncio.run(_db_upgrade(settings))
     if args.command == "console":

@@ -52,6 +52,11 @@ async def run_console(
 
 async def _scripted(session: ConsoleSession) -> None:
     loop = asyncio.get_running_loop()
+    reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if reconfigure is not None:
+        # Undecodable bytes become U+FFFD rather than lone surrogates, which would
+        # otherwise reach the database and make stdout invalid UTF-8.
+        reconfigure(errors="replace")
     while True:
         line = await loop.run_in_executor(None, sys.stdin.readline)
         if not line:

@@ -18,7 +18,7 @@ def render_text(reply: Reply, where: str, first_button: int, heading: str = "") 
     label = f"── {LABELS.get(where, where)}{' · ' + heading if heading else ''} "
     lines = [label + "─" * max(0, width - len(label))]
     for paragraph in reply.plain_text().split("\n"):
-        wrapped = textwrap.wrap(paragraph, width=width, subsequent_indent="  ") if paragraph else []
+        wrapped = textwrap.wrap(paragraph, width=width) if paragraph else []
         lines.extend(wrapped or [""])
     if reply.buttons:
         lines.append("")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from adapters.console.clockspec import MAX_STEP as MAX_JUMP
 from adapters.console.clockspec import ClockSpecError, parse_target
 from adapters.console.render import render_json, render_text
 from bot.app import JobClubBot
@@ -25,7 +26,7 @@ CONSOLE_HELP = """\
 Type a command as you would in the club channel, e.g. /tip networking
   :dm / :channel      switch between your DM with the bot and the club channel
   plain text          in the DM, goes to the bot as a message
-  :press N            press button N of the last reply (or just type N)
+  :press N            press button N of the last reply (on a terminal, just type N)
   :press ACTION_ID    press any button by its action id, e.g. :press tip:another
   :as NAME            act as another member
   :clock +90m | +1h | +2d | 2026-12-01T09:00   move time forward, delivering what falls due
@@ -82,14 +83,15 @@ class ConsoleSession:
     async def _handle_line(self, raw: str) -> bool:
         line = clean_input(raw.replace("\n", " "))
         if not line:
-            if raw.strip():
+            if raw.strip(" \t\r\n"):
                 self.say(
                     "I could not read anything in that line. Type :help for what I understand."
                 )
             return True
         if line.startswith(":"):
             return await self._console_command(line[1:])
-        if line.isdigit() and self.interactive and 1 <= int(line) <= len(self._buttons):
+        number = _button_number(line)
+        if self.interactive and number is not None and 1 <= number <= len(self._buttons):
             await self._press(line)
             return True
         if line.startswith("/"):
@@ -138,12 +140,12 @@ class ConsoleSession:
         if not arg:
             self.say("Say which button: `:press 1`, or an action id such as `:press tip:another`.")
             return
-        if arg.isdigit():
-            index = int(arg)
+        index = _button_number(arg)
+        if index is not None:
             if not 1 <= index <= len(self._buttons):
                 count = len(self._buttons)
                 self.say(
-                    f"There is no button {index}: the last reply had {count}."
+                    f"There is no button {arg[:12]}: the last reply had {count}."
                     if count
                     else "The last reply had no buttons."
                 )
@@ -165,6 +167,9 @@ class ConsoleSession:
         except ClockSpecError as exc:
             self.say(f"I can't move the clock: {exc}.")
             return
+        if target - now > MAX_JUMP:
+            self.say("That is more than ten years ahead; move the clock in smaller steps.")
+            return
         if target < now:
             self.say(
                 f"That is in the past (it is now {show_time(now, self.zone)}); "
@@ -174,7 +179,7 @@ class ConsoleSession:
         self._delivered = []
         dispatcher = self.bot.dispatcher(self._deliver)
         count = await dispatcher.advance_to(target, self.set_clock)
-        if self._delivered:
+        if count:
             self._buttons, self._button_place = self._delivered, Place.dm()
         self.say(
             f"The time is now {show_time(clock.now(), self.zone)}"
@@ -205,7 +210,7 @@ class ConsoleSession:
             else:
                 self.emit(render_text(reply, where, len(buttons) + 1))
             buttons.extend(reply.buttons)
-        if buttons:
+        if replies:
             self._buttons, self._button_place = buttons, event.place
 
     def _where_for(self, reply: Reply) -> str:
@@ -221,6 +226,13 @@ class ConsoleSession:
             self.emit(render_json(self.user, "only_you", Reply(text=text), {"console": True}))
         else:
             self.emit(text)
+
+
+def _button_number(text: str) -> int | None:
+    """`text` as a button number if it is one (ASCII digits only: `int("²")` fails)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= 9 else 0  # int() refuses very long digit strings
 
 
 def user_id_for(name: str) -> str:

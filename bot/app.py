@@ -41,7 +41,9 @@ class JobClubBot:
         features: list[Feature] | None = None,
     ) -> JobClubBot:
         """Load content, open and prepare the database, and register every feature."""
-        library = library or load_library(settings.jobclub_content_dir)
+        library = library or load_library(
+            settings.jobclub_content_dir, settings.jobclub_club_content_dir
+        )
         db = db or Database(settings.database_url)
         await db.prepare()
         router = Router()

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
     check = content_sub.add_parser("check", help="validate every content file")
     check.add_argument("--dir", type=Path, default=None, help="content directory")
+    check.add_argument(
+        "--club-dir", type=Path, default=None, help="a club's own content to merge in"
+    )
     return parser
 
 
@@ -73,7 +76,10 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
         if args.content_command != "check":
             print("jobclub: say what to do: `jobclub content check`", file=sys.stderr)
             return 2
-        return _content_check(args.dir or settings.jobclub_content_dir)
+        return _content_check(
+            args.dir or settings.jobclub_content_dir,
+            args.club_dir or settings.jobclub_club_content_dir,
+        )
     if args.command == "db":
         if args.db_command != "upgrade":
             print("jobclub: say what to do: `jobclub db upgrade`", file=sys.stderr)
@@ -164,11 +170,11 @@ async def _db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def _content_check(directory: Path) -> int:
+def _content_check(directory: Path, club_directory: Path | None) -> int:
     from bot.content import ContentError, load_library
 
     try:
-        library = load_library(directory)
+        library = load_library(directory, club_directory)
     except ContentError as exc:
         print(f"content error: {exc}", file=sys.stderr)
         return 1

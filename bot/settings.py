@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     jobclub_log_level: str = "INFO"
     jobclub_log_file: Path = DEFAULT_DATA_DIR / "jobclub.log"
     jobclub_content_dir: Path = DEFAULT_CONTENT_DIR
+    jobclub_club_content_dir: Path | None = None
+    """A club coordinator's own content, merged into the shipped library."""
 
     @field_validator("database_url")
     @classmethod

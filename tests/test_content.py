@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,14 @@ def raw(name: str) -> Raw:
 def test_shipped_content_loads_completely() -> None:
     library = load_library(DEFAULT_CONTENT_DIR)
     topics, tips = raw("topics.yaml")["topics"], raw("tips.yaml")["tips"]
-    assert library.counts() == {"topics": len(topics), "tips": len(tips)}
+    questions = raw("questions.yaml")
+    assert library.counts() == {
+        "tips": str(len(tips)),
+        "questions": f"{len(questions['questions'])} in {len(questions['categories'])} categories",
+        "plan": str(len(raw("plan.yaml")["plan"])),
+        "quiz": str(len(raw("quiz.yaml")["quiz"])),
+        "drafts": str(len(raw("drafts.yaml")["drafts"])),
+    }
     assert [t.id for t in library.topics] == [t["id"] for t in topics]
     assert [t.id for t in library.tips] == [t["id"] for t in tips]
     assert len(library.topics) >= 2
@@ -76,14 +84,16 @@ def test_check_on_shipped_content_prints_counts(tmp_path: Path) -> None:
     result = check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    topics, tips = len(raw("topics.yaml")["topics"]), len(raw("tips.yaml")["tips"])
-    assert result.stdout.splitlines() == [f"topics: {topics}", f"tips: {tips}"]
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["tips", "questions", "plan", "quiz", "drafts"]
+    assert lines[0] == f"tips: {len(raw('tips.yaml')['tips'])}"
+    assert re.fullmatch(r"questions: \d+ in \d+ categories", lines[1])
 
 
 def test_check_with_dir_reads_that_directory(tmp_path: Path) -> None:
     content = copy_content(tmp_path)
     data = raw("tips.yaml")
-    del data["tips"][-1]
+    data["tips"].append({**data["tips"][0], "id": "an-extra-tip-for-this-test"})
     write(content / "tips.yaml", data)
     result = check(tmp_path, "--dir", str(content))
     assert result.returncode == 0, result.stderr

@@ -40,6 +40,15 @@ def index() -> TipIndex:
         ("I'm good at interviews, I'll just wing it", "preparation"),
         ("what do interviewers want", "what-wins-interviews"),
         ("how to describe my accomplishments", "articulate-value"),
+        ("my interview is tomorrow, what should I do tonight", "day-before"),
+        ("the interview is on zoom, how do I look good on camera", "video-interviews"),
+        ("what should I ask them at the end", "questions-to-ask"),
+        ("it's been two weeks and they haven't gotten back to me", "no-reply-follow-up"),
+        ("should I email again if they don't reply", "no-reply-follow-up"),
+        ("I'm worried I come across as arrogant", "confidence"),
+        ("how do I tell a story about a project without rambling", "ccar-stories"),
+        ("what should my thank you email say", "thank-you-notes"),
+        ("how do I look up the person interviewing me", "research-interviewer"),
     ],
 )
 def test_natural_questions_find_the_right_topic(index: TipIndex, question: str, topic: str) -> None:

@@ -1,8 +1,12 @@
-"""Load and check the content files; errors name the file and the field."""
+"""Load and check the content files; errors name the file and the field.
+
+The shipped library lives in `content/`. A club may add its own directory with
+the same file names (every file optional there); its entries are merged in, and
+an id that appears twice is an error naming both files.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,7 +14,21 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import Tip, TipsFile, Topic, TopicsFile
+from bot.content.schema import (
+    Category,
+    Draft,
+    DraftsFile,
+    PlanFile,
+    PlanTask,
+    Question,
+    QuestionsFile,
+    QuizFile,
+    QuizItem,
+    Tip,
+    TipsFile,
+    Topic,
+    TopicsFile,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -19,49 +37,132 @@ class ContentError(Exception):
     """A content file is missing or wrong; the message names the file and the field."""
 
 
+# file name -> (schema of the file, the lists it holds)
+FILES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
+    "topics.yaml": (TopicsFile, ("topics",)),
+    "tips.yaml": (TipsFile, ("tips",)),
+    "questions.yaml": (QuestionsFile, ("categories", "questions")),
+    "plan.yaml": (PlanFile, ("plan",)),
+    "quiz.yaml": (QuizFile, ("quiz",)),
+    "drafts.yaml": (DraftsFile, ("drafts",)),
+}
+
+
 @dataclass(frozen=True)
 class Library:
     """Everything the bot can say, loaded once at start."""
 
     topics: tuple[Topic, ...]
     tips: tuple[Tip, ...]
-    _topics_by_id: dict[str, Topic] = field(default_factory=dict, repr=False)
-    _tips_by_id: dict[str, Tip] = field(default_factory=dict, repr=False)
+    categories: tuple[Category, ...] = ()
+    questions: tuple[Question, ...] = ()
+    plan: tuple[PlanTask, ...] = ()
+    quiz: tuple[QuizItem, ...] = ()
+    drafts: tuple[Draft, ...] = ()
+    _by_id: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._topics_by_id.update({t.id: t for t in self.topics})
-        self._tips_by_id.update({t.id: t for t in self.tips})
+        for kind in ("topics", "tips", "categories", "questions", "plan", "quiz", "drafts"):
+            for item in getattr(self, kind):
+                self._by_id[(kind, item.id)] = item
 
     def topic(self, topic_id: str) -> Topic | None:
-        return self._topics_by_id.get(topic_id)
+        return self._by_id.get(("topics", topic_id))
 
     def tip(self, tip_id: str) -> Tip | None:
-        return self._tips_by_id.get(tip_id)
+        return self._by_id.get(("tips", tip_id))
+
+    def category(self, category_id: str) -> Category | None:
+        return self._by_id.get(("categories", category_id))
+
+    def question(self, question_id: str) -> Question | None:
+        return self._by_id.get(("questions", question_id))
+
+    def task(self, task_id: str) -> PlanTask | None:
+        return self._by_id.get(("plan", task_id))
+
+    def quiz_item(self, item_id: str) -> QuizItem | None:
+        return self._by_id.get(("quiz", item_id))
+
+    def draft(self, draft_id: str) -> Draft | None:
+        return self._by_id.get(("drafts", draft_id))
 
     def tips_in(self, topic_id: str) -> list[Tip]:
         return [t for t in self.tips if t.topic == topic_id]
 
-    def counts(self) -> dict[str, int]:
-        """One count per kind, in a stable order (what `jobclub content check` prints)."""
-        return {"topics": len(self.topics), "tips": len(self.tips)}
+    def questions_in(self, category_id: str) -> list[Question]:
+        return [q for q in self.questions if q.category == category_id]
+
+    def drafts_for(self, purpose: str) -> list[Draft]:
+        return [d for d in self.drafts if d.purpose == purpose]
+
+    def counts(self) -> dict[str, str]:
+        """One line per kind, as `jobclub content check` prints them."""
+        return {
+            "tips": str(len(self.tips)),
+            "questions": f"{len(self.questions)} in {len(self.categories)} categories",
+            "plan": str(len(self.plan)),
+            "quiz": str(len(self.quiz)),
+            "drafts": str(len(self.drafts)),
+        }
 
 
-def load_library(directory: Path) -> Library:
-    """Read every content file under `directory` and check it, or raise `ContentError`."""
+def load_library(directory: Path, club_directory: Path | None = None) -> Library:
+    """Read and check the shipped content, plus a club's own, or raise `ContentError`."""
     if not directory.is_dir():
         raise ContentError(f"{directory}: content directory not found")
-    topics = _load(directory / "topics.yaml", TopicsFile).topics
-    tips = _load(directory / "tips.yaml", TipsFile).tips
-    _unique(directory / "topics.yaml", "topics", [t.id for t in topics])
-    _unique(directory / "tips.yaml", "tips", [t.id for t in tips])
-    known = {t.id for t in topics}
-    for i, tip in enumerate(tips):
-        if tip.topic not in known:
+    if club_directory is not None and not club_directory.is_dir():
+        raise ContentError(f"{club_directory}: club content directory not found")
+    collected: dict[str, list[tuple[Any, Path]]] = {}
+    for name, (model, kinds) in FILES.items():
+        sources = [directory / name]
+        if club_directory is not None and (club_directory / name).exists():
+            sources.append(club_directory / name)
+        for path in sources:
+            loaded = _load(path, model)
+            for kind in kinds:
+                collected.setdefault(kind, []).extend(
+                    (item, path) for item in getattr(loaded, kind)
+                )
+    for kind, items in collected.items():
+        _unique(kind, items)
+    library = Library(**{kind: tuple(i for i, _ in items) for kind, items in collected.items()})
+    _check_references(
+        library, {kind: dict((i.id, p) for i, p in v) for kind, v in collected.items()}
+    )
+    return library
+
+
+def _check_references(library: Library, where: dict[str, dict[str, Path]]) -> None:
+    def require(
+        kind: str, item_id: str, field_name: str, target_kind: str, value: str | None
+    ) -> None:
+        if value is not None and (target_kind, value) not in library._by_id:
             raise ContentError(
-                f"{directory / 'tips.yaml'}: tips[{i}] ({tip.id}).topic: "
-                f"unknown topic {tip.topic!r} (known: {', '.join(sorted(known))})"
+                f"{where[kind][item_id]}: {kind} ({item_id}).{field_name}: "
+                f"unknown {target_kind.rstrip('s')} {value!r}"
             )
-    return Library(topics=tuple(topics), tips=tuple(tips))
+
+    for tip in library.tips:
+        require("tips", tip.id, "topic", "topics", tip.topic)
+    for question in library.questions:
+        require("questions", question.id, "category", "categories", question.category)
+        require("questions", question.id, "tip", "tips", question.tip)
+    for task in library.plan:
+        require("plan", task.id, "tip", "tips", task.tip)
+        require("plan", task.id, "question", "questions", task.question)
+    for item in library.quiz:
+        require("quiz", item.id, "tip", "tips", item.tip)
+
+
+def _unique(kind: str, items: list[tuple[Any, Path]]) -> None:
+    first: dict[str, Path] = {}
+    for item, path in items:
+        if item.id in first:
+            other = first[item.id]
+            both = f"{other}" if other == path else f"{other} and {path}"
+            raise ContentError(f"{path}: {kind}.id: duplicate id {item.id!r} (in {both})")
+        first[item.id] = path
 
 
 def _load(path: Path, model: type[M]) -> M:
@@ -113,9 +214,3 @@ def _describe(exc: ValidationError, raw: Any) -> str:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None
     return f"{'.'.join(parts) or 'file'}: {error['msg']}"
-
-
-def _unique(path: Path, kind: str, ids: list[str]) -> None:
-    dupes = [i for i, n in Counter(ids).items() if n > 1]
-    if dupes:
-        raise ContentError(f"{path}: {kind}.id: duplicate id {dupes[0]!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,7 @@ from bot.outbox import MemberAddress
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import Club, Member
 from bot.text import shorten
-from bot.timezones import zone_or_none
+from bot.timezones import effective_zone, zone_or_none
 
 SEEN_RESOLUTION = timedelta(minutes=5)
 """`last_seen_at` is refreshed at most this often, to spare a write per event."""
@@ -94,3 +95,8 @@ def address(club: Club, member: Member) -> MemberAddress:
         display_name=member.display_name,
         dm_channel_id=member.dm_channel_id,
     )
+
+
+def zone_for(member: Member, club: Club, fallback: ZoneInfo) -> ZoneInfo:
+    """The member's zone: their own choice, else their profile's, else the club's."""
+    return effective_zone(member.tz, member.platform_tz, club.default_tz, fallback=fallback)

@@ -1,9 +1,16 @@
-"""Scheduled work: the port features implement, and the dispatcher that runs it.
+"""Scheduled messages, exactly once.
 
-A feature's `ScheduledWork` reads what is due from its own tables (the one
-source of truth) and returns what to send. The dispatcher sends it through the
-adapter's `Outbox`. The console's `:clock` walks time forward through every due
-instant so each item goes out at its own moment.
+Features implement `ScheduledWork`: they find what is due in their own tables and
+*claim* it by advancing those rows with a conditional UPDATE, in the same
+transaction that records a `Delivery` row whose unique key names the occurrence.
+So a due item becomes exactly one delivery, however many dispatchers run at once
+(PostgreSQL re-checks the UPDATE's condition after a concurrent commit; SQLite has
+one writer). Sending happens outside any transaction, under a short lease; a
+platform error puts the delivery back with a backoff, and after `MAX_ATTEMPTS` it
+is marked failed with the reason, never dropped silently.
+
+The APScheduler job in `bot.runner` calls `Dispatcher.tick` every few seconds; the
+console's `:clock` calls `advance_to`, which stops at each due instant on the way.
 """
 
 from __future__ import annotations
@@ -11,18 +18,49 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import members
+from bot.outbox import MemberAddress, SendError
 from bot.replies import Reply
+from bot.store.database import insert_ignoring_conflict
+from bot.store.models import Club, Delivery, Member
 
 if TYPE_CHECKING:
     from bot.context import Services
-    from bot.outbox import MemberAddress
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=2)
+"""A sending delivery whose process died is retried once its lease runs out."""
+BATCH = 200
+STALE_REASON = "stale: its moment had passed"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min... capped at an hour."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A claimed occurrence, to be recorded as a delivery."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    member_id: int | None = None
+    club_id: int | None = None
+    ref_id: int | None = None
+    late: bool = False
+    stale: bool = False
+    """A routine message whose moment has passed: recorded as skipped, never sent."""
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,74 +74,207 @@ class Outgoing:
     """(club external id, channel id) for a channel post."""
 
 
-@dataclass
-class Sent:
-    """What went out, when (the simulated instant in the console)."""
-
-    outgoing: Outgoing
-    at: datetime
-    meta: dict[str, object] = field(default_factory=dict)
-
-
 class ScheduledWork(Protocol):
-    kind: str
+    """What a feature provides to have messages sent on its behalf."""
+
+    kinds: tuple[str, ...]
 
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        """The earliest instant something of this kind is due, or None."""
+        """The earliest instant something is due to be claimed, or None."""
         ...
 
-    async def run_due(
+    async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
-    ) -> list[Outgoing]:
-        """Claim everything due at `now` and return what to send."""
+    ) -> list[DueItem]:
+        """Advance every due row (conditionally) and return what was claimed."""
+        ...
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        """The message for a delivery, or None when it no longer applies (e.g. done)."""
         ...
 
 
-Deliver = Callable[[Outgoing, datetime], Awaitable[None]]
+Deliver = Callable[[Outgoing, datetime], Awaitable[str | None]]
+"""Sends through the adapter's outbox; returns the DM channel id when there is one."""
 
 
 class Dispatcher:
-    """Runs every feature's scheduled work once per tick (or walks time forward)."""
+    """Claims, records and sends every feature's scheduled messages."""
 
     def __init__(self, services: Services, work: list[ScheduledWork], deliver: Deliver) -> None:
         self._services = services
         self._work = work
+        self._by_kind = {kind: w for w in work for kind in w.kinds}
         self._deliver = deliver
 
     async def tick(self) -> int:
-        """Send everything due now; returns how many messages went out."""
+        """Claim and send everything due now; returns how many messages went out."""
         now = self._services.clock.now()
-        count = 0
-        for work in self._work:
-            async with self._services.db.session() as session:
-                outgoing = await work.run_due(session, self._services, now)
-            for item in outgoing:
-                await self._deliver(item, now)
-                count += 1
-        return count
+        await self._claim(now)
+        sent = 0
+        while True:
+            batch = await self._lease(now)
+            if not batch:
+                return sent
+            for delivery_id in batch:
+                sent += await self._send(delivery_id, now)
 
     async def next_due(self) -> datetime | None:
+        """The earliest instant at which `tick` would have something to do."""
         instants: list[datetime] = []
         async with self._services.db.session() as session:
             for work in self._work:
                 due = await work.next_due(session, self._services)
                 if due is not None:
                     instants.append(due)
+            retry = await session.scalar(
+                select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+            )
+            lease = await session.scalar(
+                select(func.min(Delivery.lease_until)).where(Delivery.status == "sending")
+            )
+        instants.extend(i for i in (retry, lease) if i is not None)
         return min(instants, default=None)
 
     async def advance_to(self, target: datetime, set_clock: Callable[[datetime], None]) -> int:
         """Move a settable clock to `target`, stopping at each due instant on the way."""
         count = 0
-        for _ in range(100_000):  # a guard against work that is always due
+        for _ in range(100_000):  # a guard against work that claims to be due forever
             due = await self.next_due()
             if due is None or due > target:
                 break
             if due > self._services.clock.now():
                 set_clock(due)
-            sent = await self.tick()
-            count += sent
-            if sent == 0 and due <= self._services.clock.now():
-                break  # due but nothing could go out now: leave it for the next tick
+            before = self._services.clock.now()
+            count += await self.tick()
+            if await self.next_due() == due and due <= before:
+                break  # nothing could progress at this instant; leave it for later
         set_clock(target)
         count += await self.tick()
         return count
+
+    async def _claim(self, now: datetime) -> None:
+        services = self._services
+        for work in self._work:
+            async with services.db.session() as session:
+                items = await work.claim_due(session, services, now)
+                for item in items:
+                    await session.execute(
+                        insert_ignoring_conflict(
+                            services.db.dialect,
+                            Delivery.__table__,
+                            {
+                                "key": item.key,
+                                "kind": item.kind,
+                                "member_id": item.member_id,
+                                "club_id": item.club_id,
+                                "ref_id": item.ref_id,
+                                "due_at": item.due_at,
+                                "status": "skipped" if item.stale else "pending",
+                                "attempts": 0,
+                                "next_attempt_at": None if item.stale else now,
+                                "late": item.late,
+                                "payload": item.payload,
+                                "last_error": STALE_REASON if item.stale else None,
+                                "created_at": now,
+                            },
+                            ["key"],
+                        )
+                    )
+
+    async def _lease(self, now: datetime) -> list[int]:
+        """Take up to a batch of sendable deliveries for this process (conditional UPDATE)."""
+        sendable = or_(
+            and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+            and_(Delivery.status == "sending", Delivery.lease_until <= now),
+        )
+        taken: list[int] = []
+        async with self._services.db.session() as session:
+            rows = await session.execute(
+                select(Delivery.id, Delivery.status, Delivery.attempts)
+                .where(sendable)
+                .order_by(Delivery.next_attempt_at, Delivery.id)
+                .limit(BATCH)
+            )
+            for delivery_id, status, attempts in rows.all():
+                result = await session.execute(
+                    update(Delivery)
+                    .where(
+                        Delivery.id == delivery_id,
+                        Delivery.status == status,
+                        Delivery.attempts == attempts,
+                    )
+                    .values(status="sending", lease_until=now + LEASE, attempts=attempts + 1)
+                )
+                if result.rowcount == 1:
+                    taken.append(delivery_id)
+        return taken
+
+    async def _send(self, delivery_id: int, now: datetime) -> int:
+        services = self._services
+        async with services.db.session() as session:
+            delivery = await session.get(Delivery, delivery_id)
+            if delivery is None:
+                return 0
+            work = self._by_kind.get(delivery.kind)
+            outgoing = await self._outgoing(session, delivery, work, now)
+            if outgoing is None:
+                delivery.status, delivery.last_error = "skipped", "no longer applies"
+                delivery.lease_until = None
+                return 0
+            attempts = delivery.attempts
+        try:
+            channel_id = await self._deliver(outgoing, now)
+        except Exception as exc:
+            retryable = not isinstance(exc, SendError) or exc.retryable
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("delivery %s attempt %s failed: %s", delivery_id, attempts, reason)
+            async with services.db.session() as session:
+                delivery = await session.get(Delivery, delivery_id)
+                if delivery is not None:
+                    delivery.last_error = reason
+                    delivery.lease_until = None
+                    if retryable and attempts < MAX_ATTEMPTS:
+                        delivery.status = "pending"
+                        delivery.next_attempt_at = now + backoff(attempts)
+                    else:
+                        delivery.status = "failed"
+                        log.error("delivery %s failed for good: %s", delivery_id, reason)
+            return 0
+        async with services.db.session() as session:
+            delivery = await session.get(Delivery, delivery_id)
+            if delivery is not None:
+                delivery.status, delivery.sent_at, delivery.lease_until = "sent", now, None
+                if channel_id and delivery.member_id is not None:
+                    member = await session.get(Member, delivery.member_id)
+                    if member is not None and member.dm_channel_id != channel_id:
+                        member.dm_channel_id = channel_id
+        return 1
+
+    async def _outgoing(
+        self,
+        session: AsyncSession,
+        delivery: Delivery,
+        work: ScheduledWork | None,
+        now: datetime,
+    ) -> Outgoing | None:
+        if work is None:
+            log.error("no scheduled work handles kind %r (delivery %s)", delivery.kind, delivery.id)
+            return None
+        reply = await work.render(session, self._services, delivery, now)
+        if reply is None:
+            return None
+        reply.meta.setdefault("kind", delivery.kind)
+        if delivery.member_id is not None:
+            member = await session.get(Member, delivery.member_id)
+            club = await session.get(Club, member.club_id) if member else None
+            if member is None or club is None:
+                return None
+            return Outgoing(delivery.kind, reply, member=members.address(club, member))
+        channel = delivery.payload.get("channel_id")
+        club = await session.get(Club, delivery.club_id) if delivery.club_id else None
+        if club is None or not channel:
+            return None
+        return Outgoing(delivery.kind, reply, channel=(club.external_id, str(channel)))

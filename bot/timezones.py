@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from calendar import monthrange
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -28,3 +29,26 @@ def show_time(instant: datetime, zone: ZoneInfo) -> str:
     """E.g. 'Fri 27 Nov, 15:00 (America/New_York)': always with the zone named."""
     local = instant.astimezone(zone)
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({zone.key})"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """Wall-clock `at` on `day` in `zone`, as UTC.
+
+    A time inside a daylight-saving gap moves to the first minute that exists; a time
+    inside a repeated hour takes its first pass (fold=0).
+    """
+    local = datetime.combine(day, at)
+    probe = local
+    for _ in range(24 * 60):
+        aware = probe.replace(tzinfo=zone, fold=0)
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == probe:
+            return aware.astimezone(UTC)
+        probe += timedelta(minutes=1)
+    return local.replace(tzinfo=zone).astimezone(UTC)  # no zone has a day-long gap

@@ -18,15 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.console.clockspec import ClockSpecError, parse_instant, parse_target
 from adapters.console.session import ConsoleSession
+from bot import members
 from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.context import Services
-from bot.events import Platform
+from bot.events import MemberRef, Platform
 from bot.features import Feature, load_features
-from bot.outbox import MemberAddress
 from bot.replies import Button, Reply
 from bot.router import Router
-from bot.scheduling import Outgoing, ScheduledWork
+from bot.scheduling import DueItem, ScheduledWork
+from bot.store.models import Delivery
 from tests.conftest import START, make_settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -395,9 +396,9 @@ async def test_text_mode_numbers_buttons_and_digits_press_them(tmp_path: Path) -
 
 
 class DailyAtNine:
-    """Due every day at 09:00 UTC from the start; remembers what it sent, in memory."""
+    """Due every day at 09:00 UTC from the start; remembers what it claimed, in memory."""
 
-    kind = "test-daily"
+    kinds = ("test-daily",)
 
     def __init__(self, start: datetime) -> None:
         self.start = start
@@ -411,19 +412,26 @@ class DailyAtNine:
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
         return self._next()
 
-    async def run_due(
+    async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
-    ) -> list[Outgoing]:
+    ) -> list[DueItem]:
         due = self._next()
         if due > now:
             return []
-        self.sent.append(now)
-        reply = Reply(
-            text=f"Good morning, number {len(self.sent)}.",
+        self.sent.append(due)
+        ref = MemberRef(Platform.CONSOLE, "console", "ada", "Ada")
+        _, member = await members.resolve(session, services.db.dialect, ref, now)
+        key = f"test-daily:{due.isoformat()}"
+        return [DueItem(key=key, kind="test-daily", due_at=due, member_id=member.id)]
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        number = self.sent.index(delivery.due_at) + 1
+        return Reply(
+            text=f"Good morning, number {number}.",
             buttons=[Button("Give me a tip", "tip:another")],
         )
-        to = MemberAddress(Platform.CONSOLE, "console", "ada", "Ada")
-        return [Outgoing(kind=self.kind, reply=reply, member=to)]
 
 
 class DailyFeature(Feature):

@@ -88,7 +88,7 @@ async def test_empty_command_explains_what_to_type(conversation: Conversation) -
 
 
 async def test_stale_button_is_explained(conversation: Conversation) -> None:
-    (reply,) = await conversation.press("commit:done:999")
+    (reply,) = await conversation.press("retired:feature:999")
     assert reply.meta["error"] == "unknown_action"
 
 

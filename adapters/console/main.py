@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from adapters.console.session import ConsoleSession
 from bot.app import JobClubBot
 from bot.clock import FakeClock, OffsetClock
+from bot.runner import DispatchRunner
 from bot.settings import Settings
 
 
@@ -40,12 +41,19 @@ async def run_console(
         interactive=interactive,
         set_clock=clock.set,
     )
+    runner = None
+    if now is None and interactive:
+        # Real time on a terminal: reminders arrive on their own, as on a platform.
+        runner = DispatchRunner(bot, session.deliver_live, settings.jobclub_dispatch_seconds)
+        runner.start()
     try:
         if interactive:
             await _interactive(session, settings.jobclub_log_file.parent / "console-history")
         else:
             await _scripted(session)
     finally:
+        if runner is not None:
+            runner.shutdown()
         await bot.close()
     return 0
 

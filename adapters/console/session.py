@@ -187,7 +187,14 @@ class ConsoleSession:
             quiet_in_json=True,
         )
 
-    async def _deliver(self, item: Outgoing, at: datetime) -> None:
+    async def deliver_live(self, item: Outgoing, at: datetime) -> str | None:
+        """A delivery from the background scheduler (real-time console)."""
+        self._delivered = []
+        await self._deliver(item, at)
+        self._buttons, self._button_place = list(self._delivered), Place.dm()
+        return None
+
+    async def _deliver(self, item: Outgoing, at: datetime) -> str | None:
         """The console's outbox: print the message as its recipient would see it."""
         where = "dm" if item.member is not None else "channel"
         to = item.member.display_name if item.member else self.user
@@ -199,6 +206,7 @@ class ConsoleSession:
             heading = f"{item.kind} for {to} · {show_time(at, self.zone)}"
             self.emit(render_text(item.reply, where, first, heading))
         self._delivered.extend(item.reply.buttons)
+        return None
 
     async def _send(self, event: CommandEvent | MessageEvent | ActionEvent) -> None:
         replies = await self.bot.handle(event)

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +75,10 @@ class Member(Base):
     tz: Mapped[str | None] = mapped_column(String(64), default=None)
     platform_tz: Mapped[str | None] = mapped_column(String(64), default=None)
     dm_channel_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    day_start_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The clock time a date without a time means, in minutes after midnight (default 09:00)."""
+    checkin_hours: Mapped[int | None] = mapped_column(Integer, default=None)
+    """How long after a due reminder the one check-in comes (default 24)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -78,3 +93,111 @@ class SeenTip(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     tip_id: Mapped[str] = mapped_column(String(80))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One scheduled message occurrence. The unique `key` makes a second send impossible."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_deliveries_key"),
+        Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), index=True, default=None
+    )
+    club_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), default=None
+    )
+    ref_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The domain row it is about (e.g. a commitment id)."""
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    """pending, sending, sent, failed or skipped."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_error: Mapped[str | None] = mapped_column(String(500), default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Contact(Base):
+    """Someone a member wants to stay in touch with (e.g. the manager who said no)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200), default=None)
+    role: Mapped[str | None] = mapped_column(String(200), default=None)
+    how_met: Mapped[str | None] = mapped_column(String(500), default=None)
+    cadence_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    notes: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Ladder(Base):
+    """An interview or a rejection that set off a series of follow-up commitments."""
+
+    __tablename__ = "ladders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """interview or rejection."""
+    company: Mapped[str] = mapped_column(String(200))
+    person: Mapped[str | None] = mapped_column(String(200), default=None)
+    role: Mapped[str | None] = mapped_column(String(200), default=None)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Commitment(Base):
+    """A promise a member made to themselves. `next_reminder_at` is what the dispatcher claims.
+
+    `schedule_rev` grows whenever the schedule changes (snooze, edit, next repeat), so each
+    scheduled reminder has its own delivery key and a changed one can never be swallowed.
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (
+        UniqueConstraint("member_id", "number", name="uq_commitments_member_number"),
+        Index("ix_commitments_next_reminder", "next_reminder_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    """The member's own running number, used in commands (`/commitments done 3`)."""
+    text: Mapped[str] = mapped_column(String(1000))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """open, done or dropped."""
+    source: Mapped[str] = mapped_column(String(32), default="manual")
+    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), default=None
+    )
+    ladder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ladders.id", ondelete="SET NULL"), default=None
+    )
+    draft_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    reminder_stage: Mapped[str | None] = mapped_column(String(16), default=None)
+    """due (the reminder at due_at is next) or checkin (the follow-up check-in is next)."""
+    schedule_rev: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

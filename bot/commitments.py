@@ -1,0 +1,206 @@
+"""Commitments as data: creating, rescheduling and closing them, and claiming reminders.
+
+Used by the `/commit` feature and by every feature that sets up follow-ups for a
+member (interview and rejection ladders, stay-in-touch contacts): each step is an
+ordinary commitment the member can see, edit, snooze or drop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.recurrence import Recurrence, next_occurrence
+from bot.scheduling import DueItem
+from bot.store.models import Club, Commitment, Member
+from bot.timezones import effective_zone
+
+DEFAULT_DAY_START = time(9, 0)
+DEFAULT_CHECKIN = timedelta(hours=24)
+LATE_AFTER = timedelta(minutes=10)
+"""A reminder sent later than this after its due time says it is late, and why."""
+CLAIM_BATCH = 500
+
+
+def day_start(member: Member) -> time:
+    """The clock time a date without a time means for this member."""
+    if member.day_start_minutes is None:
+        return DEFAULT_DAY_START
+    return time(member.day_start_minutes // 60, member.day_start_minutes % 60)
+
+
+def checkin_delay(member: Member) -> timedelta | None:
+    """How long after a due reminder the check-in comes; None when the member turned it off."""
+    if member.checkin_hours is None:
+        return DEFAULT_CHECKIN
+    return timedelta(hours=member.checkin_hours) if member.checkin_hours > 0 else None
+
+
+async def create(
+    session: AsyncSession,
+    member: Member,
+    text: str,
+    due_at: datetime | None,
+    now: datetime,
+    *,
+    source: str = "manual",
+    recurrence: Recurrence | None = None,
+    draft_id: str | None = None,
+    ladder_id: int | None = None,
+    contact_id: int | None = None,
+) -> Commitment:
+    """A new open commitment with the member's next running number."""
+    highest = await session.scalar(
+        select(func.max(Commitment.number)).where(Commitment.member_id == member.id)
+    )
+    commitment = Commitment(
+        member_id=member.id,
+        number=(highest or 0) + 1,
+        text=text,
+        status="open",
+        source=source,
+        recurrence=recurrence.to_json() if recurrence else None,
+        draft_id=draft_id,
+        ladder_id=ladder_id,
+        contact_id=contact_id,
+        schedule_rev=0,
+        created_at=now,
+        updated_at=now,
+    )
+    schedule(commitment, due_at, now)
+    session.add(commitment)
+    await session.flush()
+    return commitment
+
+
+def schedule(commitment: Commitment, due_at: datetime | None, now: datetime) -> None:
+    """Set (or clear) the due time; the reminder at that time is the next thing to happen."""
+    commitment.due_at = due_at
+    commitment.next_reminder_at = due_at
+    commitment.reminder_stage = "due" if due_at is not None else None
+    commitment.schedule_rev = (commitment.schedule_rev or 0) + 1
+    commitment.updated_at = now
+
+
+def close(commitment: Commitment, status: str, now: datetime) -> None:
+    """Mark done or dropped; nothing more will be sent for it."""
+    commitment.status = status
+    commitment.next_reminder_at = None
+    commitment.reminder_stage = None
+    commitment.closed_at = now
+    commitment.updated_at = now
+
+
+def recurrence_of(commitment: Commitment) -> Recurrence | None:
+    return Recurrence.from_json(commitment.recurrence) if commitment.recurrence else None
+
+
+async def by_number(session: AsyncSession, member: Member, number: int) -> Commitment | None:
+    return await session.scalar(
+        select(Commitment).where(Commitment.member_id == member.id, Commitment.number == number)
+    )
+
+
+async def owned(session: AsyncSession, member: Member, commitment_id: int) -> Commitment | None:
+    """The commitment only if it belongs to this member (buttons carry ids anyone could send)."""
+    return await session.scalar(
+        select(Commitment).where(Commitment.id == commitment_id, Commitment.member_id == member.id)
+    )
+
+
+async def open_for(session: AsyncSession, member: Member) -> list[Commitment]:
+    rows = await session.scalars(
+        select(Commitment)
+        .where(Commitment.member_id == member.id, Commitment.status == "open")
+        .order_by(Commitment.due_at.is_(None), Commitment.due_at, Commitment.number)
+    )
+    return list(rows)
+
+
+async def next_reminder(session: AsyncSession) -> datetime | None:
+    return await session.scalar(
+        select(func.min(Commitment.next_reminder_at)).where(Commitment.status == "open")
+    )
+
+
+async def claim_due(session: AsyncSession, now: datetime, fallback: ZoneInfo) -> list[DueItem]:
+    """Advance every open commitment whose reminder is due and return the claimed reminders.
+
+    Each row moves on with an UPDATE conditioned on the values just read, so when two
+    dispatchers race for a row only one UPDATE matches: the other claims nothing.
+    """
+    rows = (
+        await session.execute(
+            select(Commitment, Member, Club)
+            .join(Member, Member.id == Commitment.member_id)
+            .join(Club, Club.id == Member.club_id)
+            .where(Commitment.status == "open", Commitment.next_reminder_at <= now)
+            .order_by(Commitment.next_reminder_at, Commitment.id)
+            .limit(CLAIM_BATCH)
+        )
+    ).all()
+    claimed: list[DueItem] = []
+    for commitment, member, club in rows:
+        zone = effective_zone(member.tz, member.platform_tz, club.default_tz, fallback=fallback)
+        values, item = _advance(commitment, member, now, zone)
+        result = await session.execute(
+            update(Commitment)
+            .where(
+                Commitment.id == commitment.id,
+                Commitment.status == "open",
+                Commitment.schedule_rev == commitment.schedule_rev,
+                Commitment.next_reminder_at == commitment.next_reminder_at,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(item)
+    return claimed
+
+
+def _advance(
+    commitment: Commitment, member: Member, now: datetime, zone: ZoneInfo
+) -> tuple[dict[str, Any], DueItem]:
+    """What the row becomes once this reminder is claimed, and the reminder itself."""
+    due = commitment.due_at or commitment.next_reminder_at
+    assert due is not None and commitment.next_reminder_at is not None
+    stage = commitment.reminder_stage or "due"
+    payload: dict[str, Any] = {"stage": stage, "due_at": due.isoformat()}
+    late = now - commitment.next_reminder_at > LATE_AFTER
+    kind = "reminder" if stage == "due" else "checkin"
+    item = DueItem(
+        key=f"{kind}:{commitment.id}:{commitment.schedule_rev}",
+        kind=kind,
+        due_at=commitment.next_reminder_at,
+        member_id=member.id,
+        ref_id=commitment.id,
+        late=late,
+        payload=payload,
+    )
+    values: dict[str, Any] = {"updated_at": now}
+    rule = recurrence_of(commitment)
+    if stage == "due" and rule is not None:
+        # A repeating commitment moves straight on to its next occurrence (after now, so a
+        # long downtime yields one late reminder, not a burst of missed ones).
+        following = next_occurrence(rule, due, zone)
+        while following <= now:
+            following = next_occurrence(rule, following, zone)
+        values.update(
+            due_at=following,
+            next_reminder_at=following,
+            reminder_stage="due",
+            schedule_rev=commitment.schedule_rev + 1,
+        )
+    elif stage == "due" and (delay := checkin_delay(member)) is not None:
+        values.update(
+            next_reminder_at=max(due, now) + delay,
+            reminder_stage="checkin",
+        )
+    else:
+        values.update(next_reminder_at=None, reminder_stage=None)
+    return values, item

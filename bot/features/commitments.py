@@ -1,0 +1,502 @@
+"""`/commit` and `/commitments`: promises to yourself, reminded at the right moment.
+
+At the due time the member gets one DM with Done / Snooze / Drop; if it is still
+open, one check-in follows a day later (configurable), not a stream of nags.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import commitments as store
+from bot import members
+from bot.content.drafts import fill
+from bot.context import Context, Services
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.recurrence import first_occurrence, parse_recurrence
+from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
+from bot.router import Router
+from bot.scheduling import DueItem, ScheduledWork
+from bot.store.models import Club, Commitment, Delivery, Ladder, Member
+from bot.text import shorten
+from bot.timezones import local_instant, show_time
+from bot.when import WhenError, parse_when, split_text_and_when
+
+MAX_TEXT = 500
+LIST_BUTTONS = 5
+"""Only the first few commitments in a list get their own buttons (platform limits)."""
+
+PRESETS = {
+    "tonight": "Tonight",
+    "tomorrow": "Tomorrow morning",
+    "2days": "In 2 days",
+    "monday": "Next Monday",
+}
+SNOOZES = {"1h": "1 hour", "tomorrow": "Tomorrow morning", "nextweek": "Next week"}
+
+
+@feature
+class Commitments(Feature):
+    name = "commitments"
+
+    def register(self, router: Router) -> None:
+        router.add_command(
+            "commit",
+            "Make a promise to yourself; I remind you when it is due.",
+            "/commit TEXT [WHEN] · e.g. /commit send thank-you note to Ana by Friday 3pm",
+            self.on_commit,
+        )
+        router.add_command(
+            "commitments",
+            "Your open commitments; done, drop, snooze, edit, history.",
+            "/commitments · /commitments done N · drop N · snooze N WHEN · edit N TEXT|WHEN"
+            " · history",
+            self.on_commitments,
+        )
+        router.add_action("commit:done", self.on_done)
+        router.add_action("commit:drop", self.on_drop)
+        router.add_action("commit:snooze", self.on_snooze)
+        router.add_action("commit:undo", self.on_undo)
+        router.add_action("commit:change", self.on_change)
+        router.add_action("commit:set", self.on_set)
+        router.add_action("commit:list", self._list)
+
+    def scheduled_work(self) -> list[ScheduledWork]:
+        return [Reminders()]
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def on_commit(self, ctx: Context) -> Reply:
+        text = ctx.text.strip()
+        if not text:
+            raise UserError(
+                "Tell me what you will do and when, for example "
+                "`/commit send thank-you note to Ana by Friday 3pm`."
+            )
+        zone, start = ctx.zone, store.day_start(ctx.member)
+        text, rule = parse_recurrence(text, start.hour, start.minute)
+        if rule is not None:
+            # Pin the day of the month (or week) now, so "every month" made on the 31st
+            # comes back on the 31st, not drifting to the 28th after February.
+            rule = rule.anchored(ctx.now, zone)
+        problem: str | None = None
+        when = None
+        try:
+            text, when = split_text_and_when(text, ctx.now, zone, start)
+        except WhenError as exc:
+            problem = str(exc)
+        text = text.strip()
+        if not text:
+            raise UserError(problem or "Tell me what you will do, not only when.")
+        if len(text) > MAX_TEXT:
+            raise UserError(
+                f"That is {len(text)} characters; keep a commitment under {MAX_TEXT} so it fits "
+                "in a reminder. Nothing was saved."
+            )
+        due = when.due_at if when else None
+        if rule is not None and due is None:
+            due = first_occurrence(rule, ctx.now, zone)
+        commitment = await store.create(
+            ctx.session, ctx.member, text, due, ctx.now, recurrence=rule
+        )
+        if due is None:
+            return _ask_when(commitment, problem)
+        return _confirmation(commitment, zone, ctx.now)
+
+    async def on_commitments(self, ctx: Context) -> Reply:
+        verb, _, rest = ctx.text.strip().partition(" ")
+        verb = verb.lower()
+        if not verb or verb in ("list", "open"):
+            return await self._list(ctx)
+        if verb == "history":
+            return await self._history(ctx)
+        handlers = {
+            "done": self._cmd_done,
+            "drop": self._cmd_drop,
+            "snooze": self._cmd_snooze,
+            "edit": self._cmd_edit,
+        }
+        if verb not in handlers:
+            raise UserError(
+                f"`/commitments {shorten(verb, 30)}` is not something I know. Try "
+                "`/commitments`, `done N`, `drop N`, `snooze N WHEN`, `edit N TEXT` or `history`."
+            )
+        number_text, _, arg = rest.strip().partition(" ")
+        number = number_text.lstrip("#")
+        if not number.isascii() or not number.isdigit() or len(number) > 9:
+            raise UserError(f"Say which one by its number, e.g. `/commitments {verb} 2`.")
+        commitment = await store.by_number(ctx.session, ctx.member, int(number))
+        if commitment is None:
+            raise UserError(f"You have no commitment #{number}. `/commitments` lists yours.")
+        return await handlers[verb](ctx, commitment, arg.strip())
+
+    async def _list(self, ctx: Context) -> Reply:
+        items = await store.open_for(ctx.session, ctx.member)
+        if not items:
+            return _private(
+                ctx,
+                Reply(
+                    text="You have no open commitments. Make one with "
+                    "`/commit send thank-you note to Ana by Friday 3pm`.",
+                    meta={"commitments": []},
+                ),
+            )
+        sections = [Section(text=_line(c, ctx.zone)) for c in items]
+        buttons: list[Button] = []
+        for c in items[:LIST_BUTTONS]:
+            buttons += [
+                Button(f"Done #{c.number}", f"commit:done:{c.id}", ButtonStyle.PRIMARY),
+                Button(f"Snooze #{c.number}", f"commit:snooze:{c.id}:tomorrow"),
+                Button(f"Drop #{c.number}", f"commit:drop:{c.id}"),
+            ]
+        return _private(
+            ctx,
+            Reply(
+                title=f"Your open commitments ({len(items)})",
+                text="Use `/commitments done N`, `snooze N WHEN`, `edit N TEXT` or `drop N`.",
+                sections=sections,
+                buttons=buttons,
+                meta={"commitments": [_meta(c, ctx.zone) for c in items]},
+            ),
+        )
+
+    async def _history(self, ctx: Context) -> Reply:
+        rows = list(
+            await ctx.session.scalars(
+                select(Commitment)
+                .where(Commitment.member_id == ctx.member.id, Commitment.status != "open")
+                .order_by(Commitment.closed_at.desc())
+                .limit(20)
+            )
+        )
+        if not rows:
+            return _private(ctx, Reply(text="Nothing done or dropped yet.", meta={"history": []}))
+        lines = [
+            f"#{c.number} {'✓ done' if c.status == 'done' else '✗ dropped'} "
+            f"{show_time(c.closed_at, ctx.zone) if c.closed_at else ''}: {c.text}"
+            for c in rows
+        ]
+        kept = sum(1 for c in rows if c.status == "done")
+        return _private(
+            ctx,
+            Reply(
+                title="Your recent commitments",
+                text="\n".join(lines) + f"\n\nKept {kept} of the last {len(rows)}.",
+                meta={"history": [_meta(c, ctx.zone) for c in rows]},
+            ),
+        )
+
+    async def _cmd_done(self, ctx: Context, c: Commitment, _arg: str) -> Reply:
+        return await self._done(ctx, c)
+
+    async def _cmd_drop(self, ctx: Context, c: Commitment, _arg: str) -> Reply:
+        return await self._drop(ctx, c)
+
+    async def _cmd_snooze(self, ctx: Context, c: Commitment, arg: str) -> Reply:
+        if not arg:
+            raise UserError(f"Snooze until when? e.g. `/commitments snooze {c.number} friday 9am`.")
+        when = parse_when(arg, ctx.now, ctx.zone, store.day_start(ctx.member))
+        return await self._reschedule(ctx, c, when.due_at, "Snoozed")
+
+    async def _cmd_edit(self, ctx: Context, c: Commitment, arg: str) -> Reply:
+        if not arg:
+            raise UserError(
+                f"Give the new text or time, e.g. `/commitments edit {c.number} tomorrow 4pm`."
+            )
+        self._require_open(c)
+        try:
+            when = parse_when(arg, ctx.now, ctx.zone, store.day_start(ctx.member))
+        except WhenError:
+            when = None
+        if when is not None:
+            return await self._reschedule(ctx, c, when.due_at, "Moved")
+        text, when = split_text_and_when(arg, ctx.now, ctx.zone, store.day_start(ctx.member))
+        if len(text) > MAX_TEXT:
+            raise UserError(f"Keep a commitment under {MAX_TEXT} characters. Nothing changed.")
+        c.text, c.updated_at = text, ctx.now
+        if when is not None:
+            return await self._reschedule(ctx, c, when.due_at, "Updated")
+        return _private(ctx, _confirmation(c, ctx.zone, ctx.now, verb="Updated"))
+
+    # -- buttons ----------------------------------------------------------------------------
+
+    async def on_done(self, ctx: Context) -> Reply:
+        return await self._done(ctx, await self._pressed(ctx))
+
+    async def on_drop(self, ctx: Context) -> Reply:
+        return await self._drop(ctx, await self._pressed(ctx))
+
+    async def on_snooze(self, ctx: Context) -> Reply:
+        c = await self._pressed(ctx)
+        choice = ctx.args[1] if len(ctx.args) > 1 else "tomorrow"
+        due = _snooze_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
+        if due is None:
+            return _private(ctx, _ask_when(c, None, verb="Snooze until when?"))
+        return await self._reschedule(ctx, c, due, "Snoozed")
+
+    async def on_undo(self, ctx: Context) -> Reply:
+        c = await self._pressed(ctx)
+        text = c.text
+        await ctx.session.delete(c)
+        return _private(ctx, Reply(text=f"Undone: I forgot “{text}”.", meta={"undone": c.id}))
+
+    async def on_change(self, ctx: Context) -> Reply:
+        c = await self._pressed(ctx)
+        self._require_open(c)
+        return _private(ctx, _ask_when(c, None, verb="When instead?"))
+
+    async def on_set(self, ctx: Context) -> Reply:
+        c = await self._pressed(ctx)
+        choice = ctx.args[1] if len(ctx.args) > 1 else ""
+        due = _preset_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
+        if due is None:
+            return _private(ctx, _ask_when(c, None))
+        return await self._reschedule(ctx, c, due, "Set")
+
+    # -- shared -----------------------------------------------------------------------------
+
+    async def _pressed(self, ctx: Context) -> Commitment:
+        raw = ctx.args[0] if ctx.args else ""
+        c = None
+        if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+            c = await store.owned(ctx.session, ctx.member, int(raw))
+        if c is None:
+            raise UserError("That commitment no longer exists. `/commitments` shows yours.")
+        return c
+
+    def _require_open(self, c: Commitment) -> None:
+        if c.status != "open":
+            raise UserError(f"#{c.number} is already {c.status}. `/commitments` shows open ones.")
+
+    async def _done(self, ctx: Context, c: Commitment) -> Reply:
+        if c.status == "done":
+            return _private(ctx, Reply(text=f"#{c.number} is already done. Nice work."))
+        self._require_open(c)
+        if c.recurrence:
+            # Done for this time: the next occurrence was already scheduled when it was due.
+            return _private(
+                ctx,
+                Reply(
+                    text=f"Done for this time: {c.text}. Next one "
+                    f"{show_time(c.due_at, ctx.zone) if c.due_at else 'when you set it'}.",
+                    meta={"commitment_id": c.id, "status": "open"},
+                ),
+            )
+        store.close(c, "done", ctx.now)
+        return _private(
+            ctx,
+            Reply(
+                text=f"Done: {c.text}. That is a promise kept.",
+                meta={"commitment_id": c.id, "status": "done"},
+            ),
+        )
+
+    async def _drop(self, ctx: Context, c: Commitment) -> Reply:
+        if c.status != "open":
+            return _private(ctx, Reply(text=f"#{c.number} is already {c.status}."))
+        store.close(c, "dropped", ctx.now)
+        return _private(
+            ctx,
+            Reply(
+                text=f"Dropped: {c.text}. No more reminders for it.",
+                meta={"commitment_id": c.id, "status": "dropped"},
+            ),
+        )
+
+    async def _reschedule(self, ctx: Context, c: Commitment, due: datetime, verb: str) -> Reply:
+        self._require_open(c)
+        if due <= ctx.now:
+            raise UserError(
+                f"{show_time(due, ctx.zone)} is already in the past. Pick a later time."
+            )
+        store.schedule(c, due, ctx.now)
+        return _private(ctx, _confirmation(c, ctx.zone, ctx.now, verb=verb))
+
+    # -- member data ------------------------------------------------------------------------
+
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        rows = await session.scalars(
+            select(Commitment).where(Commitment.member_id == member.id).order_by(Commitment.number)
+        )
+        return {
+            "commitments": [
+                {
+                    "number": c.number,
+                    "text": c.text,
+                    "status": c.status,
+                    "due_at": c.due_at.isoformat() if c.due_at else None,
+                    "repeats": c.recurrence,
+                    "source": c.source,
+                    "created_at": c.created_at.isoformat(),
+                    "closed_at": c.closed_at.isoformat() if c.closed_at else None,
+                }
+                for c in rows
+            ]
+        }
+
+    async def delete_member(self, session: AsyncSession, member: Member) -> int:
+        removed = await session.execute(delete(Commitment).where(Commitment.member_id == member.id))
+        sent = await session.execute(delete(Delivery).where(Delivery.member_id == member.id))
+        return (removed.rowcount or 0) + (sent.rowcount or 0)
+
+
+class Reminders:
+    """The due reminder and the one check-in, through the exactly-once dispatcher."""
+
+    kinds = ("reminder", "checkin")
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        return await store.next_reminder(session)
+
+    async def claim_due(
+        self, session: AsyncSession, services: Services, now: datetime
+    ) -> list[DueItem]:
+        return await store.claim_due(session, now, services.settings.timezone)
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        c = await session.get(Commitment, delivery.ref_id) if delivery.ref_id else None
+        if c is None or c.status != "open":
+            return None
+        member = await session.get(Member, c.member_id)
+        club = await session.get(Club, member.club_id) if member else None
+        if member is None or club is None:
+            return None
+        zone = members.zone_for(member, club, services.settings.timezone)
+        due = datetime.fromisoformat(delivery.payload["due_at"])
+        checkin = delivery.kind == "checkin"
+        lines = []
+        if checkin:
+            lines.append(
+                f"Checking in on #{c.number}: how did it go? It was due {show_time(due, zone)}."
+            )
+        else:
+            lines.append(f"It's time: due {show_time(due, zone)}.")
+        if delivery.late and not checkin:
+            lines.append(
+                f"Sorry this comes late: I was offline at {show_time(delivery.due_at, zone)}."
+            )
+        if c.recurrence and not checkin and c.due_at:
+            lines.append(f"Repeats; next one {show_time(c.due_at, zone)}.")
+        sections = await _draft_section(session, services, c, member)
+        return Reply(
+            title=("Still open: " if checkin else "Reminder: ") + c.text,
+            text="\n".join(lines),
+            sections=sections,
+            buttons=_reminder_buttons(c),
+            visibility=Visibility.DM,
+            meta={
+                "commitment_id": c.id,
+                "due_at": due.astimezone(zone).isoformat(),
+                "late": delivery.late,
+            },
+        )
+
+
+async def _draft_section(
+    session: AsyncSession, services: Services, c: Commitment, member: Member
+) -> list[Section]:
+    draft = services.library.draft(c.draft_id) if c.draft_id else None
+    if draft is None:
+        return []
+    ladder = await session.get(Ladder, c.ladder_id) if c.ladder_id else None
+    values = {
+        "interviewer": ladder.person if ladder else None,
+        "company": ladder.company if ladder else None,
+        "role": ladder.role if ladder else None,
+        "your_name": member.display_name,
+    }
+    filled = fill(draft, values)
+    return [Section(title=f"Draft: {filled.title}", text=filled.as_text())]
+
+
+def _reminder_buttons(c: Commitment) -> list[Button]:
+    return [
+        Button("Done", f"commit:done:{c.id}", ButtonStyle.PRIMARY),
+        *(
+            Button(f"Snooze: {label}", f"commit:snooze:{c.id}:{key}")
+            for key, label in SNOOZES.items()
+        ),
+        Button("Drop", f"commit:drop:{c.id}", ButtonStyle.DANGER),
+    ]
+
+
+def _confirmation(c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got it") -> Reply:
+    assert c.due_at is not None
+    rule = store.recurrence_of(c)
+    repeat = f" Repeats {rule.describe()}." if rule else ""
+    return Reply(
+        text=f"{verb}: {c.text}\nDue {show_time(c.due_at, zone)}.{repeat}",
+        buttons=[
+            Button("Change time", f"commit:change:{c.id}"),
+            Button("Undo", f"commit:undo:{c.id}"),
+        ],
+        visibility=Visibility.ONLY_MEMBER,
+        meta=_meta(c, zone),
+    )
+
+
+def _ask_when(c: Commitment, problem: str | None, verb: str = "When will you do it?") -> Reply:
+    lead = f"{problem} " if problem else ""
+    return Reply(
+        text=f"{lead}{verb} #{c.number}: {c.text}\nPick one, or type "
+        f"`/commitments edit {c.number} friday 3pm`.",
+        buttons=[Button(label, f"commit:set:{c.id}:{key}") for key, label in PRESETS.items()],
+        visibility=Visibility.ONLY_MEMBER,
+        meta={"commitment_id": c.id, "due_at": None, "needs_time": True},
+    )
+
+
+def _line(c: Commitment, zone: ZoneInfo) -> str:
+    due = f"due {show_time(c.due_at, zone)}" if c.due_at else "no time set"
+    repeat = " (repeats)" if c.recurrence else ""
+    return f"#{c.number} {c.text} · {due}{repeat}"
+
+
+def _meta(c: Commitment, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "commitment_id": c.id,
+        "number": c.number,
+        "status": c.status,
+        "due_at": c.due_at.astimezone(zone).isoformat() if c.due_at else None,
+    }
+
+
+def _private(ctx: Context, reply: Reply) -> Reply:
+    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
+    return reply
+
+
+def _local(day: datetime, at: time, zone: ZoneInfo) -> datetime:
+    return local_instant(day.date(), at, zone)
+
+
+def _preset_target(choice: str, now: datetime, zone: ZoneInfo, start: time) -> datetime | None:
+    local = now.astimezone(zone)
+    if choice == "tonight":
+        target = _local(local, time(19, 0), zone)
+        return target if target > now else target + timedelta(days=1)
+    if choice == "tomorrow":
+        return _local(local + timedelta(days=1), start, zone)
+    if choice == "2days":
+        return _local(local + timedelta(days=2), start, zone)
+    if choice == "monday":
+        return _local(local + timedelta(days=7 - local.weekday()), start, zone)
+    return None
+
+
+def _snooze_target(choice: str, now: datetime, zone: ZoneInfo, start: time) -> datetime | None:
+    if choice == "1h":
+        return now + timedelta(hours=1)
+    if choice == "tomorrow":
+        return _preset_target("tomorrow", now, zone, start)
+    if choice == "nextweek":
+        return _preset_target("monday", now, zone, start)
+    return None

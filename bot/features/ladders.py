@@ -1,0 +1,325 @@
+"""`/interview` and `/rejected`: one command sets up every follow-up step as a commitment.
+
+After an interview: research, stories, a thank-you within a day (with a draft), and a
+polite follow-up if nothing is heard. After a rejection: the appreciation note, the ask
+to stay connected, then stay-in-touch reminders at about 1, 3, 6 and 12 months, each with
+a draft. Every step is an ordinary commitment the member can see, edit, snooze or drop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import commitments as store
+from bot.context import Context
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.replies import Button, Reply, Section, Visibility
+from bot.router import Router
+from bot.store.models import Commitment, Contact, Ladder, Member
+from bot.timezones import add_months, local_instant, show_time
+from bot.when import WhenInPast, parse_when, split_text_and_when
+
+FOLLOW_UP_AFTER = timedelta(days=7)
+"""When to nudge a follow-up if nothing has been heard after an interview."""
+THANK_YOU_AFTER = timedelta(hours=3)
+STAY_IN_TOUCH_MONTHS = (1, 3, 6, 12)
+_KEYWORDS = re.compile(r"\s+(with|on|at|for)\s+", re.IGNORECASE)
+MAX_FIELD = 120
+
+
+@dataclass(frozen=True)
+class InterviewWords:
+    company: str
+    person: str | None
+    role: str | None
+    when: str | None
+
+
+def parse_interview(text: str) -> InterviewWords:
+    """`Acme with Ana Ruiz on Friday 10am for analyst` → its parts (any order after COMPANY)."""
+    parts = _KEYWORDS.split(f" {text.strip()} ")
+    company = parts[0].strip()
+    found: dict[str, list[str]] = {}
+    for keyword, value in zip(parts[1::2], parts[2::2], strict=False):
+        found.setdefault(keyword.lower(), []).append(value.strip())
+    when_parts = found.get("on", []) + [f"at {v}" for v in found.get("at", [])]
+    return InterviewWords(
+        company=company,
+        person=" ".join(found["with"]) if "with" in found else None,
+        role=" ".join(found["for"]) if "for" in found else None,
+        when=" ".join(when_parts) if when_parts else None,
+    )
+
+
+@feature
+class Ladders(Feature):
+    name = "ladders"
+
+    def register(self, router: Router) -> None:
+        router.add_command(
+            "interview",
+            "Got an interview? I set up research, stories, the thank-you and the follow-up.",
+            "/interview COMPANY [with NAME] [on WHEN] [for ROLE]",
+            self.on_interview,
+        )
+        router.add_command(
+            "rejected",
+            "Turned down? I help you thank them and stay in touch for months to come.",
+            "/rejected COMPANY [NAME]",
+            self.on_rejected,
+        )
+
+    async def on_interview(self, ctx: Context) -> Reply:
+        words = parse_interview(ctx.text)
+        start = store.day_start(ctx.member)
+        company, when = words.company, None
+        if words.when:
+            try:
+                when = parse_when(words.when, ctx.now, ctx.zone, start)
+            except WhenInPast as exc:
+                when_at = exc.due_at
+                return await self._after_interview(ctx, words, when_at)
+        elif company:
+            # "/interview Acme tomorrow 10am": the time may simply end the company part.
+            company, when = split_text_and_when(company, ctx.now, ctx.zone, start)
+        _check_fields(company, words.person, words.role)
+        if when is None:
+            raise UserError(
+                "When is it? For example `/interview Acme with Ana on Friday 10am for analyst`."
+            )
+        at = when.due_at
+        ladder = await _ladder(ctx, "interview", company, words.person, words.role, at)
+        who = words.person or "your interviewer"
+        steps: list[tuple[str, datetime | None, str | None]] = [
+            (
+                f"Research {company}: mission, strategy, news, competitors, culture",
+                _before(at, timedelta(days=3), ctx, start),
+                None,
+            ),
+            (
+                f"Read up on {who} at {company}: background, projects, what they care about"
+                if words.person
+                else f"Find out who will interview you at {company}, then read up on them",
+                _before(at, timedelta(days=2), ctx, start),
+                None,
+            ),
+            (
+                f"Pick three CCAR stories that fit {company}"
+                + (f" and the {words.role} role" if words.role else ""),
+                _before(at, timedelta(days=1), ctx, start),
+                None,
+            ),
+            (
+                f"Send a thank-you note to {who} at {company}",
+                at + THANK_YOU_AFTER,
+                "thank-you-after-interview",
+            ),
+            (
+                f"Follow up with {company} if you have not heard back",
+                at + FOLLOW_UP_AFTER,
+                "follow-up-no-decision",
+            ),
+        ]
+        made = await _make_steps(ctx, ladder, steps, "interview")
+        return _summary(ctx, f"Interview at {company}, {show_time(at, ctx.zone)}", made, ladder)
+
+    async def _after_interview(self, ctx: Context, words: InterviewWords, at: datetime) -> Reply:
+        """The interview already happened: only the steps after it still make sense."""
+        if ctx.now - at > timedelta(days=30):
+            raise UserError(
+                f"{show_time(at, ctx.zone)} was more than a month ago. For an older interview, "
+                "use `/commit` for the follow-up you have in mind."
+            )
+        _check_fields(words.company, words.person, words.role)
+        ladder = await _ladder(ctx, "interview", words.company, words.person, words.role, at)
+        who = words.person or "your interviewer"
+        steps: list[tuple[str, datetime | None, str | None]] = [
+            (
+                f"Send a thank-you note to {who} at {words.company}",
+                max(at + THANK_YOU_AFTER, ctx.now + timedelta(hours=1)),
+                "thank-you-after-interview",
+            ),
+            (
+                f"Follow up with {words.company} if you have not heard back",
+                max(at + FOLLOW_UP_AFTER, ctx.now + timedelta(days=1)),
+                "follow-up-no-decision",
+            ),
+        ]
+        made = await _make_steps(ctx, ladder, steps, "interview")
+        return _summary(ctx, f"After your interview at {words.company}", made, ladder)
+
+    async def on_rejected(self, ctx: Context) -> Reply:
+        company, _, person = ctx.text.strip().partition(",")
+        words = parse_interview(company)
+        company = words.company
+        name = (person.strip() or words.person or "").strip() or None
+        if not company:
+            raise UserError("Which company? For example `/rejected Acme, Ana Ruiz`.")
+        _check_fields(company, name, None)
+        start = store.day_start(ctx.member)
+        contact = Contact(
+            member_id=ctx.member.id,
+            name=name or f"the hiring manager at {company}",
+            company=company,
+            how_met="interview",
+            cadence_days=None,
+            notes=[],
+            created_at=ctx.now,
+        )
+        ctx.session.add(contact)
+        await ctx.session.flush()
+        ladder = await _ladder(ctx, "rejection", company, name, None, None, contact_id=contact.id)
+        who = name or f"the hiring manager at {company}"
+        local = ctx.now.astimezone(ctx.zone)
+        tomorrow = _at(local.date() + timedelta(days=1), start, ctx.zone)
+        steps: list[tuple[str, datetime | None, str | None]] = [
+            (f"Send {who} a short note of appreciation", tomorrow, "appreciation-after-rejection"),
+            (
+                f"Ask {who} to stay connected and meet for a networking chat",
+                _at(local.date() + timedelta(days=4), start, ctx.zone),
+                "ask-to-stay-connected",
+            ),
+        ]
+        for months in STAY_IN_TOUCH_MONTHS:
+            steps.append(
+                (
+                    f"Stay in touch with {who} ({months} month{'s' if months > 1 else ''} on)",
+                    _at(add_months(local.date(), months), start, ctx.zone),
+                    f"stay-in-touch-{months}-month{'s' if months > 1 else ''}",
+                )
+            )
+        made = await _make_steps(ctx, ladder, steps, "rejection", contact_id=contact.id)
+        reply = _summary(ctx, f"After the no from {company}", made, ladder)
+        reply.text = (
+            "Sorry, that is disappointing. A warm note now keeps the door open: the person "
+            "they hired may not stay, and people you keep in touch with often come back with "
+            "openings months or years later.\n\n" + reply.text
+        )
+        return reply
+
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        rows = await session.scalars(select(Ladder).where(Ladder.member_id == member.id))
+        return {
+            "ladders": [
+                {
+                    "kind": r.kind,
+                    "company": r.company,
+                    "person": r.person,
+                    "role": r.role,
+                    "at": r.at.isoformat() if r.at else None,
+                    "created_at": r.created_at.isoformat(),
+                }
+                for r in rows
+            ]
+        }
+
+    async def delete_member(self, session: AsyncSession, member: Member) -> int:
+        result = await session.execute(delete(Ladder).where(Ladder.member_id == member.id))
+        return result.rowcount or 0
+
+
+async def _ladder(
+    ctx: Context,
+    kind: str,
+    company: str,
+    person: str | None,
+    role: str | None,
+    at: datetime | None,
+    contact_id: int | None = None,
+) -> Ladder:
+    ladder = Ladder(
+        member_id=ctx.member.id,
+        kind=kind,
+        company=company,
+        person=person,
+        role=role,
+        at=at,
+        contact_id=contact_id,
+        created_at=ctx.now,
+    )
+    ctx.session.add(ladder)
+    await ctx.session.flush()
+    return ladder
+
+
+async def _make_steps(
+    ctx: Context,
+    ladder: Ladder,
+    steps: list[tuple[str, datetime | None, str | None]],
+    source: str,
+    contact_id: int | None = None,
+) -> list[Commitment]:
+    made = []
+    for text, due, draft in steps:
+        if due is None:
+            continue
+        made.append(
+            await store.create(
+                ctx.session,
+                ctx.member,
+                text,
+                due,
+                ctx.now,
+                source=source,
+                draft_id=draft if draft and ctx.library.draft(draft) else None,
+                ladder_id=ladder.id,
+                contact_id=contact_id,
+            )
+        )
+    return made
+
+
+def _summary(ctx: Context, title: str, made: list[Commitment], ladder: Ladder) -> Reply:
+    lines = [f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone)}" for c in made if c.due_at]
+    return Reply(
+        title=title,
+        text="I set up these steps; each one reminds you when it is due. "
+        "Change any of them with `/commitments`.",
+        sections=[Section(text="\n".join(lines))],
+        buttons=[Button("See my commitments", "commit:list")],
+        visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
+        meta={
+            "ladder_id": ladder.id,
+            "commitments": [
+                {
+                    "commitment_id": c.id,
+                    "number": c.number,
+                    "due_at": c.due_at.astimezone(ctx.zone).isoformat() if c.due_at else None,
+                    "draft_id": c.draft_id,
+                }
+                for c in made
+            ],
+        },
+    )
+
+
+def _before(at: datetime, lead: timedelta, ctx: Context, start: time) -> datetime | None:
+    """A prep step `lead` before the interview at the member's day start; soon if that passed."""
+    local_day = (at - lead).astimezone(ctx.zone).date()
+    due = _at(local_day, start, ctx.zone)
+    if due <= ctx.now:
+        due = ctx.now + timedelta(hours=1)
+    return due if due < at else None
+
+
+def _at(day: date, start: time, zone: ZoneInfo) -> datetime:
+    return local_instant(day, start, zone)
+
+
+def _check_fields(company: str, person: str | None, role: str | None) -> None:
+    if not company:
+        raise UserError("Which company? For example `/interview Acme on Friday 10am`.")
+    for label, value in (("company", company), ("name", person), ("role", role)):
+        if value and len(value) > MAX_FIELD:
+            raise UserError(
+                f"That {label} is {len(value)} characters; keep it under {MAX_FIELD}. "
+                "Nothing was saved."
+            )

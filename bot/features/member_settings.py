@@ -1,0 +1,146 @@
+"""`/jobclub timezone`, `daystart`, `checkin` and `settings`: a member's own preferences."""
+
+from __future__ import annotations
+
+import re
+
+from bot import commitments as store
+from bot.context import Context
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.replies import Button, Reply, Visibility
+from bot.router import Router
+from bot.text import shorten
+from bot.timezones import zone_or_none
+from bot.zones import match_zone, zone_label
+
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
+
+
+@feature
+class MemberSettings(Feature):
+    name = "member_settings"
+
+    def register(self, router: Router) -> None:
+        router.add_subcommand(
+            "jobclub",
+            "timezone",
+            "Set your time zone, e.g. `/jobclub timezone berlin`.",
+            self.on_timezone,
+        )
+        router.add_subcommand(
+            "jobclub",
+            "daystart",
+            "What time a date without a time means for you, e.g. `/jobclub daystart 08:30`.",
+            self.on_daystart,
+        )
+        router.add_subcommand(
+            "jobclub",
+            "checkin",
+            "Hours between a reminder and its one check-in (`off` for none).",
+            self.on_checkin,
+        )
+        router.add_subcommand("jobclub", "settings", "Your settings.", self.on_settings)
+        router.add_action("tz:set", self.on_zone_chosen)
+
+    async def on_timezone(self, ctx: Context) -> Reply:
+        query = ctx.text.strip()
+        if not query:
+            return self._show_zone(ctx)
+        match = match_zone(query, ctx.now)
+        if match.zone:
+            return self._set_zone(ctx, match.zone)
+        if match.candidates:
+            return Reply(
+                text=f"Which one do you mean by “{shorten(query, 40)}”?",
+                buttons=[Button(zone_label(z, ctx.now), f"tz:set:{z}") for z in match.candidates],
+                visibility=Visibility.ONLY_MEMBER,
+                meta={"candidates": list(match.candidates)},
+            )
+        raise UserError(
+            f"I don't know “{shorten(query, 40)}” as a time zone. Try a city near you, "
+            "e.g. `/jobclub timezone berlin` or `/jobclub timezone new york`."
+        )
+
+    async def on_zone_chosen(self, ctx: Context) -> Reply:
+        name = ":".join(ctx.args)
+        if zone_or_none(name) is None:
+            raise UserError("That time zone is not one I know. Try `/jobclub timezone` again.")
+        return self._set_zone(ctx, name)
+
+    def _set_zone(self, ctx: Context, name: str) -> Reply:
+        ctx.member.tz = name
+        return Reply(
+            text=f"Your time zone is now {zone_label(name, ctx.now)}. "
+            "Every time I show you is in this zone.",
+            visibility=Visibility.ONLY_MEMBER,
+            meta={"tz": name},
+        )
+
+    def _show_zone(self, ctx: Context) -> Reply:
+        source = (
+            "you chose it"
+            if ctx.member.tz
+            else "from your profile"
+            if ctx.member.platform_tz
+            else "the club's default"
+        )
+        return Reply(
+            text=f"Your time zone is {zone_label(ctx.zone.key, ctx.now)} ({source}). "
+            "Change it with `/jobclub timezone CITY`.",
+            visibility=Visibility.ONLY_MEMBER,
+            meta={"tz": ctx.zone.key},
+        )
+
+    async def on_daystart(self, ctx: Context) -> Reply:
+        minutes = parse_clock(ctx.text)
+        if minutes is None:
+            raise UserError("Give a time such as `/jobclub daystart 08:30` or `7am`.")
+        ctx.member.day_start_minutes = minutes
+        return Reply(
+            text=f"A date without a time now means {minutes // 60:02d}:{minutes % 60:02d} for you.",
+            visibility=Visibility.ONLY_MEMBER,
+            meta={"day_start": f"{minutes // 60:02d}:{minutes % 60:02d}"},
+        )
+
+    async def on_checkin(self, ctx: Context) -> Reply:
+        arg = ctx.text.strip().lower().removesuffix("h").strip()
+        if arg in ("off", "none", "0"):
+            ctx.member.checkin_hours = 0
+            text = "No more check-ins after a reminder."
+        elif arg.isascii() and arg.isdigit() and 1 <= int(arg) <= 24 * 14:
+            ctx.member.checkin_hours = int(arg)
+            text = f"I will check in {arg} hours after a reminder if it is still open."
+        else:
+            raise UserError("Give hours between 1 and 336, or `off`: `/jobclub checkin 24`.")
+        return Reply(text=text, visibility=Visibility.ONLY_MEMBER)
+
+    async def on_settings(self, ctx: Context) -> Reply:
+        start = store.day_start(ctx.member)
+        delay = store.checkin_delay(ctx.member)
+        checkin = f"{int(delay.total_seconds() // 3600)} hours after" if delay else "off"
+        return Reply(
+            title="Your settings",
+            text=(
+                f"Time zone: {zone_label(ctx.zone.key, ctx.now)}\n"
+                f"A date alone means: {start:%H:%M}\n"
+                f"Check-in after a reminder: {checkin}"
+            ),
+            visibility=Visibility.ONLY_MEMBER,
+            meta={"tz": ctx.zone.key, "day_start": f"{start:%H:%M}"},
+        )
+
+
+def parse_clock(text: str) -> int | None:
+    """'08:30', '8.30', '7am', '19h00' → minutes after midnight; None when it is not a time."""
+    found = _CLOCK.match(text.strip().lower())
+    if not found:
+        return None
+    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return hour * 60 + minute

@@ -1,0 +1,245 @@
+"""The exactly-once dispatcher: claims, retries, restarts, concurrency, downtime."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import commitments as store
+from bot import members
+from bot.app import JobClubBot
+from bot.clock import FakeClock
+from bot.events import MemberRef, Platform
+from bot.outbox import SendError
+from bot.scheduling import MAX_ATTEMPTS, Outgoing
+from bot.store.database import Database
+from bot.store.models import Commitment, Delivery
+from tests.conftest import START, make_settings
+
+
+@dataclass
+class Recorder:
+    """An outbox that records what it was asked to send, and can be told to fail."""
+
+    sent: list[tuple[str, int, datetime]] = field(default_factory=list)
+    fail_next: int = 0
+    permanent: bool = False
+
+    async def __call__(self, item: Outgoing, at: datetime) -> str | None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise SendError("platform said 500", retryable=not self.permanent)
+        self.sent.append((item.kind, item.reply.meta["commitment_id"], at))
+        return "D123"
+
+
+async def make_bot(url: str, tmp_path: Path, clock: FakeClock) -> JobClubBot:
+    settings = make_settings(tmp_path, database_url=url)
+    db = Database(settings.database_url)
+    await db.upgrade()
+    return await JobClubBot.create(settings, clock, db=db)
+
+
+async def add(bot: JobClubBot, text: str, due: datetime, who: str = "ada") -> int:
+    ref = MemberRef(Platform.CONSOLE, "club", who, who.title(), tz_hint="America/New_York")
+    async with bot.services.db.session() as session:
+        _, member = await members.resolve(session, bot.services.db.dialect, ref, START)
+        commitment = await store.create(session, member, text, due, START)
+        return commitment.id
+
+
+@pytest.fixture
+async def bot(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncIterator[JobClubBot]:
+    instance = await make_bot(database_url, tmp_path, clock)
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+async def test_a_due_reminder_goes_out_once_then_one_checkin(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    due = START + timedelta(hours=2)
+    cid = await add(bot, "send the thank-you note", due)
+    out = Recorder()
+    dispatcher = bot.dispatcher(out)
+    assert await dispatcher.next_due() == due
+    assert await dispatcher.tick() == 0
+    clock.set(due)
+    assert await dispatcher.tick() == 1
+    assert await dispatcher.tick() == 0
+    assert out.sent == [("reminder", cid, due)]
+    assert await dispatcher.next_due() == due + timedelta(hours=24)
+    await dispatcher.advance_to(due + timedelta(days=10), clock.set)
+    assert out.sent == [("reminder", cid, due), ("checkin", cid, due + timedelta(hours=24))]
+    async with bot.services.db.session() as session:
+        rows = list(await session.scalars(select(Delivery).order_by(Delivery.id)))
+        assert [(d.kind, d.status, d.attempts) for d in rows] == [
+            ("reminder", "sent", 1),
+            ("checkin", "sent", 1),
+        ]
+
+
+async def test_done_before_due_sends_nothing(bot: JobClubBot, clock: FakeClock) -> None:
+    cid = await add(bot, "prepare stories", START + timedelta(hours=1))
+    async with bot.services.db.session() as session:
+        commitment = await session.get(Commitment, cid)
+        assert commitment is not None
+        store.close(commitment, "done", START)
+    out = Recorder()
+    assert await bot.dispatcher(out).advance_to(START + timedelta(days=3), clock.set) == 0
+    assert out.sent == []
+
+
+async def test_closed_between_claim_and_send_is_skipped(bot: JobClubBot, clock: FakeClock) -> None:
+    cid = await add(bot, "prepare stories", START + timedelta(hours=1))
+    clock.set(START + timedelta(hours=1))
+    dispatcher = bot.dispatcher(Recorder())
+    await dispatcher._claim(clock.now())
+    async with bot.services.db.session() as session:
+        commitment = await session.get(Commitment, cid)
+        assert commitment is not None
+        store.close(commitment, "dropped", clock.now())
+    assert await dispatcher.tick() == 0
+    async with bot.services.db.session() as session:
+        delivery = await session.scalar(select(Delivery))
+        assert delivery is not None and delivery.status == "skipped"
+
+
+async def test_a_restart_neither_loses_nor_repeats(
+    database_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    first = await make_bot(database_url, tmp_path, clock)
+    ids = [await add(first, f"task {i}", START + timedelta(hours=i + 1)) for i in range(6)]
+    out = Recorder()
+    await first.dispatcher(out).advance_to(START + timedelta(hours=3, minutes=30), clock.set)
+    await first.close()  # the process stops mid-way
+
+    second = await make_bot(database_url, tmp_path, clock)
+    try:
+        await second.dispatcher(out).advance_to(START + timedelta(hours=8), clock.set)
+    finally:
+        await second.close()
+    reminders = [cid for kind, cid, _ in out.sent if kind == "reminder"]
+    assert reminders == ids
+
+
+async def test_two_dispatchers_at_once_deliver_each_item_once(
+    database_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    a = await make_bot(database_url, tmp_path, clock)
+    b = await make_bot(database_url, tmp_path, clock)
+    try:
+        due = START + timedelta(minutes=5)
+        ids = [await add(a, f"task {i}", due, who=f"m{i % 17}") for i in range(120)]
+        clock.set(due)
+        out_a, out_b = Recorder(), Recorder()
+        for _ in range(3):
+            await asyncio.gather(a.dispatcher(out_a).tick(), b.dispatcher(out_b).tick())
+        delivered = [cid for _, cid, _ in out_a.sent + out_b.sent]
+        assert sorted(delivered) == sorted(ids)
+        async with a.services.db.session() as session:
+            count = await session.scalar(select(func.count()).select_from(Delivery))
+            assert count == len(ids)
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_failures_are_retried_with_backoff_then_recorded(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    due = START + timedelta(hours=1)
+    cid = await add(bot, "email the recruiter", due)
+    out = Recorder(fail_next=2)
+    dispatcher = bot.dispatcher(out)
+    clock.set(due)
+    assert await dispatcher.tick() == 0  # attempt 1 fails
+    retry_at = await dispatcher.next_due()
+    assert retry_at == due + timedelta(seconds=30)
+    await dispatcher.advance_to(due + timedelta(minutes=5), clock.set)
+    assert out.sent == [("reminder", cid, due + timedelta(seconds=90))]
+    async with bot.services.db.session() as session:
+        delivery = await session.scalar(select(Delivery))
+        assert delivery is not None
+        assert (delivery.status, delivery.attempts) == ("sent", 3)
+
+
+async def test_after_max_attempts_the_delivery_is_failed_with_the_reason(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    await add(bot, "email the recruiter", START + timedelta(hours=1))
+    out = Recorder(fail_next=MAX_ATTEMPTS + 5)
+    await bot.dispatcher(out).advance_to(START + timedelta(days=1), clock.set)
+    async with bot.services.db.session() as session:
+        delivery = await session.scalar(select(Delivery).where(Delivery.kind == "reminder"))
+        assert delivery is not None
+        assert delivery.status == "failed"
+        assert delivery.attempts == MAX_ATTEMPTS
+        assert "platform said 500" in (delivery.last_error or "")
+
+
+async def test_a_permanent_error_is_not_retried(bot: JobClubBot, clock: FakeClock) -> None:
+    await add(bot, "email the recruiter", START + timedelta(hours=1))
+    out = Recorder(fail_next=1, permanent=True)
+    await bot.dispatcher(out).advance_to(START + timedelta(hours=2), clock.set)
+    async with bot.services.db.session() as session:
+        delivery = await session.scalar(select(Delivery).where(Delivery.kind == "reminder"))
+        assert delivery is not None and (delivery.status, delivery.attempts) == ("failed", 1)
+
+
+async def test_after_downtime_a_reminder_comes_once_late_and_says_so(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    due = START + timedelta(hours=1)
+    cid = await add(bot, "send the appreciation note", due)
+    texts: list[str] = []
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        texts.append(item.reply.plain_text())
+        assert item.reply.meta["late"] is True
+        return None
+
+    clock.set(due + timedelta(hours=5))  # the bot was down
+    dispatcher = bot.dispatcher(deliver)
+    assert await dispatcher.tick() == 1
+    assert await dispatcher.tick() == 0
+    assert len(texts) == 1 and "late" in texts[0]
+    assert "send the appreciation note" in texts[0]
+    async with bot.services.db.session() as session:
+        commitment = await session.get(Commitment, cid)
+        assert commitment is not None
+        # The check-in counts from when the late reminder went out.
+        assert commitment.next_reminder_at == clock.now() + timedelta(hours=24)
+
+
+async def test_a_crashed_send_is_retried_after_its_lease(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    due = START + timedelta(hours=1)
+    cid = await add(bot, "follow up", due)
+    clock.set(due)
+    dispatcher = bot.dispatcher(Recorder())
+    await dispatcher._claim(clock.now())
+    assert await dispatcher._lease(clock.now())  # taken, then the process "dies"
+    out = Recorder()
+    await bot.dispatcher(out).advance_to(due + timedelta(minutes=10), clock.set)
+    assert [cid for _, cid, _ in out.sent] == [cid]
+
+
+async def test_dm_channel_id_is_stored(bot: JobClubBot, clock: FakeClock) -> None:
+    await add(bot, "follow up", START + timedelta(hours=1))
+    await bot.dispatcher(Recorder()).advance_to(START + timedelta(hours=1), clock.set)
+    async with bot.services.db.session() as session:
+        from bot.store.models import Member
+
+        member = await session.scalar(select(Member))
+        assert member is not None and member.dm_channel_id == "D123"
+

@@ -1,0 +1,365 @@
+"""Reading the time a member gives with `/commit`: exact results in their zone, or a clear no."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import time as timer
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.when import When, WhenError, WhenInPast, parse_when, split_text_and_when
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # Wed 25 Nov 2026, 10:00 in New York
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def read(phrase: str, now: datetime = NOW, zone: ZoneInfo = NEW_YORK, **kwargs: time) -> When:
+    return parse_when(phrase, now, zone, **kwargs)
+
+
+def local(when: When, zone: ZoneInfo = NEW_YORK) -> str:
+    return when.due_at.astimezone(zone).isoformat()
+
+
+READS = [
+    # phrase, local result, explicit clock time
+    ("by Friday 3pm", "2026-11-27T15:00:00-05:00", True),
+    ("Fri 3:30pm", "2026-11-27T15:30:00-05:00", True),
+    ("3pm on friday", "2026-11-27T15:00:00-05:00", True),
+    ("friday", "2026-11-27T09:00:00-05:00", False),
+    ("Friday.", "2026-11-27T09:00:00-05:00", False),
+    ("due by Friday", "2026-11-27T09:00:00-05:00", False),
+    ("next friday", "2026-11-27T09:00:00-05:00", False),
+    ("friday afternoon", "2026-11-27T14:00:00-05:00", False),
+    ("friday noon", "2026-11-27T12:00:00-05:00", True),
+    ("friday next week", "2026-12-04T09:00:00-05:00", False),
+    ("wednesday", "2026-12-02T09:00:00-05:00", False),  # today's 09:00 has passed
+    ("wednesday 3pm", "2026-11-25T15:00:00-05:00", True),  # today's 15:00 hasn't
+    ("next wednesday", "2026-12-02T09:00:00-05:00", False),
+    ("next tuesday", "2026-12-01T09:00:00-05:00", False),
+    ("next tuesday at 4pm", "2026-12-01T16:00:00-05:00", True),
+    ("tomorrow", "2026-11-26T09:00:00-05:00", False),
+    ("tomorrow morning", "2026-11-26T09:00:00-05:00", False),
+    ("tomorrow evening", "2026-11-26T19:00:00-05:00", False),
+    ("tomorrow at 10:30", "2026-11-26T10:30:00-05:00", True),
+    ("tomorrow at 10 in the morning", "2026-11-26T10:00:00-05:00", True),
+    ("the day after tomorrow", "2026-11-27T09:00:00-05:00", False),
+    ("today", "2026-11-25T17:00:00-05:00", False),  # 09:00 has passed, 17:00 hasn't
+    ("tonight", "2026-11-25T19:00:00-05:00", False),
+    ("tonight at 8", "2026-11-25T20:00:00-05:00", True),
+    ("this afternoon", "2026-11-25T14:00:00-05:00", False),
+    ("3pm", "2026-11-25T15:00:00-05:00", True),
+    ("3 p.m.", "2026-11-25T15:00:00-05:00", True),
+    ("at 15", "2026-11-25T15:00:00-05:00", True),
+    ("9am", "2026-11-26T09:00:00-05:00", True),  # a time alone, already past: tomorrow
+    ("noon", "2026-11-25T12:00:00-05:00", True),
+    ("midnight", "2026-11-25T23:59:00-05:00", True),
+    ("eod", "2026-11-25T17:00:00-05:00", False),
+    ("by end of day", "2026-11-25T17:00:00-05:00", False),
+    ("end of week", "2026-11-27T17:00:00-05:00", False),
+    ("this week", "2026-11-27T17:00:00-05:00", False),
+    ("end of next week", "2026-12-04T17:00:00-05:00", False),
+    ("this weekend", "2026-11-28T09:00:00-05:00", False),
+    ("next week", "2026-11-30T09:00:00-05:00", False),
+    ("end of month", "2026-11-30T09:00:00-05:00", False),
+    ("next month", "2026-12-01T09:00:00-05:00", False),
+    ("in 5 minutes", "2026-11-25T10:05:00-05:00", True),
+    ("in 2 hours", "2026-11-25T12:00:00-05:00", True),
+    ("in half an hour", "2026-11-25T10:30:00-05:00", True),
+    ("in 3 days", "2026-11-28T09:00:00-05:00", False),
+    ("two days from now", "2026-11-27T09:00:00-05:00", False),
+    ("in 2 weeks", "2026-12-09T09:00:00-05:00", False),
+    ("in 1 month", "2026-12-25T09:00:00-05:00", False),
+    ("in 5 years", "2031-11-25T09:00:00-05:00", False),
+    ("on 3 dec", "2026-12-03T09:00:00-05:00", False),
+    ("december 3rd", "2026-12-03T09:00:00-05:00", False),
+    ("Dec 3", "2026-12-03T09:00:00-05:00", False),
+    ("thu 3 dec 2pm", "2026-12-03T14:00:00-05:00", True),
+    ("Thursday, December 3, 2026 at 2pm", "2026-12-03T14:00:00-05:00", True),
+    ("12/3", "2026-12-03T09:00:00-05:00", False),  # US order: month/day
+    ("2026-12-03 14:00", "2026-12-03T14:00:00-05:00", True),
+    ("2026-12-03T14:00", "2026-12-03T14:00:00-05:00", True),
+    ("jan 5", "2027-01-05T09:00:00-05:00", False),  # no year: the coming one
+    ("oct 1", "2027-10-01T09:00:00-04:00", False),  # long gone this year: next year's
+    ("the 15th", "2026-12-15T09:00:00-05:00", False),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected", "explicit"), READS)
+def test_reads(phrase: str, expected: str, explicit: bool) -> None:
+    when = read(phrase)
+    assert local(when) == expected
+    assert when.due_at.tzinfo is UTC
+    assert when.explicit_time is explicit
+
+
+REFUSED = [
+    # phrase, error type, part of the message
+    ("yesterday", WhenInPast, "Tue 24 Nov, 09:00 (America/New_York)"),
+    ("last monday", WhenInPast, "Mon 23 Nov, 09:00 (America/New_York)"),
+    ("2020-01-01", WhenInPast, "Wed 1 Jan, 09:00 (America/New_York) in 2020"),
+    ("today 9am", WhenInPast, "Wed 25 Nov, 09:00 (America/New_York)"),
+    ("this morning", WhenInPast, "Wed 25 Nov, 09:00"),
+    ("3 days ago", WhenInPast, "Sun 22 Nov"),
+    ("last week", WhenInPast, "Wed 18 Nov"),  # read by dateparser
+    ("nov 20", WhenInPast, "Fri 20 Nov"),  # recent: a mistake, not next year's
+    ("blursday", WhenError, "I couldn't read “blursday” as a time."),
+    ("next blursday", WhenError, "I couldn't read “next blursday” as a time."),
+    ("someday", WhenError, "“someday”"),
+    ("soon", WhenError, "“soon”"),
+    ("asap", WhenError, "today 17:00"),
+    ("the 45th of never", WhenError, "“the 45th of never”"),
+    ("", WhenError, "didn't see a time"),
+    ("in 10 years", WhenError, "more than 5 years"),
+    ("2032-01-01", WhenError, "more than 5 years"),
+    ("friday at 3", WhenError, "am or pm"),
+    ("monday 9", WhenError, "am or pm"),
+    ("May", WhenError, "Which day in May?"),
+    ("feb 30", WhenError, "isn't a date"),
+    ("25/12", WhenError, "month/day"),
+    ("friday 3 dec", WhenError, "3 Dec 2026 is a Thursday, not a Friday"),
+    ("tomorrow 25:00", WhenError, "“tomorrow 25:00”"),
+    ("tomorrow morning 3pm", WhenError, "“tomorrow morning 3pm”"),
+    ("in 2 hours at 3pm", WhenError, "“in 2 hours at 3pm”"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "error", "message"), REFUSED)
+def test_refuses(phrase: str, error: type[WhenError], message: str) -> None:
+    with pytest.raises(WhenError) as caught:
+        read(phrase)
+    assert type(caught.value) is error
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    if error is WhenInPast:
+        assert "in the past" in str(caught.value)
+        assert caught.value.due_at <= NOW  # type: ignore[attr-defined]
+
+
+def test_today_late_in_the_day_is_refused_with_a_way_out() -> None:
+    evening = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)  # 18:00 in New York
+    with pytest.raises(WhenInPast, match=r"Wed 25 Nov, 17:00 .*tomorrow"):
+        read("today", now=evening)
+    with pytest.raises(WhenInPast):
+        read("eod", now=evening)  # end of *today*: not moved to tomorrow
+    assert local(read("today", now=evening, default_time=time(20, 0))) == (
+        "2026-11-25T20:00:00-05:00"
+    )
+
+
+def test_refusals_are_value_errors() -> None:
+    assert issubclass(WhenInPast, WhenError)
+    assert issubclass(WhenError, ValueError)
+
+
+def test_now_must_be_aware() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        parse_when("friday", datetime(2026, 11, 25, 15, 0), NEW_YORK)
+
+
+def test_when_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        read("friday").phrase = "monday"  # type: ignore[misc]
+
+
+def test_phrase_is_as_typed_without_preposition() -> None:
+    assert read("  by   Friday 3PM! ").phrase == "Friday 3PM"
+    assert read("in 3 days").phrase == "in 3 days"  # here "in" is part of the time
+
+
+# Default time ----------------------------------------------------------------------------
+
+EARLY = [
+    ("friday", "2026-11-27T07:30:00-05:00"),
+    ("tomorrow", "2026-11-26T07:30:00-05:00"),
+    ("in 3 days", "2026-11-28T07:30:00-05:00"),
+    ("end of month", "2026-11-30T07:30:00-05:00"),
+    ("12/3", "2026-12-03T07:30:00-05:00"),
+    ("next week", "2026-11-30T07:30:00-05:00"),
+    # not date-only: unchanged
+    ("tomorrow 3pm", "2026-11-26T15:00:00-05:00"),
+    ("tomorrow evening", "2026-11-26T19:00:00-05:00"),
+    ("end of week", "2026-11-27T17:00:00-05:00"),
+    ("today", "2026-11-25T17:00:00-05:00"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), EARLY)
+def test_default_time_moves_date_only_results(phrase: str, expected: str) -> None:
+    assert local(read(phrase, default_time=time(7, 30))) == expected
+
+
+# Daylight saving and far-off zones -------------------------------------------------------------
+
+LONDON_SPRING = datetime(2027, 3, 27, 12, tzinfo=UTC)  # the day before each change
+NEW_YORK_SPRING = datetime(2027, 3, 13, 15, tzinfo=UTC)
+NEW_YORK_AUTUMN = datetime(2027, 11, 6, 15, tzinfo=UTC)
+SYDNEY_AUTUMN = datetime(2027, 4, 3, 0, tzinfo=UTC)
+
+DST = [
+    # zone, now (UTC), phrase, local result
+    # London springs forward 01:00 → 02:00 on 28 Mar 2027: 01:30 doesn't exist
+    ("Europe/London", LONDON_SPRING, "2027-03-28 01:30", "2027-03-28T02:00:00+01:00"),
+    ("Europe/London", LONDON_SPRING, "tomorrow 1:30am", "2027-03-28T02:00:00+01:00"),
+    ("Europe/London", LONDON_SPRING, "tomorrow 12:59am", "2027-03-28T00:59:00+00:00"),
+    # New York springs forward 02:00 → 03:00 on 14 Mar 2027
+    ("America/New_York", NEW_YORK_SPRING, "tomorrow 2:30am", "2027-03-14T03:00:00-04:00"),
+    ("America/New_York", NEW_YORK_SPRING, "2027-03-14 02:30", "2027-03-14T03:00:00-04:00"),
+    # New York falls back 02:00 → 01:00 on 7 Nov 2027: 01:30 happens twice, the first counts
+    ("America/New_York", NEW_YORK_AUTUMN, "tomorrow 1:30am", "2027-11-07T01:30:00-04:00"),
+    # Sydney falls back 03:00 → 02:00 on 4 Apr 2027
+    ("Australia/Sydney", SYDNEY_AUTUMN, "tomorrow 2:30am", "2027-04-04T02:30:00+11:00"),
+    ("Australia/Sydney", SYDNEY_AUTUMN, "2027-04-04 02:30", "2027-04-04T02:30:00+11:00"),
+    ("Australia/Sydney", SYDNEY_AUTUMN, "tomorrow 3:30am", "2027-04-04T03:30:00+10:00"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("zone", "now", "phrase", "expected"), DST)
+def test_daylight_saving(zone: str, now: datetime, phrase: str, expected: str) -> None:
+    assert local(read(phrase, now=now, zone=ZoneInfo(zone)), ZoneInfo(zone)) == expected
+
+
+def test_in_hours_is_elapsed_time_across_a_dst_change() -> None:
+    before = datetime(2027, 3, 14, 6, 30, tzinfo=UTC)  # 01:30 EST, the night clocks go forward
+    when = read("in 2 hours", now=before)
+    assert when.due_at == before + timedelta(hours=2)
+    assert local(when) == "2027-03-14T04:30:00-04:00"
+
+
+FAR_ZONES = [
+    # zone, now (UTC), local result, UTC result: local "tomorrow" is not UTC's tomorrow
+    ("Pacific/Kiritimati", NOW, "2026-11-27T09:00:00+14:00", "2026-11-26T19:00:00+00:00"),
+    ("Pacific/Tongatapu", NOW, "2026-11-27T09:00:00+13:00", "2026-11-26T20:00:00+00:00"),
+    (
+        "Pacific/Honolulu",
+        datetime(2026, 11, 26, 8, 0, tzinfo=UTC),  # Wed 25 Nov, 22:00 in Honolulu
+        "2026-11-26T09:00:00-10:00",
+        "2026-11-26T19:00:00+00:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(("zone", "now", "expected_local", "expected_utc"), FAR_ZONES)
+def test_tomorrow_is_the_members_tomorrow(
+    zone: str, now: datetime, expected_local: str, expected_utc: str
+) -> None:
+    member_zone = ZoneInfo(zone)
+    assert now.astimezone(member_zone).date() != now.date()
+    when = read("tomorrow 9am", now=now, zone=member_zone)
+    assert local(when, member_zone) == expected_local
+    assert when.due_at.isoformat() == expected_utc
+
+
+def test_today_in_honolulu_while_utc_is_already_tomorrow() -> None:
+    late = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)  # Wed 25 Nov, 22:00 in Honolulu
+    with pytest.raises(WhenInPast, match=r"Wed 25 Nov, 17:00 \(Pacific/Honolulu\)"):
+        read("today", now=late, zone=ZoneInfo("Pacific/Honolulu"))
+
+
+# Splitting `/commit TEXT WHEN` -------------------------------------------------------------
+
+SPLITS = [
+    # text, what to commit to, local result (None: no time given)
+    (
+        "send thank-you note to Ana by Friday 3pm",
+        "send thank-you note to Ana",
+        "2026-11-27T15:00:00-05:00",
+    ),
+    ("review notes on 3 Dec", "review notes", "2026-12-03T09:00:00-05:00"),
+    ("call Ana tomorrow at 10:30", "call Ana", "2026-11-26T10:30:00-05:00"),
+    ("email the recruiter next Tuesday", "email the recruiter", "2026-12-01T09:00:00-05:00"),
+    ("write stories tonight", "write stories", "2026-11-25T19:00:00-05:00"),
+    ("read 10 pages in 2 hours", "read 10 pages", "2026-11-25T12:00:00-05:00"),
+    ("apply to 5 jobs this week", "apply to 5 jobs", "2026-11-27T17:00:00-05:00"),
+    ("follow up with Sam on Monday, 9am", "follow up with Sam", "2026-11-30T09:00:00-05:00"),
+    (
+        "mock interview with Lee on Dec 5th at 2:30pm",
+        "mock interview with Lee",
+        "2026-12-05T14:30:00-05:00",
+    ),
+    ("submit 2 applications by 12/3.", "submit 2 applications", "2026-12-03T09:00:00-05:00"),
+    ("report due Friday", "report", "2026-11-27T09:00:00-05:00"),
+    ("finish draft due: tomorrow", "finish draft", "2026-11-26T09:00:00-05:00"),
+    ("practice answers — tomorrow", "practice answers", "2026-11-26T09:00:00-05:00"),
+    ("go running in the morning", "go running", "2026-11-26T09:00:00-05:00"),
+    ("log in by friday", "log in", "2026-11-27T09:00:00-05:00"),
+    ("check in on monday", "check in", "2026-11-30T09:00:00-05:00"),
+    ("talk to April by Friday", "talk to April", "2026-11-27T09:00:00-05:00"),
+    ("Send note BY Friday!", "Send note", "2026-11-27T09:00:00-05:00"),
+    ("prepare 3 stories", "prepare 3 stories", None),
+    ("call May about the role", "call May about the role", None),
+    ("call May", "call May", None),
+    ("plan the week", "plan the week", None),
+    ("read chapter 3", "read chapter 3", None),
+    ("book the sat", "book the sat", None),
+    ("prep for the morning standup", "prep for the morning standup", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_text", "expected"), SPLITS)
+def test_split(text: str, expected_text: str, expected: str | None) -> None:
+    rest, when = split_text_and_when(text, NOW, NEW_YORK)
+    assert rest == expected_text
+    if expected is None:
+        assert when is None
+    else:
+        assert when is not None
+        assert local(when) == expected
+
+
+def test_split_keeps_the_phrase_as_typed() -> None:
+    _, when = split_text_and_when("send thank-you note to Ana by Friday 3pm", NOW, NEW_YORK)
+    assert when is not None
+    assert when.phrase == "Friday 3pm"
+    assert when.explicit_time
+
+
+SPLIT_REFUSALS = [
+    # the whole input is a time: nothing to commit to
+    ("tomorrow", WhenError, "what are you committing to"),
+    ("by Friday 3pm", WhenError, "what are you committing to"),
+    # clearly a time, but unusable: asked again rather than guessed
+    ("call Ana yesterday", WhenInPast, "Tue 24 Nov, 09:00"),
+    ("meet the recruiter last monday", WhenInPast, "Mon 23 Nov"),  # not "next" Monday
+    ("email Ana asap", WhenError, "today 17:00"),
+    ("call Ana friday at 3", WhenError, "am or pm"),
+    ("call Ana tomorrow morning 3pm", WhenError, "“tomorrow morning 3pm”"),  # not just "3pm"
+    ("finish the course by May", WhenError, "Which day in May?"),
+]
+
+
+@pytest.mark.parametrize(("text", "error", "message"), SPLIT_REFUSALS)
+def test_split_refuses(text: str, error: type[WhenError], message: str) -> None:
+    with pytest.raises(WhenError) as caught:
+        split_text_and_when(text, NOW, NEW_YORK)
+    assert type(caught.value) is error
+    assert message in str(caught.value)
+
+
+# Cost ------------------------------------------------------------------------------------
+
+
+def test_import_does_not_load_dateparser() -> None:
+    code = "import sys, bot.when; sys.exit('dateparser' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+def test_typical_parses_are_fast() -> None:
+    phrases = [phrase for phrase, _, _ in READS]
+    sentences = [text for text, _, _ in SPLITS]
+    with pytest.raises(WhenInPast):
+        read("last week")  # dateparser's first call is the slow one
+    started = timer.perf_counter()
+    for _ in range(5):
+        for phrase in phrases:
+            read(phrase)
+        for text in sentences:
+            split_text_and_when(text, NOW, NEW_YORK)
+    per_call = (timer.perf_counter() - started) / (5 * (len(phrases) + len(sentences)))
+    assert per_call < 0.005

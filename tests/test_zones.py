@@ -1,0 +1,223 @@
+"""Forgiving time-zone matching: names, cities, abbreviations, offsets, countries, typos."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.zones import MAX_CANDIDATES, ZoneMatch, match_zone, zone_label
+
+WINTER = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+SUMMER = datetime(2027, 7, 15, 12, 0, tzinfo=UTC)
+AT_1305_JAN = datetime(2027, 1, 15, 13, 5, tzinfo=UTC)
+AT_1305_JUL = datetime(2027, 7, 15, 13, 5, tzinfo=UTC)
+
+
+def one(zone: str) -> ZoneMatch:
+    return ZoneMatch(zone, ())
+
+
+@pytest.mark.parametrize(
+    ("query", "zone"),
+    [
+        # exact IANA names, any case
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("AMERICA/NEW_YORK", "America/New_York"),
+        ("america/new york", "America/New_York"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+        ("Etc/GMT-2", "Etc/GMT-2"),
+        ("  Asia/Tokyo  ", "Asia/Tokyo"),
+        # legacy names map to today's spelling
+        ("US/Eastern", "America/New_York"),
+        ("us/pacific", "America/Los_Angeles"),
+        # cities
+        ("berlin", "Europe/Berlin"),
+        ("Berlin", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+        ("New_York", "America/New_York"),
+        ("sao paulo", "America/Sao_Paulo"),
+        ("são paulo", "America/Sao_Paulo"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("Los Angeles", "America/Los_Angeles"),
+        ("los_angeles", "America/Los_Angeles"),
+        ("buenos aires", "America/Argentina/Buenos_Aires"),
+        ("port au prince", "America/Port-au-Prince"),
+        ("honolulu", "Pacific/Honolulu"),
+        ("tongatapu", "Pacific/Tongatapu"),
+        ("calcutta", "Asia/Kolkata"),
+        ("montreal", "America/Toronto"),
+        ("munich", "Europe/Berlin"),
+        ("san francisco", "America/Los_Angeles"),
+        ("berlin time", "Europe/Berlin"),
+        ("Berlin, Germany", "Europe/Berlin"),
+        # abbreviations
+        ("PST", "America/Los_Angeles"),
+        ("pdt", "America/Los_Angeles"),
+        ("PT", "America/Los_Angeles"),
+        ("EST", "America/New_York"),
+        ("EDT", "America/New_York"),
+        ("ET", "America/New_York"),
+        ("CST", "America/Chicago"),
+        ("CDT", "America/Chicago"),
+        ("CT", "America/Chicago"),
+        ("MST", "America/Denver"),
+        ("MDT", "America/Denver"),
+        ("GMT", "UTC"),
+        ("UTC", "UTC"),
+        ("utc", "UTC"),
+        ("Z", "UTC"),
+        ("BST", "Europe/London"),
+        ("CET", "Europe/Berlin"),
+        ("CEST", "Europe/Berlin"),
+        ("AEST", "Australia/Sydney"),
+        ("AEDT", "Australia/Sydney"),
+        ("JST", "Asia/Tokyo"),
+        ("pacific time", "America/Los_Angeles"),
+        # countries
+        ("germany", "Europe/Berlin"),
+        ("France", "Europe/Paris"),
+        ("UK", "Europe/London"),
+        ("united kingdom", "Europe/London"),
+        ("japan", "Asia/Tokyo"),
+        ("Japan", "Asia/Tokyo"),
+        ("india", "Asia/Kolkata"),
+        # clear misspellings
+        ("new yrok", "America/New_York"),
+        ("londn", "Europe/London"),
+        ("los angelos", "America/Los_Angeles"),
+        ("chicgo", "America/Chicago"),
+        ("germny", "Europe/Berlin"),
+        ("tokio", "Asia/Tokyo"),
+    ],
+)
+def test_one_clear_zone(query: str, zone: str) -> None:
+    assert match_zone(query, WINTER) == one(zone)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("IST", ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem")),
+        ("+05:30", ("Asia/Kolkata", "Asia/Colombo")),
+        ("UTC+5:30", ("Asia/Kolkata", "Asia/Colombo")),
+        ("+0530", ("Asia/Kolkata", "Asia/Colombo")),
+    ],
+)
+def test_ambiguous_queries_give_candidates(query: str, expected: tuple[str, ...]) -> None:
+    assert match_zone(query, WINTER) == ZoneMatch(None, expected)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "asdfgh", "hello world", "qwerty", "xyz", "12", "?!", "a" * 500]
+)
+def test_nonsense_matches_nothing(query: str) -> None:
+    assert match_zone(query, WINTER) == ZoneMatch(None, ())
+
+
+@pytest.mark.parametrize(
+    ("query", "now", "hours", "cities", "fixed"),
+    [
+        (
+            "UTC+2",
+            WINTER,
+            2,
+            ("Europe/Athens", "Europe/Helsinki", "Africa/Johannesburg", "Africa/Cairo"),
+            "Etc/GMT-2",
+        ),
+        ("UTC+2", SUMMER, 2, ("Europe/Berlin", "Europe/Paris", "Europe/Madrid"), "Etc/GMT-2"),
+        ("GMT-5", WINTER, -5, ("America/New_York", "America/Bogota"), "Etc/GMT+5"),
+        ("GMT-5", SUMMER, -5, ("America/Chicago", "America/Bogota"), "Etc/GMT+5"),
+        ("utc +10", WINTER, 10, ("Australia/Brisbane",), "Etc/GMT-10"),
+        ("UTC+10", SUMMER, 10, ("Australia/Brisbane", "Australia/Sydney"), "Etc/GMT-10"),
+        ("UTC+13", SUMMER, 13, ("Pacific/Tongatapu",), "Etc/GMT-13"),
+        ("UTC−3", WINTER, -3, ("America/Sao_Paulo",), "Etc/GMT+3"),
+        ("-3", WINTER, -3, ("America/Sao_Paulo",), "Etc/GMT+3"),
+    ],
+)
+def test_offsets_give_zones_with_that_offset_now(
+    query: str, now: datetime, hours: int, cities: tuple[str, ...], fixed: str
+) -> None:
+    match = match_zone(query, now)
+    assert match.zone is None
+    assert set(cities) <= set(match.candidates)
+    assert match.candidates[-1] == fixed
+    assert len(match.candidates) <= MAX_CANDIDATES
+    for name in match.candidates:
+        assert now.astimezone(ZoneInfo(name)).utcoffset() == timedelta(hours=hours)
+
+
+def test_the_fixed_offset_zone_comes_last_and_cities_first() -> None:
+    candidates = match_zone("UTC+1", WINTER).candidates
+    assert candidates[0] == "Europe/Berlin"
+    assert candidates[-1] == "Etc/GMT-1"
+    assert len(candidates) == MAX_CANDIDATES
+
+
+def test_an_offset_only_one_well_known_place_has_is_that_place() -> None:
+    assert match_zone("+05:45", WINTER) == one("Asia/Kathmandu")
+    assert match_zone("UTC-10", SUMMER) == one("Pacific/Honolulu")
+
+
+@pytest.mark.parametrize("query", ["UTC+0", "GMT-0", "+00:00"])
+def test_a_zero_offset_is_utc(query: str) -> None:
+    assert match_zone(query, WINTER) == one("UTC")
+
+
+@pytest.mark.parametrize("query", ["UTC+15", "-13", "+03:17", "+05:75"])
+def test_offsets_nowhere_uses_match_nothing(query: str) -> None:
+    assert match_zone(query, WINTER) == ZoneMatch(None, ())
+
+
+def test_offsets_depend_on_the_moment() -> None:
+    assert "Pacific/Auckland" in match_zone("UTC+13", WINTER).candidates
+    assert "Pacific/Auckland" not in match_zone("UTC+13", SUMMER).candidates
+
+
+def test_countries_spanning_several_zones_give_candidates() -> None:
+    usa = match_zone("USA", WINTER)
+    assert usa.zone is None
+    assert usa.candidates[:2] == ("America/New_York", "America/Chicago")
+    assert "Pacific/Honolulu" in usa.candidates
+    assert match_zone("australia", WINTER).candidates[0] == "Australia/Sydney"
+
+
+def test_an_unclear_misspelling_gives_candidates_best_first() -> None:
+    match = match_zone("berln", WINTER)
+    assert match.zone is None
+    assert match.candidates[0] == "Europe/Berlin"
+    assert 1 < len(match.candidates) <= MAX_CANDIDATES
+
+
+def test_results_are_deterministic() -> None:
+    for query in ("berln", "UTC+2", "IST", "usa"):
+        assert len({match_zone(query, WINTER) for _ in range(3)}) == 1
+
+
+def test_every_answer_is_a_loadable_zone() -> None:
+    for query in ("berlin", "UTC+1", "berln", "IST", "canada", "EET", "US/Eastern"):
+        match = match_zone(query, SUMMER)
+        for name in (match.zone, *match.candidates):
+            if name is not None:
+                ZoneInfo(name)
+
+
+def test_now_defaults_to_the_current_time() -> None:
+    assert match_zone("+05:45") == one("Asia/Kathmandu")
+
+
+@pytest.mark.parametrize(
+    ("name", "now", "label"),
+    [
+        ("Europe/Berlin", AT_1305_JAN, "Europe/Berlin (UTC+01:00, 14:05 now)"),
+        ("Europe/Berlin", AT_1305_JUL, "Europe/Berlin (UTC+02:00, 15:05 now)"),
+        ("Asia/Kolkata", AT_1305_JAN, "Asia/Kolkata (UTC+05:30, 18:35 now)"),
+        ("America/St_Johns", WINTER, "America/St_Johns (UTC-03:30, 08:30 now)"),
+        ("Pacific/Honolulu", WINTER, "Pacific/Honolulu (UTC-10:00, 02:00 now)"),
+        ("UTC", WINTER, "UTC (UTC+00:00, 12:00 now)"),
+    ],
+)
+def test_zone_label(name: str, now: datetime, label: str) -> None:
+    assert zone_label(name, now) == label

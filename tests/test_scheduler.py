@@ -220,9 +220,7 @@ async def test_after_downtime_a_reminder_comes_once_late_and_says_so(
         assert commitment.next_reminder_at == clock.now() + timedelta(hours=24)
 
 
-async def test_a_crashed_send_is_retried_after_its_lease(
-    bot: JobClubBot, clock: FakeClock
-) -> None:
+async def test_a_crashed_send_is_retried_after_its_lease(bot: JobClubBot, clock: FakeClock) -> None:
     due = START + timedelta(hours=1)
     cid = await add(bot, "follow up", due)
     clock.set(due)
@@ -242,4 +240,3 @@ async def test_dm_channel_id_is_stored(bot: JobClubBot, clock: FakeClock) -> Non
 
         member = await session.scalar(select(Member))
         assert member is not None and member.dm_channel_id == "D123"
-

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.text import NUMBER_WORDS
+
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[Unit, ...] = ("day", "week", "month")
 MAX_EVERY = 1200
@@ -157,22 +159,7 @@ _WD_PLURAL = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s
 _ORD = r"(?P<ord>first|1st|second|2nd|third|3rd|fourth|4th|last)"
 _NUM = r"(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|other|second)"
 _OF_MONTH = r"(?:of|in)\s+(?:each|every|the|a)\s+month"
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "other": 2,
-    "second": 2,
-}
+_NUMBERS = {**NUMBER_WORDS, "other": 2, "second": 2}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 _ORDINALS |= {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 

@@ -5,6 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+"""Counts people spell out ("in two weeks", "every three months")."""
+
 MAX_INPUT_CHARS = 8000
 """The longest message the bot accepts in one go; longer ones are refused, never cut."""
 

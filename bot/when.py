@@ -34,7 +34,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.timezones import show_time
+from bot.text import NUMBER_WORDS
+from bot.timezones import add_months, local_instant, show_time
 
 __all__ = ["When", "WhenError", "WhenInPast", "parse_when", "split_text_and_when"]
 
@@ -99,22 +100,7 @@ _MONTHS = {
     **dict.fromkeys(("november", "nov"), 11),
     **dict.fromkeys(("december", "dec"), 12),
 }
-_COUNTS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_COUNTS = {"a": 1, "an": 1, **NUMBER_WORDS}
 _TODAY_WORDS = frozenset({"today", "tdy"})
 _TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr", "tmw", "tomorow", "tommorow", "tommorrow"})
 _PREPOSITIONS = frozenset({"by", "on", "at", "in", "before", "until", "till", "til", "due"})
@@ -515,7 +501,7 @@ class _Reading:
             friday = today + timedelta(days=4 - today.weekday() + (7 if later else 0))
             return _Days((friday,), (END_OF_DAY,))
         if unit == "month":
-            first = _add_months(today.replace(day=1), 1 if later else 0)
+            first = add_months(today.replace(day=1), 1 if later else 0)
             return _Days((first.replace(day=monthrange(first.year, first.month)[1]),))
         return _Days((date(today.year + (1 if later else 0), 12, 31),))
 
@@ -532,7 +518,7 @@ class _Reading:
         if unit == "week":
             return _Days((monday + timedelta(days=7),))
         if unit == "month":
-            return _Days((_add_months(today.replace(day=1), 1),))
+            return _Days((add_months(today.replace(day=1), 1),))
         return _Days((date(today.year + 1, 1, 1),))
 
     def _shift(self, count: int, unit: str) -> _Days | datetime:
@@ -547,7 +533,7 @@ class _Reading:
             elif unit.startswith("f"):
                 day = self.today + timedelta(weeks=2 * count)
             else:
-                day = _add_months(self.today, count * (12 if unit.startswith("y") else 1))
+                day = add_months(self.today, count * (12 if unit.startswith("y") else 1))
         except (OverflowError, ValueError):
             raise _too_far(self.shown) from None
         return _Days((day,))
@@ -590,7 +576,7 @@ class _Reading:
         first = self.today.replace(day=1)
         found = []
         for months in range(3):  # the 31st may skip a month
-            month = _add_months(first, months)
+            month = add_months(first, months)
             if (
                 day <= monthrange(month.year, month.month)[1]
                 and month.replace(day=day) >= self.today
@@ -680,12 +666,6 @@ def _weekday_name(weekday: int) -> str:
     return date(2024, 1, 1 + weekday).strftime("%A")  # 1 Jan 2024 was a Monday
 
 
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
-
-
 def _years_later(instant: datetime, years: int) -> datetime:
     try:
         return instant.replace(year=instant.year + years)
@@ -693,20 +673,9 @@ def _years_later(instant: datetime, years: int) -> datetime:
         return instant.replace(year=instant.year + years, day=28)
 
 
-def _exists(local: datetime, zone: ZoneInfo) -> bool:
-    aware = local.replace(tzinfo=zone, fold=0)
-    return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == local
-
-
 def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """Local wall time → UTC: a time in a DST gap moves to the gap's end, a repeated
-    time takes its first occurrence (fold=0)."""
-    probe = local
-    for _ in range(24 * 60):
-        if _exists(probe, zone):
-            return probe.replace(tzinfo=zone, fold=0).astimezone(UTC)
-        probe += timedelta(minutes=1)
-    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)  # no zone has a day-long gap
+    """Local wall time → UTC (a gap moves to its end; a repeated hour takes its first pass)."""
+    return local_instant(local.date(), local.time(), zone)
 
 
 def _first_ahead(

@@ -17,7 +17,8 @@ from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.events import MemberRef, Platform
 from bot.outbox import SendError
-from bot.scheduling import MAX_ATTEMPTS, Outgoing
+from bot.replies import Reply
+from bot.scheduling import MAX_ATTEMPTS, STALE_REASON, Dispatcher, DueItem, Outgoing
 from bot.store.database import Database
 from bot.store.models import Commitment, Delivery
 from tests.conftest import START, make_settings
@@ -240,3 +241,50 @@ async def test_dm_channel_id_is_stored(bot: JobClubBot, clock: FakeClock) -> Non
 
         member = await session.scalar(select(Member))
         assert member is not None and member.dm_channel_id == "D123"
+
+
+class StaleWork:
+    """A routine message whose moment passed while the bot was down."""
+
+    kinds = ("routine",)
+
+    def __init__(self, due: datetime, member_id: int) -> None:
+        self.due, self.member_id, self.claimed = due, member_id, False
+
+    async def next_due(self, session: object, services: object) -> datetime | None:
+        return None if self.claimed else self.due
+
+    async def claim_due(self, session: object, services: object, now: datetime) -> list[DueItem]:
+        if self.claimed or self.due > now:
+            return []
+        self.claimed = True
+        stale = now - self.due > timedelta(hours=12)
+        key = f"routine:{self.due.isoformat()}"
+        return [DueItem(key, "routine", self.due, member_id=self.member_id, stale=stale)]
+
+    async def render(self, *args: object) -> Reply | None:
+        return Reply(text="yesterday's nudge")
+
+
+async def test_a_stale_routine_message_is_skipped_and_recorded(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    cid = await add(bot, "anything", START + timedelta(days=30))
+    async with bot.services.db.session() as session:
+        commitment = await session.get(Commitment, cid)
+        assert commitment is not None
+        member_id = commitment.member_id
+    work = StaleWork(START + timedelta(hours=1), member_id)
+    sent: list[str] = []
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        sent.append(item.reply.text)
+        return None
+
+    clock.set(START + timedelta(days=1))  # down for a day
+    assert await Dispatcher(bot.services, [work], deliver).tick() == 0
+    assert sent == []
+    async with bot.services.db.session() as session:
+        delivery = await session.scalar(select(Delivery).where(Delivery.kind == "routine"))
+        assert delivery is not None
+        assert delivery.status == "skipped" and delivery.last_error == STALE_REASON

@@ -91,3 +91,22 @@ async def test_display_name_and_profile_zone_follow_the_platform(
         member = await session.scalar(select(Member))
         assert member is not None
         assert member.platform_tz == "America/New_York"
+
+
+async def test_migrations_match_the_models(database_url: str) -> None:
+    """The tables the migrations build are exactly what the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bot.store.models import Base
+
+    db = Database(database_url)
+    try:
+        await db.upgrade()
+        async with db.engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
+            )
+        assert diff == []
+    finally:
+        await db.dispose()

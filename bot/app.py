@@ -12,9 +12,9 @@ from bot.content import Library, load_library
 from bot.content.search import TipIndex
 from bot.context import Context, Services
 from bot.errors import UserError
-from bot.events import ActionEvent, CommandEvent, Event, MessageEvent
+from bot.events import ActionEvent, CommandEvent, Event, MemberRef, MessageEvent, Place
 from bot.features import Feature, load_features
-from bot.replies import Button, Reply, Visibility
+from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import Deliver, Dispatcher
 from bot.settings import Settings
@@ -71,6 +71,31 @@ class JobClubBot:
 
     async def close(self) -> None:
         await self.services.db.dispose()
+
+    async def home(self, member: MemberRef) -> Reply:
+        """The member's overview (open commitments, progress...) from every feature."""
+        services = self.services
+        async with services.db.session() as session:
+            club, row = await members.resolve(
+                session, services.db.dialect, member, services.clock.now()
+            )
+            event = CommandEvent(member, Place.dm(), "home", "")
+            ctx = Context(event, session, club, row, services)
+            sections: list[Section] = []
+            for feat in services.features:
+                sections.extend(await feat.home_sections(ctx))
+        return Reply(
+            title=f"Hi {row.display_name}",
+            text="Your job-club overview. Everything here is visible to you only.",
+            sections=sections,
+            buttons=[
+                Button("A tip", "tip:another"),
+                Button("My commitments", "commit:list"),
+                Button("Help", "jobclub:help"),
+            ],
+            visibility=Visibility.ONLY_MEMBER,
+            meta={"home": True},
+        )
 
     async def handle(self, event: Event) -> list[Reply]:
         """Answer one event. Never raises: failures become a friendly reply with a reference."""

@@ -33,8 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
         "slack", help="serve Slack (HTTP mode, or Socket Mode with an app token)"
     )
     slack.add_argument("--port", type=int, default=3000)
-    sub.add_parser("discord", help="connect to Discord")
-    sub.add_parser("run", help="run every platform that has credentials; the console if none")
+    discord = sub.add_parser("discord", help="connect to Discord")
+    discord_sub = discord.add_subparsers(dest="discord_command", metavar="ACTION")
+    discord_sub.add_parser("invite-url", help="print the link that installs the bot in a server")
+    run = sub.add_parser("run", help="run every platform that has credentials; the console if none")
+    run.add_argument("--port", type=int, default=3000, help="Slack HTTP port")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
@@ -89,20 +92,53 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
     if args.command == "console":
         return _console(args, settings)
     if args.command == "run":
-        configured = [
-            name
-            for name, token in (
-                ("slack", settings.slack_bot_token),
-                ("discord", settings.discord_token),
-            )
-            if token is not None
-        ]
+        from adapters.launcher import configured_platforms
+
+        configured = configured_platforms(settings)
         if not configured:
             args.user = args.tz = args.now = None
             args.json = args.admin = False
             return _console(args, settings)
-        return _not_yet(" and ".join(configured))
-    return _not_yet(args.command)
+        return _platforms(settings, configured, port=args.port)
+    if args.command == "slack":
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+            )
+            if value is None
+        ]
+        if missing:
+            print(f"jobclub: set {' and '.join(missing)} (see docs/slack.md)", file=sys.stderr)
+            return 2
+        return _platforms(settings, ["slack"], port=args.port)
+    if args.command == "discord":
+        if getattr(args, "discord_command", None) == "invite-url":
+            from adapters.discord import invite_url
+
+            print(invite_url(settings))
+            return 0
+        if settings.discord_token is None:
+            print("jobclub: set DISCORD_TOKEN (see docs/discord.md)", file=sys.stderr)
+            return 2
+        return _platforms(settings, ["discord"])
+    parser.print_help()
+    return 2
+
+
+def _platforms(settings: Settings, names: list[str], *, port: int = 3000) -> int:
+    from adapters.launcher import run_platforms
+    from bot.content import ContentError
+    from bot.logs import configure_logging
+    from bot.store.database import DatabaseError
+
+    configure_logging(settings, to_stderr=True)
+    try:
+        return asyncio.run(run_platforms(settings, names, slack_port=port))
+    except (ContentError, DatabaseError) as exc:
+        print(f"jobclub: {exc}", file=sys.stderr)
+        return 1
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:
@@ -181,15 +217,6 @@ def _content_check(directory: Path, club_directory: Path | None) -> int:
     for kind, count in library.counts().items():
         print(f"{kind}: {count}")
     return 0
-
-
-def _not_yet(what: str) -> int:
-    print(
-        f"jobclub: the {what} adapter is not part of this version yet; "
-        "`jobclub console` runs the bot in this terminal.",
-        file=sys.stderr,
-    )
-    return 2
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
+from bot.events import Platform
 from bot.outbox import MemberAddress, SendError
 from bot.replies import Reply
 from bot.store.database import insert_ignoring_conflict
@@ -72,6 +73,8 @@ class Outgoing:
     member: MemberAddress | None = None
     channel: tuple[str, str] | None = None
     """(club external id, channel id) for a channel post."""
+    platform: Platform | None = None
+    """Which adapter sends it (set by the dispatcher from the club)."""
 
 
 class ScheduledWork(Protocol):
@@ -272,9 +275,15 @@ class Dispatcher:
             club = await session.get(Club, member.club_id) if member else None
             if member is None or club is None:
                 return None
-            return Outgoing(delivery.kind, reply, member=members.address(club, member))
+            address = members.address(club, member)
+            return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
         channel = delivery.payload.get("channel_id")
         club = await session.get(Club, delivery.club_id) if delivery.club_id else None
         if club is None or not channel:
             return None
-        return Outgoing(delivery.kind, reply, channel=(club.external_id, str(channel)))
+        return Outgoing(
+            delivery.kind,
+            reply,
+            channel=(club.external_id, str(channel)),
+            platform=Platform(club.platform),
+        )

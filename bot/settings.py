@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_guild_id: int | None = None
+    """Sync commands to this one guild (instant; for development) instead of globally."""
+    discord_shard_count: int | None = Field(default=None, ge=1, le=10_000)
+    discord_shard_ids: str | None = None
+    """Which shards this process runs, e.g. `0-3` or `4,5` (needs DISCORD_SHARD_COUNT)."""
     jobclub_dispatch_seconds: float = Field(default=5.0, gt=0, le=3600)
     jobclub_timezone: str = "UTC"
     jobclub_log_level: str = "INFO"

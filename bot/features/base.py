@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.replies import Section
 from bot.router import Router
 from bot.scheduling import ScheduledWork
 from bot.store.models import Member
+
+if TYPE_CHECKING:
+    from bot.context import Context
 
 _REGISTRY: dict[str, type[Feature]] = {}
 F = TypeVar("F", bound="type[Feature]")
@@ -26,6 +30,10 @@ class Feature:
         raise NotImplementedError
 
     def scheduled_work(self) -> list[ScheduledWork]:
+        return []
+
+    async def home_sections(self, ctx: Context) -> list[Section]:
+        """This feature's part of the member's home view (Slack App Home, `/progress`)."""
         return []
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commitments as store
@@ -317,6 +317,23 @@ class Commitments(Feature):
             )
         store.schedule(c, due, ctx.now)
         return _private(ctx, _confirmation(c, ctx.zone, ctx.now, verb=verb))
+
+    async def home_sections(self, ctx: Context) -> list[Section]:
+        items = await store.open_for(ctx.session, ctx.member)
+        kept = await ctx.session.scalar(
+            select(func.count())
+            .select_from(Commitment)
+            .where(Commitment.member_id == ctx.member.id, Commitment.status == "done")
+        )
+        lines = [_line(c, ctx.zone) for c in items[:5]]
+        if len(items) > 5:
+            lines.append(f"…and {len(items) - 5} more: `/commitments`")
+        return [
+            Section(
+                title=f"Open commitments ({len(items)}) · kept so far: {kept or 0}",
+                text="\n".join(lines) or "Nothing open. `/commit` makes a promise to yourself.",
+            )
+        ]
 
     # -- member data ------------------------------------------------------------------------
 

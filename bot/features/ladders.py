@@ -179,12 +179,12 @@ class Ladders(Feature):
         ladder = await _ladder(ctx, "rejection", company, name, None, None, contact_id=contact.id)
         who = name or f"the hiring manager at {company}"
         local = ctx.now.astimezone(ctx.zone)
-        tomorrow = _at(local.date() + timedelta(days=1), start, ctx.zone)
+        tomorrow = _workday_at(local.date() + timedelta(days=1), start, ctx.zone)
         steps: list[tuple[str, datetime | None, str | None]] = [
             (f"Send {who} a short note of appreciation", tomorrow, "appreciation-after-rejection"),
             (
                 f"Ask {who} to stay connected and meet for a networking chat",
-                _at(local.date() + timedelta(days=4), start, ctx.zone),
+                _workday_at(local.date() + timedelta(days=4), start, ctx.zone),
                 "ask-to-stay-connected",
             ),
         ]
@@ -192,7 +192,7 @@ class Ladders(Feature):
             steps.append(
                 (
                     f"Stay in touch with {who} ({months} month{'s' if months > 1 else ''} on)",
-                    _at(add_months(local.date(), months), start, ctx.zone),
+                    _workday_at(add_months(local.date(), months), start, ctx.zone),
                     f"stay-in-touch-{months}-month{'s' if months > 1 else ''}",
                 )
             )
@@ -312,6 +312,12 @@ def _before(at: datetime, lead: timedelta, ctx: Context, start: time) -> datetim
 
 def _at(day: date, start: time, zone: ZoneInfo) -> datetime:
     return local_instant(day, start, zone)
+
+
+def _workday_at(day: date, start: time, zone: ZoneInfo) -> datetime:
+    """Like `_at`, but Saturday and Sunday move to Monday: notes land better on a workday."""
+    weekend_shift = 7 - day.weekday() if day.weekday() >= 5 else 0
+    return _at(day + timedelta(days=weekend_shift), start, zone)
 
 
 def _check_fields(company: str, person: str | None, role: str | None) -> None:

@@ -24,6 +24,9 @@ class Privacy(Feature):
         router.add_subcommand(
             "jobclub", "delete", "Delete everything I keep about you.", self.on_delete
         )
+        router.add_subcommand(
+            "jobclub", "forget-me", "The same as `/jobclub delete`.", self.on_delete
+        )
         router.add_action("privacy:delete:confirm", self.on_delete_confirmed)
         router.add_action("privacy:delete:cancel", self.on_delete_cancelled)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -59,6 +60,11 @@ class Club(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200), default=None)
     default_tz: Mapped[str | None] = mapped_column(String(64), default=None)
+    digest_channel: Mapped[str | None] = mapped_column(String(64), default=None)
+    """Where the weekly digest goes; None while the digest is off."""
+    digest_weekday: Mapped[int | None] = mapped_column(Integer, default=None)
+    digest_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    next_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -79,6 +85,18 @@ class Member(Base):
     """The clock time a date without a time means, in minutes after midnight (default 09:00)."""
     checkin_hours: Mapped[int | None] = mapped_column(Integer, default=None)
     """How long after a due reminder the one check-in comes (default 24)."""
+    nudges_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    nudge_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Local time of the daily nudge, in minutes after midnight (default 09:00)."""
+    nudge_days: Mapped[str | None] = mapped_column(String(7), default=None)
+    """Seven 0/1 flags, Monday first (default weekdays: 1111100)."""
+    nudges_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    nudge_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    plan_position: Mapped[int] = mapped_column(Integer, default=0)
+    """Index of the member's next task in the prep plan; only Done moves it on."""
+    shoutouts: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Whether the member's name may appear in the club digest."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -201,3 +219,17 @@ class Commitment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class ActivityDay(Base):
+    """A local day on which a member did something (for streaks); no content, only the kind."""
+
+    __tablename__ = "activity_days"
+    __table_args__ = (UniqueConstraint("member_id", "day", "kind", name="uq_activity_days"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    """practice, story, quiz, nudge, commitment..."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,92 @@
+"""Runs the platform adapters that have credentials, with one core and one dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from datetime import datetime
+from typing import Protocol
+
+from bot.app import JobClubBot
+from bot.clock import SystemClock
+from bot.events import Platform
+from bot.outbox import Outbox, SendError
+from bot.runner import DispatchRunner
+from bot.scheduling import Outgoing
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class PlatformAdapter(Protocol):
+    """What each platform adapter provides to the launcher."""
+
+    platform: Platform
+    outbox: Outbox
+
+    async def run(self) -> None:
+        """Serve until cancelled (or until the platform connection ends for good)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+def configured_platforms(settings: Settings) -> list[str]:
+    names = []
+    if settings.slack_bot_token is not None:
+        names.append("slack")
+    if settings.discord_token is not None:
+        names.append("discord")
+    return names
+
+
+async def run_platforms(settings: Settings, names: list[str], *, slack_port: int = 3000) -> int:
+    """Start the named adapters and the dispatch heartbeat; stop cleanly on SIGINT/SIGTERM."""
+    bot = await JobClubBot.create(settings, SystemClock())
+    adapters: list[PlatformAdapter] = []
+    if "slack" in names:
+        from adapters.slack import build_slack
+
+        adapters.append(await build_slack(bot, settings, port=slack_port))
+    if "discord" in names:
+        from adapters.discord import build_discord
+
+        adapters.append(await build_discord(bot, settings))
+    by_platform = {a.platform: a.outbox for a in adapters}
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        outbox = by_platform.get(item.platform) if item.platform else None
+        if outbox is None:
+            raise SendError(f"no adapter running for {item.platform}", retryable=True)
+        if item.member is not None:
+            return await outbox.send_dm(item.member, item.reply)
+        assert item.channel is not None and item.platform is not None
+        await outbox.post_to_channel(item.platform, *item.channel, item.reply)
+        return None
+
+    runner = DispatchRunner(bot, deliver, settings.jobclub_dispatch_seconds)
+    runner.start()
+    tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    waiter = asyncio.create_task(stop.wait())
+    try:
+        done, _ = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not waiter and task.exception() is not None:
+                log.error("adapter stopped: %r", task.exception())
+                return 1
+        return 0
+    finally:
+        runner.shutdown()
+        for task in [*tasks, waiter]:
+            task.cancel()
+        for adapter in adapters:
+            with contextlib.suppress(Exception):
+                await adapter.close()
+        await bot.close()

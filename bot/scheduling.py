@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=2)
 """A sending delivery whose process died is retried once its lease runs out."""
-BATCH = 200
+BATCH = 100
 STALE_REASON = "stale: its moment had passed"
 
 
@@ -117,21 +117,14 @@ class Dispatcher:
         now = self._services.clock.now()
         await self._claim(now)
         sent = 0
-        while True:
-            batch = await self._lease(now)
-            if not batch:
-                return sent
-            for delivery_id in batch:
-                sent += await self._send(delivery_id, now)
+        while batch := await self._lease(now):
+            sent += await self._send_batch(batch, now)
+        return sent
 
     async def next_due(self) -> datetime | None:
         """The earliest instant at which `tick` would have something to do."""
-        instants: list[datetime] = []
         async with self._services.db.session() as session:
-            for work in self._work:
-                due = await work.next_due(session, self._services)
-                if due is not None:
-                    instants.append(due)
+            instants = [i for i in (await self._due_by_work(session)).values() if i is not None]
             retry = await session.scalar(
                 select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
             )
@@ -144,117 +137,165 @@ class Dispatcher:
     async def advance_to(self, target: datetime, set_clock: Callable[[datetime], None]) -> int:
         """Move a settable clock to `target`, stopping at each due instant on the way."""
         count = 0
+        due = await self.next_due()
         for _ in range(100_000):  # a guard against work that claims to be due forever
-            due = await self.next_due()
             if due is None or due > target:
                 break
             if due > self._services.clock.now():
                 set_clock(due)
             before = self._services.clock.now()
             count += await self.tick()
-            if await self.next_due() == due and due <= before:
+            following = await self.next_due()
+            if following == due and due <= before:
                 break  # nothing could progress at this instant; leave it for later
+            due = following
         set_clock(target)
         count += await self.tick()
         return count
 
+    async def _due_by_work(self, session: AsyncSession) -> dict[int, datetime | None]:
+        return {
+            index: await work.next_due(session, self._services)
+            for index, work in enumerate(self._work)
+        }
+
     async def _claim(self, now: datetime) -> None:
         services = self._services
-        for work in self._work:
+        async with services.db.session() as session:
+            due = await self._due_by_work(session)
+        for index, work in enumerate(self._work):
+            instant = due[index]
+            if instant is None or instant > now:
+                continue
+            # One transaction per feature: a failing feature cannot hold up the others.
             async with services.db.session() as session:
                 items = await work.claim_due(session, services, now)
-                for item in items:
+                if items:
                     await session.execute(
                         insert_ignoring_conflict(
                             services.db.dialect,
                             Delivery.__table__,
-                            {
-                                "key": item.key,
-                                "kind": item.kind,
-                                "member_id": item.member_id,
-                                "club_id": item.club_id,
-                                "ref_id": item.ref_id,
-                                "due_at": item.due_at,
-                                "status": "skipped" if item.stale else "pending",
-                                "attempts": 0,
-                                "next_attempt_at": None if item.stale else now,
-                                "late": item.late,
-                                "payload": item.payload,
-                                "last_error": STALE_REASON if item.stale else None,
-                                "created_at": now,
-                            },
+                            [_delivery_row(item, now) for item in items],
                             ["key"],
                         )
                     )
 
     async def _lease(self, now: datetime) -> list[int]:
-        """Take up to a batch of sendable deliveries for this process (conditional UPDATE)."""
+        """Take up to a batch of sendable deliveries for this process.
+
+        One conditional UPDATE … RETURNING: a row another dispatcher leased in the
+        meantime no longer matches the condition, so each delivery has one holder.
+        """
         sendable = or_(
             and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
             and_(Delivery.status == "sending", Delivery.lease_until <= now),
         )
-        taken: list[int] = []
         async with self._services.db.session() as session:
-            rows = await session.execute(
-                select(Delivery.id, Delivery.status, Delivery.attempts)
-                .where(sendable)
-                .order_by(Delivery.next_attempt_at, Delivery.id)
-                .limit(BATCH)
-            )
-            for delivery_id, status, attempts in rows.all():
-                result = await session.execute(
-                    update(Delivery)
-                    .where(
-                        Delivery.id == delivery_id,
-                        Delivery.status == status,
-                        Delivery.attempts == attempts,
-                    )
-                    .values(status="sending", lease_until=now + LEASE, attempts=attempts + 1)
+            candidates = list(
+                await session.scalars(
+                    select(Delivery.id)
+                    .where(sendable)
+                    .order_by(Delivery.next_attempt_at, Delivery.id)
+                    .limit(BATCH)
                 )
-                if result.rowcount == 1:
-                    taken.append(delivery_id)
-        return taken
+            )
+            if not candidates:
+                return []
+            taken = await session.scalars(
+                update(Delivery)
+                .where(Delivery.id.in_(candidates), sendable)
+                .values(status="sending", lease_until=now + LEASE, attempts=Delivery.attempts + 1)
+                .returning(Delivery.id)
+                .execution_options(synchronize_session=False)
+            )
+            return sorted(taken)
 
-    async def _send(self, delivery_id: int, now: datetime) -> int:
+    async def _send_batch(self, ids: list[int], now: datetime) -> int:
+        """Render a leased batch in one session, send outside any transaction, record results."""
         services = self._services
+        ready: list[tuple[int, int, int | None, Outgoing]] = []
         async with services.db.session() as session:
-            delivery = await session.get(Delivery, delivery_id)
-            if delivery is None:
-                return 0
-            work = self._by_kind.get(delivery.kind)
-            outgoing = await self._outgoing(session, delivery, work, now)
-            if outgoing is None:
-                delivery.status, delivery.last_error = "skipped", "no longer applies"
-                delivery.lease_until = None
-                return 0
-            attempts = delivery.attempts
-        try:
-            channel_id = await self._deliver(outgoing, now)
-        except Exception as exc:
-            retryable = not isinstance(exc, SendError) or exc.retryable
-            reason = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("delivery %s attempt %s failed: %s", delivery_id, attempts, reason)
-            async with services.db.session() as session:
-                delivery = await session.get(Delivery, delivery_id)
-                if delivery is not None:
-                    delivery.last_error = reason
+            deliveries = list(
+                await session.scalars(
+                    select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)
+                )
+            )
+            member_ids = {d.member_id for d in deliveries if d.member_id is not None}
+            if member_ids:  # warm the identity map: one query instead of two per delivery
+                await session.execute(
+                    select(Member, Club)
+                    .join(Club, Club.id == Member.club_id)
+                    .where(Member.id.in_(member_ids))
+                )
+            for delivery in deliveries:
+                work = self._by_kind.get(delivery.kind)
+                outgoing = await self._outgoing(session, delivery, work, now)
+                if outgoing is None:
+                    delivery.status, delivery.last_error = "skipped", "no longer applies"
                     delivery.lease_until = None
-                    if retryable and attempts < MAX_ATTEMPTS:
-                        delivery.status = "pending"
-                        delivery.next_attempt_at = now + backoff(attempts)
-                    else:
-                        delivery.status = "failed"
-                        log.error("delivery %s failed for good: %s", delivery_id, reason)
-            return 0
+                else:
+                    ready.append((delivery.id, delivery.attempts, delivery.member_id, outgoing))
+        sent: list[int] = []
+        channels: dict[int, str] = {}
+        failures: list[tuple[int, int, BaseException]] = []
+        for delivery_id, attempts, member_id, outgoing in ready:
+            try:
+                channel_id = await self._deliver(outgoing, now)
+            except Exception as exc:
+                failures.append((delivery_id, attempts, exc))
+            else:
+                sent.append(delivery_id)
+                if channel_id and member_id is not None:
+                    channels[member_id] = channel_id
         async with services.db.session() as session:
-            delivery = await session.get(Delivery, delivery_id)
-            if delivery is not None:
-                delivery.status, delivery.sent_at, delivery.lease_until = "sent", now, None
-                if channel_id and delivery.member_id is not None:
-                    member = await session.get(Member, delivery.member_id)
-                    if member is not None and member.dm_channel_id != channel_id:
-                        member.dm_channel_id = channel_id
-        return 1
+            if sent:
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.id.in_(sent))
+                    .values(status="sent", sent_at=now, lease_until=None)
+                    .execution_options(synchronize_session=False)
+                )
+            for member_id, channel_id in channels.items():
+                await self._record_channel(session, member_id, channel_id)
+            for delivery_id, attempts, error in failures:
+                await self._record_failure(session, delivery_id, attempts, error, now)
+        return len(sent)
+
+    async def _record_channel(self, session: AsyncSession, member_id: int, channel_id: str) -> None:
+        await session.execute(
+            update(Member)
+            .where(
+                Member.id == member_id,
+                or_(Member.dm_channel_id.is_(None), Member.dm_channel_id != channel_id),
+            )
+            .values(dm_channel_id=channel_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _record_failure(
+        self,
+        session: AsyncSession,
+        delivery_id: int,
+        attempts: int,
+        error: BaseException,
+        now: datetime,
+    ) -> None:
+        retryable = not isinstance(error, SendError) or error.retryable
+        reason = f"{type(error).__name__}: {error}"[:500]
+        log.warning("delivery %s attempt %s failed: %s", delivery_id, attempts, reason)
+        if retryable and attempts < MAX_ATTEMPTS:
+            values: dict[str, Any] = {
+                "status": "pending",
+                "next_attempt_at": now + backoff(attempts),
+            }
+        else:
+            values = {"status": "failed"}
+            log.error("delivery %s failed for good: %s", delivery_id, reason)
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id)
+            .values(last_error=reason, lease_until=None, **values)
+        )
 
     async def _outgoing(
         self,
@@ -287,3 +328,21 @@ class Dispatcher:
             channel=(club.external_id, str(channel)),
             platform=Platform(club.platform),
         )
+
+
+def _delivery_row(item: DueItem, now: datetime) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "member_id": item.member_id,
+        "club_id": item.club_id,
+        "ref_id": item.ref_id,
+        "due_at": item.due_at,
+        "status": "skipped" if item.stale else "pending",
+        "attempts": 0,
+        "next_attempt_at": None if item.stale else now,
+        "late": item.late,
+        "payload": item.payload,
+        "last_error": STALE_REASON if item.stale else None,
+        "created_at": now,
+    }

@@ -434,6 +434,11 @@ class DailyAtNine:
         )
 
 
+def without_nudges() -> list[Feature]:
+    """Every feature but nudges, whose one-time welcome offer would add a delivery."""
+    return [f for f in load_features() if f.name != "nudges"]
+
+
 class DailyFeature(Feature):
     """Not decorated with @feature: it must not join the global registry."""
 
@@ -451,7 +456,7 @@ class DailyFeature(Feature):
 
 async def test_clock_jump_delivers_each_item_at_its_own_instant(tmp_path: Path) -> None:
     work = DailyAtNine(START)
-    con = await make_console(tmp_path, features=[*load_features(), DailyFeature(work)])
+    con = await make_console(tmp_path, features=[*without_nudges(), DailyFeature(work)])
     try:
         first, second = await con.send(":clock +2d")
         assert work.sent == [
@@ -480,7 +485,7 @@ async def test_clock_jump_delivers_each_item_at_its_own_instant(tmp_path: Path) 
 async def test_clock_jump_in_text_mode_counts_what_went_out(tmp_path: Path) -> None:
     work = DailyAtNine(START)
     con = await make_console(
-        tmp_path, features=[*load_features(), DailyFeature(work)], json_mode=False
+        tmp_path, features=[*without_nudges(), DailyFeature(work)], json_mode=False
     )
     try:
         await con.session.handle_line(":clock +1w")

@@ -51,6 +51,7 @@ async def add(bot: JobClubBot, text: str, due: datetime, who: str = "ada") -> in
     ref = MemberRef(Platform.CONSOLE, "club", who, who.title(), tz_hint="America/New_York")
     async with bot.services.db.session() as session:
         _, member = await members.resolve(session, bot.services.db.dialect, ref, START)
+        member.nudge_offered = True  # keep the one-time welcome offer out of these counts
         commitment = await store.create(session, member, text, due, START)
         return commitment.id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +36,12 @@ class Feature:
     async def home_sections(self, ctx: Context) -> list[Section]:
         """This feature's part of the member's home view (Slack App Home, `/progress`)."""
         return []
+
+    async def digest_counts(
+        self, session: AsyncSession, club_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Club-wide counts for the weekly digest, e.g. {"follow-ups kept": 7}. Never text."""
+        return {}
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         """This feature's data about the member, as plain JSON-able values."""

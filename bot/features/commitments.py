@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import activity, members
 from bot import commitments as store
-from bot import members
 from bot.content.drafts import fill
 from bot.context import Context, Services
 from bot.errors import UserError
@@ -289,6 +289,9 @@ class Commitments(Feature):
                 ),
             )
         store.close(c, "done", ctx.now)
+        await activity.record(
+            ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "commitment"
+        )
         return _private(
             ctx,
             Reply(
@@ -334,6 +337,22 @@ class Commitments(Feature):
                 text="\n".join(lines) or "Nothing open. `/commit` makes a promise to yourself.",
             )
         ]
+
+    async def digest_counts(
+        self, session: AsyncSession, club_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        kept = await session.scalar(
+            select(func.count())
+            .select_from(Commitment)
+            .join(Member, Member.id == Commitment.member_id)
+            .where(
+                Member.club_id == club_id,
+                Commitment.status == "done",
+                Commitment.closed_at >= since,
+                Commitment.closed_at < until,
+            )
+        )
+        return {"follow-ups kept": kept or 0}
 
     # -- member data ------------------------------------------------------------------------
 

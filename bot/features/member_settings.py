@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot import commitments as store
+from bot import nudges
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -49,7 +50,7 @@ class MemberSettings(Feature):
             return self._show_zone(ctx)
         match = match_zone(query, ctx.now)
         if match.zone:
-            return self._set_zone(ctx, match.zone)
+            return await self._set_zone(ctx, match.zone)
         if match.candidates:
             return Reply(
                 text=f"Which one do you mean by “{shorten(query, 40)}”?",
@@ -66,10 +67,12 @@ class MemberSettings(Feature):
         name = ":".join(ctx.args)
         if zone_or_none(name) is None:
             raise UserError("That time zone is not one I know. Try `/jobclub timezone` again.")
-        return self._set_zone(ctx, name)
+        return await self._set_zone(ctx, name)
 
-    def _set_zone(self, ctx: Context, name: str) -> Reply:
+    async def _set_zone(self, ctx: Context, name: str) -> Reply:
         ctx.member.tz = name
+        # Today's nudge stays where it was; the new zone counts from the next day.
+        await nudges.reschedule(ctx.session, ctx.member, ctx.zone, ctx.now, keep_today=True)
         return Reply(
             text=f"Your time zone is now {zone_label(name, ctx.now)}. "
             "Every time I show you is in this zone.",

@@ -97,8 +97,10 @@ class Database:
         await self.engine.dispose()
 
 
-def insert_ignoring_conflict(dialect: str, table: Any, values: dict[str, Any], keys: list[str]):
-    """An INSERT that does nothing when a row with the same unique `keys` exists.
+def insert_ignoring_conflict(
+    dialect: str, table: Any, values: dict[str, Any] | list[dict[str, Any]], keys: list[str]
+) -> Any:
+    """An INSERT (of one row or several) that skips rows whose unique `keys` already exist.
 
     Both supported dialects have ON CONFLICT DO NOTHING; this picks the right construct.
     """

@@ -1,0 +1,222 @@
+"""The weekly club digest (admins) and shout-outs (members who opt in).
+
+The digest posts aggregate counts only, never anything a member wrote; names appear
+only for members who turned shout-outs on.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import activity, members
+from bot.context import Context, Services
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.features.member_settings import parse_clock
+from bot.replies import Reply, Visibility
+from bot.router import Router
+from bot.scheduling import DueItem, ScheduledWork
+from bot.store.models import ActivityDay, Club, Delivery, Member
+from bot.timezones import effective_zone, local_instant, show_time
+
+_CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_WEEKDAY, DEFAULT_MINUTES = 0, 9 * 60
+STREAK_DAYS = 3
+MAX_SHOUTOUTS = 20
+
+
+@feature
+class Digest(Feature):
+    name = "digest"
+
+    def register(self, router: Router) -> None:
+        self._router = router
+        router.add_subcommand(
+            "jobclub",
+            "digest",
+            "Admins: a weekly digest of club activity (`digest on #channel monday 09:00`).",
+            self.on_digest,
+            admin_only=True,
+        )
+        router.add_subcommand(
+            "jobclub",
+            "shoutouts",
+            "`shoutouts on` lets the weekly digest cheer you by name (`off` to stop).",
+            self.on_shoutouts,
+        )
+
+    def scheduled_work(self) -> list[ScheduledWork]:
+        return [WeeklyDigest()]
+
+    async def on_digest(self, ctx: Context) -> Reply:
+        words = ctx.text.split()
+        verb = words[0].lower() if words else ""
+        club = ctx.club
+        zone = effective_zone(club.default_tz, fallback=ctx.services.settings.timezone)
+        if verb == "off":
+            club.digest_channel = None
+            club.next_digest_at = None
+            return _private("The weekly digest is off.")
+        if verb == "preview":
+            text = await digest_text(ctx.session, ctx.services, club, ctx.now)
+            return _private(text, {"preview": True})
+        if verb != "on":
+            if club.digest_channel and club.next_digest_at:
+                return _private(
+                    f"The digest goes to channel {club.digest_channel} every "
+                    f"{_WEEKDAYS[club.digest_weekday or 0].title()}; next "
+                    f"{show_time(club.next_digest_at, zone)}. `/jobclub digest preview` shows it.",
+                    {"next_digest_at": club.next_digest_at.astimezone(zone).isoformat()},
+                )
+            return _private("Turn it on with `/jobclub digest on #channel monday 09:00`.")
+        channel = _channel(words[1] if len(words) > 1 else "")
+        weekday, minutes = DEFAULT_WEEKDAY, DEFAULT_MINUTES
+        for word in words[2:]:
+            lowered = word.lower()
+            day = next((i for i, d in enumerate(_WEEKDAYS) if d.startswith(lowered[:3])), None)
+            if day is not None and len(lowered) >= 3:
+                weekday = day
+            elif (parsed := parse_clock(word)) is not None:
+                minutes = parsed
+            else:
+                raise UserError(f"I could not read “{word[:30]}”. Try `monday 09:00`.")
+        club.digest_channel, club.digest_weekday, club.digest_minutes = channel, weekday, minutes
+        club.next_digest_at = next_digest(club, zone, ctx.now)
+        assert club.next_digest_at is not None
+        return _private(
+            f"The weekly digest will go to that channel every {_WEEKDAYS[weekday].title()} at "
+            f"{minutes // 60:02d}:{minutes % 60:02d}; first on "
+            f"{show_time(club.next_digest_at, zone)}. It holds counts only, and names only of "
+            "members who turned on `/jobclub shoutouts`.",
+            {"digest_channel": channel, "next_digest_at": club.next_digest_at.isoformat()},
+        )
+
+    async def on_shoutouts(self, ctx: Context) -> Reply:
+        arg = ctx.text.strip().lower()
+        if arg not in ("on", "off"):
+            state = "on" if ctx.member.shoutouts else "off"
+            return _private(f"Shout-outs are {state}. `/jobclub shoutouts on` or `off`.")
+        ctx.member.shoutouts = arg == "on"
+        text = (
+            "Shout-outs on: the weekly digest may mention your name when you have been active. "
+            "It never shows what you wrote."
+            if ctx.member.shoutouts
+            else "Shout-outs off: the digest will not mention you."
+        )
+        return _private(text, {"shoutouts": ctx.member.shoutouts})
+
+
+class WeeklyDigest:
+    """Claims each club's digest from `clubs.next_digest_at`, once per local date."""
+
+    kinds = ("digest",)
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        return await session.scalar(
+            select(func.min(Club.next_digest_at)).where(Club.digest_channel.is_not(None))
+        )
+
+    async def claim_due(
+        self, session: AsyncSession, services: Services, now: datetime
+    ) -> list[DueItem]:
+        clubs = list(
+            await session.scalars(
+                select(Club).where(Club.digest_channel.is_not(None), Club.next_digest_at <= now)
+            )
+        )
+        claimed = []
+        for club in clubs:
+            due = club.next_digest_at
+            assert due is not None
+            zone = effective_zone(club.default_tz, fallback=services.settings.timezone)
+            following = next_digest(club, zone, max(now, due))
+            result = await session.execute(
+                update(Club)
+                .where(Club.id == club.id, Club.next_digest_at == due)
+                .values(next_digest_at=following)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                claimed.append(
+                    DueItem(
+                        key=f"digest:{club.id}:{due.astimezone(zone).date().isoformat()}",
+                        kind="digest",
+                        due_at=due,
+                        club_id=club.id,
+                        stale=now - due > timedelta(hours=12),
+                        payload={"channel_id": club.digest_channel},
+                    )
+                )
+        return claimed
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        club = await session.get(Club, delivery.club_id) if delivery.club_id else None
+        if club is None or not club.digest_channel:
+            return None
+        return Reply(
+            text=await digest_text(session, services, club, now),
+            visibility=Visibility.CHANNEL,
+        )
+
+
+async def digest_text(session: AsyncSession, services: Services, club: Club, now: datetime) -> str:
+    """Counts for the last seven days from every feature, plus opted-in names. No member text."""
+    since = now - timedelta(days=7)
+    counts: dict[str, int] = {}
+    for feat in services.features:
+        counts.update(await feat.digest_counts(session, club.id, since, now))
+    zone = effective_zone(club.default_tz, fallback=services.settings.timezone)
+    streaks, names = 0, []
+    active = list(
+        await session.scalars(
+            select(Member)
+            .join(ActivityDay, ActivityDay.member_id == Member.id)
+            .where(Member.club_id == club.id, ActivityDay.at >= since)
+            .distinct()
+        )
+    )
+    for member in active:
+        member_zone = members.zone_for(member, club, zone)
+        if await activity.streak(session, member, member_zone, now) >= STREAK_DAYS:
+            streaks += 1
+        if member.shoutouts and len(names) < MAX_SHOUTOUTS:
+            names.append(member.display_name)
+    counts[f"members on a {STREAK_DAYS}+ day streak"] = streaks
+    parts = [f"{label}: {value}" for label, value in counts.items()]
+    text = "This week in the club · " + " · ".join(parts)
+    if names:
+        text += "\nShout-outs: " + ", ".join(sorted(names)) + ". Keep it up!"
+    return text
+
+
+def next_digest(club: Club, zone: ZoneInfo, after: datetime) -> datetime | None:
+    """The next digest instant strictly after `after` in the club's zone."""
+    weekday = club.digest_weekday if club.digest_weekday is not None else DEFAULT_WEEKDAY
+    minutes = club.digest_minutes if club.digest_minutes is not None else DEFAULT_MINUTES
+    start = after.astimezone(zone).date()
+    for offset in range(0, 15):
+        day = start + timedelta(days=offset)
+        if day.weekday() == weekday:
+            instant = local_instant(day, time(minutes // 60, minutes % 60), zone)
+            if instant > after:
+                return instant
+    return None
+
+
+def _channel(word: str) -> str:
+    found = _CHANNEL.match(word.strip())
+    if not found:
+        raise UserError("Name the channel, e.g. `/jobclub digest on #job-club monday 09:00`.")
+    return found.group(1) or found.group(2)
+
+
+def _private(text: str, meta: dict[str, object] | None = None) -> Reply:
+    return Reply(text=text, visibility=Visibility.ONLY_MEMBER, meta=meta or {})

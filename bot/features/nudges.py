@@ -1,0 +1,516 @@
+"""`/nudges`: a short interview-prep task by DM, each chosen day at the member's own time.
+
+Opt-in only: a new member is offered nudges once (a welcome DM), never enrolled
+silently. Done moves the plan on; ignoring a nudge does not. With an interview on
+the calendar the nudge is about that interview; a question answered weakly comes
+back a few days later once practice exists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import activity, members
+from bot.content.schema import PlanTask
+from bot.context import Context, Services
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.features.member_settings import parse_clock
+from bot.nudges import (
+    STALE_AFTER,
+    NudgePrefs,
+    describe_days,
+    next_nudge,
+    parse_days,
+    reschedule,
+)
+from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
+from bot.router import Router
+from bot.scheduling import DueItem, ScheduledWork
+from bot.store.models import Club, Delivery, Ladder, Member
+from bot.timezones import local_instant, show_time
+from bot.when import WhenError, parse_when
+
+OFFER_AFTER = timedelta(minutes=1)
+"""The welcome offer goes out this long after a member is first seen."""
+CLAIM_BATCH = 500
+PAUSE_WEEK = 7
+
+
+@feature
+class Nudges(Feature):
+    name = "nudges"
+
+    def register(self, router: Router) -> None:
+        self._router = router
+        router.add_command(
+            "nudges",
+            "A 5–15 minute prep task by DM on the days and at the time you choose.",
+            "/nudges on [at 08:30] [weekdays|daily|mon,wed,fri] · off · pause until DATE"
+            " · time 07:45",
+            self.on_nudges,
+        )
+        router.add_action("nudge:done", self.on_done)
+        router.add_action("nudge:skip", self.on_skip)
+        router.add_action("nudge:pause", self.on_pause)
+        router.add_action("nudge:on", self.on_turn_on)
+        router.add_action("nudge:later", self.on_not_now)
+
+    def scheduled_work(self) -> list[ScheduledWork]:
+        return [DailyNudges(self._router), NudgeOffers()]
+
+    # -- command ------------------------------------------------------------------------
+
+    async def on_nudges(self, ctx: Context) -> Reply:
+        verb, _, rest = ctx.text.strip().partition(" ")
+        verb, rest = verb.lower(), rest.strip()
+        if not verb or verb in ("status", "show"):
+            return self._status(ctx)
+        if verb == "on":
+            return await self._turn_on(ctx, rest)
+        if verb == "off":
+            ctx.member.nudges_on = False
+            ctx.member.next_nudge_at = None
+            return _private(ctx, "Nudges are off. `/nudges on` brings them back any time.")
+        if verb == "pause":
+            return await self._pause(ctx, rest)
+        if verb == "resume":
+            ctx.member.nudges_paused_until = None
+            return await self._reschedule(ctx, "Nudges resumed.")
+        if verb == "time":
+            minutes = parse_clock(rest)
+            if minutes is None:
+                raise UserError("Give a time like `/nudges time 07:45` or `/nudges time 8am`.")
+            ctx.member.nudge_minutes = minutes
+            return await self._reschedule(ctx, f"Nudge time set to {_hhmm(minutes)}.")
+        if verb == "days":
+            mask = parse_days(rest)
+            if mask is None:
+                raise UserError("Say `weekdays`, `daily`, or days like `mon,wed,fri`.")
+            ctx.member.nudge_days = mask
+            return await self._reschedule(ctx, f"Nudges on {describe_days(mask)}.")
+        raise UserError(
+            "Try `/nudges on at 08:30 weekdays`, `/nudges off`, `/nudges pause until friday`, "
+            "`/nudges time 07:45` or just `/nudges`."
+        )
+
+    async def _turn_on(self, ctx: Context, rest: str) -> Reply:
+        words = rest.split()
+        if words[:1] == ["at"]:
+            words = words[1:]
+        for word in list(words):
+            minutes = parse_clock(word)
+            if minutes is not None:
+                ctx.member.nudge_minutes = minutes
+                words.remove(word)
+                break
+        if words:
+            mask = parse_days(" ".join(words))
+            if mask is None:
+                raise UserError(
+                    f"I could not read “{' '.join(words)[:40]}”. Try "
+                    "`/nudges on at 08:30 weekdays` or `/nudges on daily`."
+                )
+            ctx.member.nudge_days = mask
+        ctx.member.nudges_on = True
+        ctx.member.nudge_offered = True
+        return await self._reschedule(ctx, "Nudges are on.")
+
+    async def _pause(self, ctx: Context, rest: str) -> Reply:
+        rest = rest.lower().removeprefix("until ").strip()
+        if rest in ("", "for a week", "a week", "week", "1 week"):
+            until = _start_of_day(ctx, ctx.now.astimezone(ctx.zone).date() + timedelta(days=7))
+        else:
+            phrase = rest.removeprefix("for ")
+            try:
+                if re.fullmatch(r"\d+\s*(days?|weeks?)", phrase):
+                    phrase = f"in {phrase}"  # "pause for 3 days"
+                when = parse_when(phrase, ctx.now, ctx.zone)
+            except WhenError as exc:
+                raise UserError(f"{exc} For example `/nudges pause until 3 dec`.") from None
+            until = _start_of_day(ctx, when.due_at.astimezone(ctx.zone).date())
+        ctx.member.nudges_paused_until = until
+        return await self._reschedule(ctx, f"Paused until {show_time(until, ctx.zone)}.")
+
+    async def _reschedule(self, ctx: Context, lead: str) -> Reply:
+        await reschedule(ctx.session, ctx.member, ctx.zone, ctx.now, keep_today=False)
+        return self._status(ctx, lead)
+
+    def _status(self, ctx: Context, lead: str = "") -> Reply:
+        member = ctx.member
+        prefs = NudgePrefs.of(member)
+        if not member.nudges_on:
+            text = (
+                "Nudges are off. `/nudges on` sends a 5–15 minute prep task on weekdays at 09:00 "
+                "your time; change it with e.g. `/nudges on at 07:30 mon,wed,fri`."
+            )
+            return _private(ctx, f"{lead}\n{text}".strip(), {"nudges_on": False})
+        next_at = member.next_nudge_at
+        lines = [
+            f"Nudges: on, {describe_days(prefs.days)} at {prefs.time:%H:%M} ({ctx.zone.key}).",
+            f"Next one: {show_time(next_at, ctx.zone)}." if next_at else "No nudge day is set.",
+        ]
+        if prefs.paused_until and prefs.paused_until > ctx.now:
+            lines.append(f"Paused until {show_time(prefs.paused_until, ctx.zone)}.")
+        return _private(
+            ctx,
+            "\n".join([lead, *lines]).strip(),
+            {
+                "nudges_on": True,
+                "next_nudge_at": next_at.astimezone(ctx.zone).isoformat() if next_at else None,
+                "days": prefs.days,
+                "time": f"{prefs.time:%H:%M}",
+            },
+        )
+
+    # -- buttons ------------------------------------------------------------------------
+
+    async def on_done(self, ctx: Context) -> Reply:
+        task_id = ctx.args[0] if ctx.args else ""
+        plan = ctx.library.plan
+        current = plan[ctx.member.plan_position % len(plan)] if plan else None
+        await activity.record(
+            ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "nudge"
+        )
+        if current is not None and current.id == task_id:
+            ctx.member.plan_position += 1
+            following = plan[ctx.member.plan_position % len(plan)]
+            return _private(
+                ctx,
+                f"Done: {current.title}. Tomorrow's task: {following.title}.",
+                {"task_id": task_id, "plan_position": ctx.member.plan_position},
+            )
+        return _private(ctx, "Nice work. Marked as done.", {"task_id": task_id})
+
+    async def on_skip(self, ctx: Context) -> Reply:
+        return _private(ctx, "Skipped for today. The same task will be waiting next time.")
+
+    async def on_pause(self, ctx: Context) -> Reply:
+        days = int(ctx.args[0]) if ctx.args and ctx.args[0].isdigit() else PAUSE_WEEK
+        days = min(max(days, 1), 90)
+        today = ctx.now.astimezone(ctx.zone).date()
+        ctx.member.nudges_paused_until = _start_of_day(ctx, today + timedelta(days=days))
+        return await self._reschedule(ctx, f"Paused for {days} days.")
+
+    async def on_turn_on(self, ctx: Context) -> Reply:
+        return await self._turn_on(ctx, " ".join(ctx.args))
+
+    async def on_not_now(self, ctx: Context) -> Reply:
+        ctx.member.nudge_offered = True
+        return _private(ctx, "No problem. `/nudges on` whenever you want them.")
+
+    # -- home and member data -----------------------------------------------------------
+
+    async def home_sections(self, ctx: Context) -> list[Section]:
+        member = ctx.member
+        if not member.nudges_on or member.next_nudge_at is None:
+            return [Section(title="Daily prep", text="Nudges are off: `/nudges on`.")]
+        plan = ctx.library.plan
+        task = plan[member.plan_position % len(plan)] if plan else None
+        streak = await activity.streak(ctx.session, member, ctx.zone, ctx.now)
+        return [
+            Section(
+                title="Daily prep",
+                text=f"Next nudge {show_time(member.next_nudge_at, ctx.zone)}"
+                + (f": {task.title}" if task else "")
+                + f"\nPlan: task {member.plan_position + 1} of {len(plan)} · streak {streak} days",
+            )
+        ]
+
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        return {
+            "nudges": {
+                "on": member.nudges_on,
+                "time_minutes": member.nudge_minutes,
+                "days": member.nudge_days,
+                "paused_until": member.nudges_paused_until.isoformat()
+                if member.nudges_paused_until
+                else None,
+                "plan_position": member.plan_position,
+            }
+        }
+
+
+@dataclass(frozen=True)
+class NudgeTask:
+    """What one nudge asks the member to do."""
+
+    task_id: str
+    title: str
+    text: str
+    minutes: int
+    question_id: str | None = None
+    advances_plan: bool = False
+
+
+class DailyNudges:
+    """Claims due nudges from `members.next_nudge_at`; one per member per local day."""
+
+    kinds = ("nudge",)
+
+    def __init__(self, router: Router) -> None:
+        self._router = router
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        return await session.scalar(
+            select(func.min(Member.next_nudge_at)).where(Member.nudges_on.is_(True))
+        )
+
+    async def claim_due(
+        self, session: AsyncSession, services: Services, now: datetime
+    ) -> list[DueItem]:
+        rows = (
+            await session.execute(
+                select(Member, Club)
+                .join(Club, Club.id == Member.club_id)
+                .where(Member.nudges_on.is_(True), Member.next_nudge_at <= now)
+                .order_by(Member.next_nudge_at, Member.id)
+                .limit(CLAIM_BATCH)
+            )
+        ).all()
+        claimed: list[DueItem] = []
+        interviews = await _upcoming_interviews(session, [m.id for m, _ in rows], now)
+        for member, club in rows:
+            zone = members.zone_for(member, club, services.settings.timezone)
+            due = member.next_nudge_at
+            assert due is not None
+            day = due.astimezone(zone).date()
+            following = next_nudge(NudgePrefs.of(member), zone, max(now, due), not_on_or_before=day)
+            result = await session.execute(
+                update(Member)
+                .where(Member.id == member.id, Member.next_nudge_at == due)
+                .values(next_nudge_at=following)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                continue
+            task = await choose_task(session, services, member, zone, now, interviews)
+            claimed.append(
+                DueItem(
+                    key=f"nudge:{member.id}:{day.isoformat()}",
+                    kind="nudge",
+                    due_at=due,
+                    member_id=member.id,
+                    stale=now - due > STALE_AFTER,
+                    payload={
+                        "task_id": task.task_id,
+                        "title": task.title,
+                        "text": task.text,
+                        "minutes": task.minutes,
+                        "question_id": task.question_id,
+                        "date": day.isoformat(),
+                    },
+                )
+            )
+        return claimed
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        member = await session.get(Member, delivery.member_id) if delivery.member_id else None
+        if member is None or not member.nudges_on:
+            return None
+        p = delivery.payload
+        buttons = []
+        if p.get("question_id") and self._router.action("practice:start") is not None:
+            buttons.append(
+                Button("Practise now", f"practice:start:{p['question_id']}", ButtonStyle.PRIMARY)
+            )
+        buttons += [
+            Button("Another tip", "tip:another"),
+            Button("Done", f"nudge:done:{p['task_id']}", ButtonStyle.PRIMARY),
+            Button("Skip today", "nudge:skip"),
+            Button("Pause a week", f"nudge:pause:{PAUSE_WEEK}"),
+        ]
+        return Reply(
+            title=f"Today's prep ({p['minutes']} min): {p['title']}",
+            text=p["text"],
+            buttons=buttons,
+            visibility=Visibility.DM,
+            meta={"task_id": p["task_id"], "date": p["date"]},
+        )
+
+
+class NudgeOffers:
+    """The one-time welcome DM that offers nudges to a new member."""
+
+    kinds = ("nudge-offer",)
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        first = await session.scalar(select(func.min(Member.created_at)).where(_not_offered()))
+        return first + OFFER_AFTER if first else None
+
+    async def claim_due(
+        self, session: AsyncSession, services: Services, now: datetime
+    ) -> list[DueItem]:
+        rows = list(
+            await session.scalars(
+                select(Member)
+                .where(_not_offered(), Member.created_at <= now - OFFER_AFTER)
+                .limit(CLAIM_BATCH)
+            )
+        )
+        claimed = []
+        for member in rows:
+            result = await session.execute(
+                update(Member)
+                .where(Member.id == member.id, Member.nudge_offered.is_(False))
+                .values(nudge_offered=True)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:
+                claimed.append(
+                    DueItem(
+                        key=f"nudge-offer:{member.id}",
+                        kind="nudge-offer",
+                        due_at=member.created_at + OFFER_AFTER,
+                        member_id=member.id,
+                    )
+                )
+        return claimed
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        member = await session.get(Member, delivery.member_id) if delivery.member_id else None
+        if member is None or member.nudges_on:
+            return None
+        return Reply(
+            title="Welcome to the job club bot",
+            text=(
+                "Would a short prep task help? On the days you pick I send one 5–15 minute "
+                "task at your time: your value line, a story, a hard question to practise. "
+                "You can change or stop it any time with `/nudges`."
+            ),
+            buttons=[
+                Button("Yes, weekdays at 09:00", "nudge:on:weekdays", ButtonStyle.PRIMARY),
+                Button("Every day at 09:00", "nudge:on:daily"),
+                Button("Not now", "nudge:later"),
+            ],
+            visibility=Visibility.DM,
+        )
+
+
+def _not_offered() -> Any:
+    return and_(Member.nudge_offered.is_(False), Member.nudges_on.is_(False))
+
+
+async def _upcoming_interviews(
+    session: AsyncSession, member_ids: list[int], now: datetime
+) -> dict[int, Ladder]:
+    """Each member's next interview within about three days (one query for a whole batch)."""
+    if not member_ids:
+        return {}
+    rows = await session.scalars(
+        select(Ladder)
+        .where(
+            Ladder.member_id.in_(member_ids),
+            Ladder.kind == "interview",
+            Ladder.at > now,
+            Ladder.at <= now + timedelta(days=3, hours=12),
+        )
+        .order_by(Ladder.at.desc())
+    )
+    return {ladder.member_id: ladder for ladder in rows}  # the soonest wins (written last)
+
+
+async def choose_task(
+    session: AsyncSession,
+    services: Services,
+    member: Member,
+    zone: Any,
+    now: datetime,
+    interviews: dict[int, Ladder],
+) -> NudgeTask:
+    """An interview in the next days wins; then a weak answer due for a retry; then the plan."""
+    interview = interviews.get(member.id)
+    if interview is not None and interview.at is not None:
+        days = (interview.at.astimezone(zone).date() - now.astimezone(zone).date()).days
+        return _interview_task(interview, days)
+    weak = await _weak_question(session, member, now)
+    library = services.library
+    if weak is not None and (question := library.question(weak)) is not None:
+        return NudgeTask(
+            task_id=f"retry-{question.id}",
+            title="Another go at a question that was hard last time",
+            text=f"“{question.text}” Answer it again aloud, then in the DM: see how it compares.",
+            minutes=10,
+            question_id=question.id,
+        )
+    plan = library.plan
+    task: PlanTask = plan[member.plan_position % len(plan)]
+    return NudgeTask(
+        task_id=task.id,
+        title=task.title,
+        text=task.task,
+        minutes=task.minutes,
+        question_id=task.question,
+        advances_plan=True,
+    )
+
+
+def _interview_task(interview: Ladder, days: int) -> NudgeTask:
+    company, person = interview.company, interview.person or "the people you will meet"
+    if days >= 3:
+        title, text = (
+            f"Research {company}",
+            f"Spend ten minutes on {company}: its mission, where it is heading, recent news and "
+            "two competitors. Write three lines and one question it raises for you.",
+        )
+    elif days == 2:
+        title, text = (
+            f"Read up on {person}",
+            f"Look up {person}: background, recent projects, what they care about. Note one "
+            "thing you could ask them about.",
+        )
+    elif days == 1:
+        title, text = (
+            f"Pick your stories for {company}",
+            f"Choose three CCAR stories that fit {company} and say each aloud in under two "
+            "minutes, ending with why it mattered. Prepare two questions to ask them.",
+        )
+    else:
+        title, text = (
+            f"Interview day at {company}",
+            "Re-read your three stories and your questions, check the route or the video link, "
+            "and plan to be ready ten minutes early. You have prepared: go and enjoy the talk.",
+        )
+    return NudgeTask(
+        task_id=f"interview-{interview.id}-{max(days, 0)}",
+        title=title,
+        text=text,
+        minutes=10,
+        question_id="tell-me-about-yourself" if days == 1 else None,
+    )
+
+
+async def _weak_question(session: AsyncSession, member: Member, now: datetime) -> str | None:
+    """A question answered weakly a few days ago, once the practice feature is loaded."""
+    practice = sys.modules.get("bot.features.practice")  # loaded with every feature, if present
+    finder = getattr(practice, "weak_question_due", None)
+    return await finder(session, member, now) if finder else None
+
+
+def _start_of_day(ctx: Context, day: date) -> datetime:
+    from datetime import time as clock_time
+
+    return local_instant(day, clock_time(0, 0), ctx.zone)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _private(ctx: Context, text: str, meta: dict[str, Any] | None = None) -> Reply:
+    return Reply(
+        text=text,
+        visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
+        meta=meta or {},
+    )

@@ -34,10 +34,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.errors import UserError
 from bot.text import NUMBER_WORDS
 from bot.timezones import add_months, local_instant, show_time
 
-__all__ = ["When", "WhenError", "WhenInPast", "parse_when", "split_text_and_when"]
+__all__ = [
+    "MissingTextError",
+    "When",
+    "WhenError",
+    "WhenInPast",
+    "parse_when",
+    "split_text_and_when",
+]
 
 MAX_YEARS_AHEAD = 5
 RECENT_PAST_DAYS = 30
@@ -63,16 +71,24 @@ class When:
     explicit_time: bool
 
 
-class WhenError(ValueError):
+class WhenError(UserError, ValueError):
     """The words can't be used as a due time; `str(err)` is the message for the member."""
 
 
 class WhenInPast(WhenError):
-    """The words were read, but name a moment that has already passed."""
+    """The words were read, but name a moment that has already passed.
 
-    def __init__(self, message: str, due_at: datetime) -> None:
+    From `split_text_and_when`, `text` holds the words before the time phrase.
+    """
+
+    def __init__(self, message: str, due_at: datetime, text: str | None = None) -> None:
         super().__init__(message)
         self.due_at = due_at
+        self.text = text
+
+
+class MissingTextError(WhenError):
+    """The whole input was a time: there is nothing to commit to."""
 
 
 # Vocabulary ----------------------------------------------------------------------------
@@ -312,8 +328,10 @@ def split_text_and_when(
             continue
         try:
             when = parse_when(candidate, now, zone, default_time)
-        except WhenInPast:
-            raise  # read fine; a shorter tail ("monday" of "last monday") would misread it
+        except WhenInPast as err:
+            # Read fine; a shorter tail ("monday" of "last monday") would misread it.
+            err.text = _tidy_text(text[: tokens[i].start()], drop_preposition=not with_preposition)
+            raise
         except WhenError as err:
             if strong and first_error is None:
                 first_error = err
@@ -322,7 +340,7 @@ def split_text_and_when(
             raise first_error  # "tomorrow morning 3pm": don't keep half of a time as text
         rest = _tidy_text(text[: tokens[i].start()], drop_preposition=not with_preposition)
         if not rest:
-            raise WhenError(
+            raise MissingTextError(
                 f"I read “{when.phrase}” as the time, but what are you committing to? "
                 "Put it first, e.g. “/commit send the thank-you note by friday 3pm”."
             )

@@ -6,10 +6,13 @@ open, one check-in follows a day later (configurable), not a stream of nags.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,14 +22,14 @@ from bot.content.drafts import fill
 from bot.context import Context, Services
 from bot.errors import UserError
 from bot.features.base import Feature, feature
-from bot.recurrence import first_occurrence, parse_recurrence
+from bot.recurrence import first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
 from bot.text import shorten
 from bot.timezones import local_instant, show_time
-from bot.when import WhenError, parse_when, split_text_and_when
+from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
 MAX_TEXT = 500
 LIST_BUTTONS = 5
@@ -81,16 +84,18 @@ class Commitments(Feature):
             )
         zone, start = ctx.zone, store.day_start(ctx.member)
         text, rule = parse_recurrence(text, start.hour, start.minute)
-        if rule is not None:
-            # Pin the day of the month (or week) now, so "every month" made on the 31st
-            # comes back on the 31st, not drifting to the 28th after February.
-            rule = rule.anchored(ctx.now, zone)
         problem: str | None = None
         when = None
         try:
             text, when = split_text_and_when(text, ctx.now, zone, start)
+        except MissingTextError:
+            raise
+        except WhenInPast as exc:
+            problem, text = str(exc), exc.text or text
         except WhenError as exc:
             problem = str(exc)
+        if when is None and problem is None:
+            text, problem = _unreadable_day(text)
         text = text.strip()
         if not text:
             raise UserError(problem or "Tell me what you will do, not only when.")
@@ -100,8 +105,16 @@ class Commitments(Feature):
                 "in a reminder. Nothing was saved."
             )
         due = when.due_at if when else None
-        if rule is not None and due is None:
-            due = first_occurrence(rule, ctx.now, zone)
+        if rule is not None:
+            if when is not None and when.explicit_time:
+                # "by friday 3pm every week": the repeat keeps the time that was given.
+                local = when.due_at.astimezone(zone)
+                rule = replace(rule, hour=local.hour, minute=local.minute)
+            # Pin the day of the month (or week) to the first occurrence, so "every month"
+            # made on the 31st comes back on the 31st, not drifting to the 28th.
+            rule = rule.anchored(due or ctx.now, zone)
+            if due is None:
+                due = first_occurrence(rule, ctx.now, zone)
         commitment = await store.create(
             ctx.session, ctx.member, text, due, ctx.now, recurrence=rule
         )
@@ -243,6 +256,10 @@ class Commitments(Feature):
     async def on_undo(self, ctx: Context) -> Reply:
         c = await self._pressed(ctx)
         text = c.text
+        # Its delivery rows go too: their keys name this id, which SQLite may hand out again.
+        await ctx.session.execute(
+            delete(Delivery).where(Delivery.ref_id == c.id, Delivery.kind.in_(Reminders.kinds))
+        )
         await ctx.session.delete(c)
         return _private(ctx, Reply(text=f"Undone: I forgot “{text}”.", meta={"undone": c.id}))
 
@@ -279,7 +296,13 @@ class Commitments(Feature):
             return _private(ctx, Reply(text=f"#{c.number} is already done. Nice work."))
         self._require_open(c)
         if c.recurrence:
-            # Done for this time: the next occurrence was already scheduled when it was due.
+            rule = store.recurrence_of(c)
+            if rule is not None and c.due_at is not None and c.due_at > ctx.now:
+                # Done before its reminder: this occurrence is covered, move to the next one.
+                store.schedule(c, next_occurrence(rule, c.due_at, ctx.zone), ctx.now)
+            await activity.record(
+                ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "commitment"
+            )
             return _private(
                 ctx,
                 Reply(
@@ -508,6 +531,30 @@ def _meta(c: Commitment, zone: ZoneInfo) -> dict[str, Any]:
 def _private(ctx: Context, reply: Reply) -> Reply:
     reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
     return reply
+
+
+_DAY_AFTER_PREPOSITION = re.compile(r"\s+(by|on|before|until|due)\s+([a-z]{3,})\s*$", re.I)
+_DAY_WORDS = [
+    *("monday tuesday wednesday thursday friday saturday sunday".split()),
+    *("january february march april june july august september october november".split()),
+    *("december tomorrow tonight today".split()),
+]
+
+
+def _unreadable_day(text: str) -> tuple[str, str | None]:
+    """'write essay by blursday' → ('write essay', "I couldn't read “blursday”…").
+
+    Only a word that looks like a misspelt day or month counts, so "call Ana by phone"
+    stays as it is.
+    """
+    found = _DAY_AFTER_PREPOSITION.search(text)
+    if not found:
+        return text, None
+    word = found.group(2).lower()
+    match = process.extractOne(word, _DAY_WORDS, scorer=fuzz.ratio, score_cutoff=70)
+    if match is None:
+        return text, None
+    return text[: found.start()], f"I couldn't read “{found.group(2)}” as a day."
 
 
 def _local(day: datetime, at: time, zone: ZoneInfo) -> datetime:

@@ -8,6 +8,7 @@ old schedule (the feature contact-nurturing tools are most asked for).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -195,9 +196,9 @@ async def _find(ctx: Context, rest: str) -> tuple[Contact, str]:
     # Longest name first, so "Ana Ruiz" wins over "Ana" when both exist.
     for contact in sorted(rows, key=lambda c: -len(c.name)):
         for candidate in (contact.name, contact.name.split()[0]):
-            if lowered == candidate.lower() or lowered.startswith(candidate.lower() + " "):
-                return contact, rest[len(candidate) :].strip(" ,:-")
-    first = rest.split()[0]
+            if re.match(re.escape(candidate.lower()) + r"(?=$|[\s,.:;!?-])", lowered):
+                return contact, rest[len(candidate) :].strip(" ,.:;!?-")
+    first = rest.split()[0].strip(",.:;!?-")
     match = process.extractOne(first, {c.id: c.name for c in rows}, scorer=fuzz.WRatio)
     names = ", ".join(c.name for c in rows[:8])
     hint = f" Did you mean {match[0]}?" if match and match[1] >= 70 else ""
@@ -236,7 +237,11 @@ async def _reset_clock(ctx: Context, contact: Contact) -> list[Commitment]:
             continue
         months = rule.every if rule.unit == "month" else 0
         weeks = rule.every if rule.unit == "week" else 0
-        store.schedule(commitment, _next_touch(ctx, months, weeks), ctx.now)
+        due = _next_touch(ctx, months, weeks)
+        # Re-anchor the rhythm on the real contact, or the next repeat snaps back to the old day.
+        rule = replace(rule, day=None, weekday=None).anchored(due, ctx.zone)
+        commitment.recurrence = rule.to_json()
+        store.schedule(commitment, due, ctx.now)
         moved.append(commitment)
     return moved
 

@@ -9,12 +9,12 @@ a draft. Every step is an ordinary commitment the member can see, edit, snooze o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commitments as store
@@ -89,7 +89,11 @@ class Ladders(Feature):
                 return await self._after_interview(ctx, words, when_at)
         elif company:
             # "/interview Acme tomorrow 10am": the time may simply end the company part.
-            company, when = split_text_and_when(company, ctx.now, ctx.zone, start)
+            try:
+                company, when = split_text_and_when(company, ctx.now, ctx.zone, start)
+            except WhenInPast as exc:
+                words = replace(words, company=exc.text or company)
+                return await self._after_interview(ctx, words, exc.due_at)
         _check_fields(company, words.person, words.role)
         if when is None:
             raise UserError(
@@ -160,23 +164,16 @@ class Ladders(Feature):
         company, _, person = ctx.text.strip().partition(",")
         words = parse_interview(company)
         company = words.company
-        name = (person.strip() or words.person or "").strip() or None
         if not company:
             raise UserError("Which company? For example `/rejected Acme, Ana Ruiz`.")
-        _check_fields(company, name, None)
+        interview = await _latest_interview(ctx, company)
+        name = (person.strip() or words.person or "").strip() or None
+        name = name or (interview.person if interview else None)
+        role = interview.role if interview else None
+        _check_fields(company, name, role)
         start = store.day_start(ctx.member)
-        contact = Contact(
-            member_id=ctx.member.id,
-            name=name or f"the hiring manager at {company}",
-            company=company,
-            how_met="interview",
-            cadence_days=None,
-            notes=[],
-            created_at=ctx.now,
-        )
-        ctx.session.add(contact)
-        await ctx.session.flush()
-        ladder = await _ladder(ctx, "rejection", company, name, None, None, contact_id=contact.id)
+        contact = await _contact_for(ctx, name or "the hiring manager", company)
+        ladder = await _ladder(ctx, "rejection", company, name, role, None, contact_id=contact.id)
         who = name or f"the hiring manager at {company}"
         local = ctx.now.astimezone(ctx.zone)
         tomorrow = _workday_at(local.date() + timedelta(days=1), start, ctx.zone)
@@ -196,13 +193,21 @@ class Ladders(Feature):
                     f"stay-in-touch-{months}-month{'s' if months > 1 else ''}",
                 )
             )
+        dropped = await _drop_waiting_follow_ups(ctx, company)
         made = await _make_steps(ctx, ladder, steps, "rejection", contact_id=contact.id)
         reply = _summary(ctx, f"After the no from {company}", made, ladder)
+        note = (
+            f"\n\nI dropped #{', #'.join(str(c.number) for c in dropped)}: no need to chase "
+            f"{company} for a decision now."
+            if dropped
+            else ""
+        )
         reply.text = (
             "Sorry, that is disappointing. A warm note now keeps the door open: the person "
             "they hired may not stay, and people you keep in touch with often come back with "
-            "openings months or years later.\n\n" + reply.text
+            "openings months or years later.\n\n" + reply.text + note
         )
+        reply.meta["dropped"] = [c.id for c in dropped]
         return reply
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -224,6 +229,64 @@ class Ladders(Feature):
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         result = await session.execute(delete(Ladder).where(Ladder.member_id == member.id))
         return result.rowcount or 0
+
+
+async def _latest_interview(ctx: Context, company: str) -> Ladder | None:
+    """The member's latest interview at this company, to fill names and role into drafts."""
+    return await ctx.session.scalar(
+        select(Ladder)
+        .where(
+            Ladder.member_id == ctx.member.id,
+            Ladder.kind == "interview",
+            func.lower(Ladder.company) == company.lower(),
+        )
+        .order_by(Ladder.created_at.desc())
+        .limit(1)
+    )
+
+
+async def _contact_for(ctx: Context, name: str, company: str) -> Contact:
+    """The member's existing contact with this name at this company, or a new one."""
+    existing = await ctx.session.scalar(
+        select(Contact).where(
+            Contact.member_id == ctx.member.id,
+            func.lower(Contact.name) == name.lower(),
+            func.lower(Contact.company) == company.lower(),
+        )
+    )
+    if existing is not None:
+        return existing
+    contact = Contact(
+        member_id=ctx.member.id,
+        name=name,
+        company=company,
+        how_met="interview",
+        cadence_days=None,
+        notes=[],
+        created_at=ctx.now,
+    )
+    ctx.session.add(contact)
+    await ctx.session.flush()
+    return contact
+
+
+async def _drop_waiting_follow_ups(ctx: Context, company: str) -> list[Commitment]:
+    """After a no, the open "follow up if you have not heard back" steps have no purpose."""
+    rows = list(
+        await ctx.session.scalars(
+            select(Commitment)
+            .join(Ladder, Ladder.id == Commitment.ladder_id)
+            .where(
+                Commitment.member_id == ctx.member.id,
+                Commitment.status == "open",
+                Commitment.draft_id == "follow-up-no-decision",
+                func.lower(Ladder.company) == company.lower(),
+            )
+        )
+    )
+    for commitment in rows:
+        store.close(commitment, "dropped", ctx.now)
+    return rows
 
 
 async def _ladder(

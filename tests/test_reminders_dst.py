@@ -1,0 +1,245 @@
+"""Reminders across daylight-saving changes, and in zones far from UTC.
+
+A 09:00 commitment means 09:00 on the member's wall clock on both sides of a change,
+exactly once per day; a time the clocks skip fires once at the first minute that
+exists; a time the clocks repeat fires once, at its first pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import JobClubBot
+from bot.clock import FakeClock
+from bot.content import Library, load_library
+from bot.scheduling import Outgoing
+from bot.settings import Settings
+from bot.store.database import Database
+from tests.conftest import START, Conversation, make_settings
+
+# The conftest fixtures, sharing one parsed content library (it is read-only).
+
+
+@cache
+def shared_library(content_dir: Path, club_dir: Path | None) -> Library:
+    return load_library(content_dir, club_dir)
+
+
+@pytest.fixture
+async def conversation(settings: Settings, clock: FakeClock) -> AsyncIterator[Conversation]:
+    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
+    bot = await JobClubBot.create(settings, clock, library=library)
+    try:
+        yield Conversation(bot, clock)
+    finally:
+        await bot.close()
+
+
+@pytest.fixture
+async def any_db_conversation(
+    database_url: str, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Conversation]:
+    settings = make_settings(tmp_path, database_url=database_url)
+    db = Database(settings.database_url)
+    await db.upgrade()
+    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
+    bot = await JobClubBot.create(settings, clock, db=db, library=library)
+    try:
+        yield Conversation(bot, clock)
+    finally:
+        await bot.close()
+
+
+@dataclass
+class Outbox:
+    """Keeps the commitment reminders and check-ins the dispatcher sends."""
+
+    sent: list[tuple[str, int, datetime, str]] = field(default_factory=list)
+    """(kind, commitment id, instant sent, text)"""
+
+    async def __call__(self, item: Outgoing, at: datetime) -> str | None:
+        if item.kind in ("reminder", "checkin"):
+            reply = item.reply
+            self.sent.append((item.kind, reply.meta["commitment_id"], at, reply.plain_text()))
+        return None
+
+    def reminders(self, commitment_id: int) -> list[datetime]:
+        return [at for kind, cid, at, _ in self.sent if kind == "reminder" and cid == commitment_id]
+
+
+async def walk(conversation: Conversation, outbox: Outbox, until: datetime) -> None:
+    await conversation.bot.dispatcher(outbox).advance_to(until, conversation.clock.set)
+
+
+def local(day: date, at: time, zone: ZoneInfo, fold: int = 0) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone).replace(fold=fold).astimezone(UTC)
+
+
+def wall(instants: list[datetime], zone: ZoneInfo) -> list[tuple[date, time]]:
+    return [(i.astimezone(zone).date(), i.astimezone(zone).time()) for i in instants]
+
+
+async def as_member_in(conversation: Conversation, zone: str, start: datetime) -> None:
+    conversation.zones["Ada"] = zone
+    conversation.clock.set(start)
+
+
+TRANSITIONS = [
+    pytest.param("America/New_York", date(2027, 3, 14), id="new-york-spring"),
+    pytest.param("America/New_York", date(2027, 11, 7), id="new-york-autumn"),
+    pytest.param("Europe/London", date(2027, 3, 28), id="london-spring"),
+    pytest.param("Europe/London", date(2027, 10, 31), id="london-autumn"),
+    pytest.param("Australia/Sydney", date(2027, 4, 4), id="sydney-autumn"),
+    pytest.param("Australia/Sydney", date(2027, 10, 3), id="sydney-spring"),
+]
+
+
+@pytest.mark.parametrize(("zone_name", "change"), TRANSITIONS)
+async def test_daily_and_weekly_nine_am_stay_at_nine_across_the_change(
+    conversation: Conversation, zone_name: str, change: date
+) -> None:
+    zone = ZoneInfo(zone_name)
+    assert change.weekday() == 6  # each of these changes happens on a Sunday
+    await as_member_in(conversation, zone_name, local(change - timedelta(days=8), time(12), zone))
+    daily = await conversation.one("/commit stand-up notes every day at 9am")
+    weekly = await conversation.one("/commit weekly review every sunday at 9am")
+    assert daily.text.endswith("Repeats every day at 09:00.")
+    assert weekly.text.endswith("Repeats every Sunday at 09:00.")
+
+    outbox = Outbox()
+    await walk(conversation, outbox, local(change + timedelta(days=8), time(12), zone))
+
+    days = [change + timedelta(days=n) for n in range(-7, 9)]
+    sent_daily = outbox.reminders(daily.meta["commitment_id"])
+    assert wall(sent_daily, zone) == [(d, time(9)) for d in days]  # each day once, at 09:00
+    sundays = [change - timedelta(days=7), change, change + timedelta(days=7)]
+    sent_weekly = outbox.reminders(weekly.meta["commitment_id"])
+    assert wall(sent_weekly, zone) == [(d, time(9)) for d in sundays]
+    # The walk really crossed the change: the UTC instant of 09:00 moved by an hour.
+    offsets = {i.astimezone(zone).utcoffset() for i in sent_daily}
+    assert len(offsets) == 2
+    assert sent_weekly[2] - sent_weekly[0] != timedelta(days=14)
+    # Repeating commitments are reminded, never checked in on.
+    assert {kind for kind, *_ in outbox.sent} == {"reminder"}
+    # What the member reads says 09:00 in her zone every time.
+    texts = [text for _, cid, _, text in outbox.sent if cid == daily.meta["commitment_id"]]
+    assert all(f", 09:00 ({zone_name})." in text for text in texts)
+
+
+async def test_daily_reminder_across_new_york_spring_on_any_database(
+    any_db_conversation: Conversation,
+) -> None:
+    zone = ZoneInfo("America/New_York")
+    change = date(2027, 3, 14)
+    await as_member_in(
+        any_db_conversation, zone.key, local(change - timedelta(days=2), time(12), zone)
+    )
+    daily = await any_db_conversation.one("/commit stand-up notes every day at 9am")
+    outbox = Outbox()
+    await walk(any_db_conversation, outbox, local(change + timedelta(days=2), time(12), zone))
+    sent = outbox.reminders(daily.meta["commitment_id"])
+    assert sent == [
+        datetime(2027, 3, 13, 14, tzinfo=UTC),  # 09:00 EST
+        datetime(2027, 3, 14, 13, tzinfo=UTC),  # 09:00 EDT
+        datetime(2027, 3, 15, 13, tzinfo=UTC),
+        datetime(2027, 3, 16, 13, tzinfo=UTC),
+    ]
+
+
+async def test_a_one_off_in_the_skipped_hour_fires_once_at_three_edt(
+    conversation: Conversation,
+) -> None:
+    await as_member_in(conversation, "America/New_York", datetime(2027, 3, 10, 15, tzinfo=UTC))
+    reply = await conversation.one("/commit call the recruiter on 14 march at 2:30am")
+    assert reply.text == "Got it: call the recruiter\nDue Sun 14 Mar, 03:00 (America/New_York)."
+    assert reply.meta["due_at"] == "2027-03-14T03:00:00-04:00"
+    three_edt = datetime(2027, 3, 14, 7, tzinfo=UTC)
+
+    outbox = Outbox()
+    await walk(conversation, outbox, three_edt - timedelta(seconds=1))
+    assert outbox.sent == []
+    await walk(conversation, outbox, three_edt + timedelta(hours=30))
+    cid = reply.meta["commitment_id"]
+    assert [(kind, at) for kind, c, at, _ in outbox.sent if c == cid] == [
+        ("reminder", three_edt),
+        ("checkin", three_edt + timedelta(hours=24)),
+    ]
+
+
+async def test_a_daily_time_in_the_skipped_hour_fires_once_that_day(
+    conversation: Conversation,
+) -> None:
+    zone = ZoneInfo("America/New_York")
+    await as_member_in(conversation, zone.key, datetime(2027, 3, 12, 12, tzinfo=UTC))
+    reply = await conversation.one("/commit water the plants every day at 2:30am")
+    outbox = Outbox()
+    await walk(conversation, outbox, datetime(2027, 3, 16, 12, tzinfo=UTC))
+    assert wall(outbox.reminders(reply.meta["commitment_id"]), zone) == [
+        (date(2027, 3, 13), time(2, 30)),
+        (date(2027, 3, 14), time(3, 0)),  # 02:30 does not exist that night
+        (date(2027, 3, 15), time(2, 30)),
+        (date(2027, 3, 16), time(2, 30)),
+    ]
+
+
+async def test_a_time_in_the_repeated_hour_fires_once_at_its_first_pass(
+    conversation: Conversation,
+) -> None:
+    zone = ZoneInfo("America/New_York")
+    await as_member_in(conversation, zone.key, datetime(2027, 11, 4, 12, tzinfo=UTC))
+    one_off = await conversation.one("/commit send the thank-you on 7 nov at 1:30am")
+    daily = await conversation.one("/commit journal every day at 1:30am")
+    first_pass = local(date(2027, 11, 7), time(1, 30), zone, fold=0)
+    assert first_pass == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)  # 01:30 EDT
+    assert one_off.meta["due_at"] == "2027-11-07T01:30:00-04:00"
+
+    outbox = Outbox()
+    await walk(conversation, outbox, datetime(2027, 11, 9, 12, tzinfo=UTC))
+    assert outbox.reminders(one_off.meta["commitment_id"]) == [first_pass]
+    sent = outbox.reminders(daily.meta["commitment_id"])
+    assert wall(sent, zone) == [
+        (date(2027, 11, 5), time(1, 30)),
+        (date(2027, 11, 6), time(1, 30)),
+        (date(2027, 11, 7), time(1, 30)),
+        (date(2027, 11, 8), time(1, 30)),
+        (date(2027, 11, 9), time(1, 30)),
+    ]
+    assert first_pass in sent and first_pass + timedelta(hours=1) not in sent
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "shown", "due_utc"),
+    [
+        # 14:00 UTC on Wed 25 Nov is already 03:00 on Thu 26 Nov in Tonga (UTC+13)...
+        ("Pacific/Tongatapu", "Fri 27 Nov, 09:00", datetime(2026, 11, 26, 20, tzinfo=UTC)),
+        # ...and still 04:00 on Wed 25 Nov in Honolulu (UTC-10).
+        ("Pacific/Honolulu", "Thu 26 Nov, 09:00", datetime(2026, 11, 26, 19, tzinfo=UTC)),
+    ],
+)
+async def test_tomorrow_is_the_members_local_tomorrow(
+    conversation: Conversation, zone_name: str, shown: str, due_utc: datetime
+) -> None:
+    conversation.zones["Ada"] = zone_name
+    assert conversation.clock.now() == START
+    typed = await conversation.one("/commit email Ana tomorrow 9am")
+    assert typed.text == f"Got it: email Ana\nDue {shown} ({zone_name})."
+    assert datetime.fromisoformat(typed.meta["due_at"]) == due_utc
+
+    ask = await conversation.one("/commit update my CV")
+    (preset,) = await conversation.press(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
+    assert datetime.fromisoformat(preset.meta["due_at"]) == due_utc
+
+    outbox = Outbox()
+    await walk(conversation, outbox, due_utc - timedelta(seconds=1))
+    assert outbox.sent == []
+    await walk(conversation, outbox, due_utc + timedelta(minutes=1))
+    assert outbox.reminders(typed.meta["commitment_id"]) == [due_utc]
+    assert outbox.reminders(ask.meta["commitment_id"]) == [due_utc]
+    assert f"It's time: due {shown} ({zone_name})." in outbox.sent[0][3]

@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.when import When, WhenError, WhenInPast, parse_when, split_text_and_when
+from bot.when import (
+    MissingTextError,
+    When,
+    WhenError,
+    WhenInPast,
+    parse_when,
+    split_text_and_when,
+)
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # Wed 25 Nov 2026, 10:00 in New York
 NEW_YORK = ZoneInfo("America/New_York")
@@ -321,8 +328,8 @@ def test_split_keeps_the_phrase_as_typed() -> None:
 
 SPLIT_REFUSALS = [
     # the whole input is a time: nothing to commit to
-    ("tomorrow", WhenError, "what are you committing to"),
-    ("by Friday 3pm", WhenError, "what are you committing to"),
+    ("tomorrow", MissingTextError, "what are you committing to"),
+    ("by Friday 3pm", MissingTextError, "what are you committing to"),
     # clearly a time, but unusable: asked again rather than guessed
     ("call Ana yesterday", WhenInPast, "Tue 24 Nov, 09:00"),
     ("meet the recruiter last monday", WhenInPast, "Mon 23 Nov"),  # not "next" Monday

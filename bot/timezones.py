@@ -25,10 +25,18 @@ def effective_zone(*candidates: str | None, fallback: ZoneInfo) -> ZoneInfo:
     return fallback
 
 
-def show_time(instant: datetime, zone: ZoneInfo) -> str:
-    """E.g. 'Fri 27 Nov, 15:00 (America/New_York)': always with the zone named."""
+def show_time(instant: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """E.g. 'Fri 27 Nov, 15:00 (America/New_York)': always with the zone named.
+
+    Given `now`, a date in another year (or more than ~10 months away) shows its year.
+    """
     local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({zone.key})"
+    year = ""
+    if now is not None:
+        today = now.astimezone(zone)
+        if local.year != today.year or abs((local - today).days) > 300:
+            year = f" {local.year}"
+    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M} ({zone.key})"
 
 
 def add_months(day: date, months: int) -> date:

@@ -160,7 +160,7 @@ class Commitments(Feature):
                     meta={"commitments": []},
                 ),
             )
-        sections = [Section(text=_line(c, ctx.zone)) for c in items]
+        sections = [Section(text=_line(c, ctx.zone, ctx.now)) for c in items]
         buttons: list[Button] = []
         for c in items[:LIST_BUTTONS]:
             buttons += [
@@ -351,7 +351,7 @@ class Commitments(Feature):
             .select_from(Commitment)
             .where(Commitment.member_id == ctx.member.id, Commitment.status == "done")
         )
-        lines = [_line(c, ctx.zone) for c in items[:5]]
+        lines = [_line(c, ctx.zone, ctx.now) for c in items[:5]]
         if len(items) > 5:
             lines.append(f"…and {len(items) - 5} more: `/commitments`")
         return [
@@ -495,7 +495,8 @@ def _confirmation(c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got
         text=f"{verb}: {c.text}\nDue {show_time(c.due_at, zone)}.{repeat}",
         buttons=[
             Button("Change time", f"commit:change:{c.id}"),
-            Button("Undo", f"commit:undo:{c.id}"),
+            # Undo forgets the commitment, so it only makes sense right after making it.
+            *([Button("Undo", f"commit:undo:{c.id}")] if verb == "Got it" else []),
         ],
         visibility=Visibility.ONLY_MEMBER,
         meta=_meta(c, zone),
@@ -513,8 +514,8 @@ def _ask_when(c: Commitment, problem: str | None, verb: str = "When will you do 
     )
 
 
-def _line(c: Commitment, zone: ZoneInfo) -> str:
-    due = f"due {show_time(c.due_at, zone)}" if c.due_at else "no time set"
+def _line(c: Commitment, zone: ZoneInfo, now: datetime | None = None) -> str:
+    due = f"due {show_time(c.due_at, zone, now)}" if c.due_at else "no time set"
     repeat = " (repeats)" if c.recurrence else ""
     return f"#{c.number} {c.text} · {due}{repeat}"
 

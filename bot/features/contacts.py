@@ -123,7 +123,9 @@ class Contacts(Feature):
             contact.notes = [*contact.notes, {"at": ctx.now.isoformat(), "note": note}]
         moved = await _reset_clock(ctx, contact)
         lines = [
-            f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone)}" for c in moved if c.due_at
+            f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone, ctx.now)}"
+            for c in moved
+            if c.due_at
         ]
         return Reply(
             text=f"Logged a contact with {contact.name}. Nice: that is how seeds sprout."

@@ -341,7 +341,9 @@ async def _make_steps(
 
 
 def _summary(ctx: Context, title: str, made: list[Commitment], ladder: Ladder) -> Reply:
-    lines = [f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone)}" for c in made if c.due_at]
+    lines = [
+        f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone, ctx.now)}" for c in made if c.due_at
+    ]
     return Reply(
         title=title,
         text="I set up these steps; each one reminds you when it is due. "

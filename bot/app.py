@@ -6,6 +6,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from bot import members
 from bot.clock import Clock
 from bot.content import Library, load_library
@@ -19,6 +21,7 @@ from bot.router import Router
 from bot.scheduling import Deliver, Dispatcher
 from bot.settings import Settings
 from bot.store.database import Database
+from bot.store.models import Club, Commitment, Member
 from bot.text import MAX_INPUT_CHARS, clean_input, fold
 
 log = logging.getLogger(__name__)
@@ -96,6 +99,27 @@ class JobClubBot:
             visibility=Visibility.ONLY_MEMBER,
             meta={"home": True},
         )
+
+    async def open_commitments(self, member: MemberRef) -> list[tuple[int, str]]:
+        """(number, text) of the member's open commitments, soonest first; read-only.
+
+        For adapters' autocomplete: an unknown member gets [] and is not created.
+        """
+        async with self.services.db.session() as session:
+            rows = await session.execute(
+                select(Commitment.number, Commitment.text)
+                .join(Member, Member.id == Commitment.member_id)
+                .join(Club, Club.id == Member.club_id)
+                .where(
+                    Club.platform == member.platform.value,
+                    Club.external_id == member.club_id,
+                    Member.user_id == member.user_id,
+                    Commitment.status == "open",
+                )
+                .order_by(Commitment.due_at.is_(None), Commitment.due_at, Commitment.number)
+                .limit(25)
+            )
+            return [(number, text) for number, text in rows.all()]
 
     async def handle(self, event: Event) -> list[Reply]:
         """Answer one event. Never raises: failures become a friendly reply with a reference."""

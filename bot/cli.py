@@ -115,9 +115,13 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
         return _platforms(settings, ["slack"], port=args.port)
     if args.command == "discord":
         if getattr(args, "discord_command", None) == "invite-url":
-            from adapters.discord import invite_url
+            from adapters.discord import InviteError, invite_url
 
-            print(invite_url(settings))
+            try:
+                print(invite_url(settings))
+            except InviteError as exc:
+                print(f"jobclub: {exc}", file=sys.stderr)
+                return 2
             return 0
         if settings.discord_token is None:
             print("jobclub: set DISCORD_TOKEN (see docs/discord.md)", file=sys.stderr)
@@ -139,6 +143,9 @@ def _platforms(settings: Settings, names: list[str], *, port: int = 3000) -> int
     except (ContentError, DatabaseError) as exc:
         print(f"jobclub: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a platform setting the adapter could not use
+        print(f"jobclub: {exc}", file=sys.stderr)
+        return 2
 
 
 def _console(args: argparse.Namespace, settings: Settings) -> int:

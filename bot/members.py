@@ -15,6 +15,8 @@ from bot.store.models import Club, Member
 from bot.text import shorten
 from bot.timezones import effective_zone, zone_or_none
 
+PERSONAL_PREFIX = "dm-"
+"""A club id of `dm-<user id>` is a member's personal club (a DM with no shared server)."""
 SEEN_RESOLUTION = timedelta(minutes=5)
 """`last_seen_at` is refreshed at most this often, to spare a write per event."""
 
@@ -34,6 +36,18 @@ async def resolve(
             )
         )
     ).first()
+    if found is None and ref.club_id == f"{PERSONAL_PREFIX}{ref.user_id}":
+        # A DM outside any club (Discord): the member's existing membership on this
+        # platform is who they are, so buttons and commitments from it keep working.
+        found = (
+            await session.execute(
+                select(Club, Member)
+                .join(Member, Member.club_id == Club.id)
+                .where(Club.platform == ref.platform.value, Member.user_id == ref.user_id)
+                .order_by(Member.last_seen_at.desc())
+                .limit(1)
+            )
+        ).first()
     club, member = found if found else await _create(session, dialect, ref, now)
     name = _display_name(ref)
     if now - member.last_seen_at >= SEEN_RESOLUTION:

@@ -158,3 +158,57 @@ def test_action_routing_uses_the_longest_prefix() -> None:
 def test_features_register_themselves() -> None:
     names = {f.name for f in load_features()}
     assert {"tips", "jobclub", "privacy"} <= names
+
+
+async def test_button_action_ids_fit_every_platform(conversation: Conversation) -> None:
+    """Discord caps custom_id at 100 characters and a message may not repeat one."""
+    conversation.admins.add("Ada")
+    commands = [
+        "/tip",
+        "/tip topics",
+        "/jobclub help",
+        "/commit send the note to Ana",
+        "/commit call the recruiter tomorrow 10am",
+        "/commitments",
+        "/interview Acme with Ana Ruiz on friday 10am for analyst",
+        "/rejected Globex, Bob Stone",
+        "/jobclub timezone ist",
+        "/jobclub delete",
+        "/nudges on",
+    ]
+    seen = 0
+    for line in commands:
+        for reply in await conversation.command(line):
+            actions = [b.action for b in reply.buttons]
+            assert len(actions) == len(set(actions)), (line, actions)
+            assert all(0 < len(a) <= 100 for a in actions), (line, actions)
+            assert len(actions) <= 25, line
+            seen += len(actions)
+    assert seen > 20
+
+
+async def test_open_commitments_is_read_only(conversation: Conversation) -> None:
+    bot = conversation.bot
+    assert await bot.open_commitments(conversation.ref("Nobody")) == []
+    await conversation.one("/commit call Ana tomorrow 10am")
+    await conversation.one("/commit email Bo tonight")
+    assert await bot.open_commitments(conversation.ref()) == [(2, "email Bo"), (1, "call Ana")]
+    from sqlalchemy import func, select
+
+    from bot.store.models import Member
+
+    async with bot.services.db.session() as session:
+        names = list(await session.scalars(select(Member.display_name)))
+        assert names == ["Ada"]  # "Nobody" was not created
+        assert await session.scalar(select(func.count()).select_from(Member)) == 1
+
+
+async def test_a_dm_outside_any_club_finds_the_members_club(conversation: Conversation) -> None:
+    from bot.events import CommandEvent, MemberRef, Place, Platform
+
+    await conversation.one("/commit call Ana tomorrow 10am")
+    personal = MemberRef(Platform.CONSOLE, "dm-ada", "ada", "Ada")
+    (listed,) = await conversation.bot.handle(
+        CommandEvent(personal, Place.dm("d1"), "commitments", "")
+    )
+    assert [c["number"] for c in listed.meta["commitments"]] == [1]

@@ -1,0 +1,159 @@
+"""A core `Reply` as Discord messages: content or an embed, split when too long, plus buttons.
+
+Core text is plain, so every piece is escaped here: markdown characters lose their
+meaning (backticks stay, the core uses them for command examples) and mentions get a
+zero-width space. Every message is also sent with `AllowedMentions.none()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from adapters.discord.views import build_views
+from bot.replies import Reply
+
+CONTENT_MAX = 2000
+DESCRIPTION_MAX = 4096
+TITLE_MAX = 256
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+EMBED_TOTAL_MAX = 6000
+BLANK = "\u200b"
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """One Discord message to send; `kwargs()` fits `send`, `send_message` and webhooks."""
+
+    content: str | None = None
+    embeds: tuple[discord.Embed, ...] = ()
+    view: discord.ui.View | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+        if self.content:
+            out["content"] = self.content
+        if self.embeds:
+            out["embeds"] = list(self.embeds)
+        if self.view is not None:
+            out["view"] = self.view
+        return out
+
+
+def escape(text: str) -> str:
+    """Plain text that Discord shows as written: no markup, no mentions."""
+    escaped = discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+    return escaped.replace("\\`", "`")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when cut (never a dangling backslash)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rstrip()
+    while cut.endswith("\\"):
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def render(reply: Reply) -> list[OutMessage]:
+    """The messages for one reply; buttons ride on the last one (25 per message)."""
+    texts, embeds = _body(reply)
+    messages = [OutMessage(content=t) for t in texts]
+    if embeds is not None:
+        messages.append(OutMessage(embeds=(embeds,)))
+    views = build_views(reply.buttons)
+    if views:
+        if messages:
+            last = messages.pop()
+            messages.append(OutMessage(last.content, last.embeds, views[0]))
+        else:
+            messages.append(OutMessage(view=views[0]))
+        messages.extend(OutMessage(view=v) for v in views[1:])
+    return messages
+
+
+def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:
+    """Cut at paragraph, then line, then word boundaries; each piece at most `limit`."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            cut = rest.rfind(separator, 0, limit + len(separator))  # may start right at limit
+            if cut > limit // 4:
+                break
+        if cut <= 0:
+            cut = limit
+            while cut > 1 and rest[cut - 1] == "\\":
+                cut -= 1  # keep an escape with the character it escapes
+        piece, rest = rest[:cut].rstrip(), rest[cut:].strip()
+        if piece:
+            pieces.append(piece)
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _body(reply: Reply) -> tuple[list[str], discord.Embed | None]:
+    """Plain content pieces, or one embed; never both."""
+    text = escape(reply.text.strip())
+    if not reply.title and not reply.sections:
+        if len(text) <= CONTENT_MAX:
+            return ([text] if text else []), None
+        if len(text) <= DESCRIPTION_MAX:
+            return [], discord.Embed(description=text)
+        return split_text(text), None
+    embed = _embed(reply, text)
+    if embed is not None:
+        return [], embed
+    return split_text(_as_markdown(reply)), None
+
+
+def _embed(reply: Reply, text: str) -> discord.Embed | None:
+    """Title, text as description, sections as fields; None when it would not fit."""
+    if len(text) > DESCRIPTION_MAX:
+        return None
+    embed = discord.Embed(
+        title=clip(escape(reply.title), TITLE_MAX) if reply.title else None,
+        description=text or None,
+    )
+    for section in reply.sections:
+        name = escape(section.title or "")
+        value = escape(section.text.strip())
+        if name or value:
+            if len(name) > FIELD_NAME_MAX or len(value) > FIELD_VALUE_MAX:
+                return None
+            embed.add_field(name=name or BLANK, value=value or BLANK, inline=False)
+        for field in section.fields:
+            label, shown = escape(field.label), escape(field.value)
+            if len(label) > FIELD_NAME_MAX or len(shown) > FIELD_VALUE_MAX:
+                return None
+            embed.add_field(name=label or BLANK, value=shown or BLANK, inline=True)
+    if len(embed.fields) > FIELDS_MAX or len(embed) > EMBED_TOTAL_MAX:
+        return None
+    return embed
+
+
+def _as_markdown(reply: Reply) -> str:
+    """The whole reply as escaped text with bold headings, for splitting into messages."""
+    parts: list[str] = []
+    if reply.title:
+        parts.append(f"**{escape(reply.title)}**")
+    if reply.text.strip():
+        parts.append(escape(reply.text.strip()))
+    for section in reply.sections:
+        lines: list[str] = []
+        if section.title:
+            lines.append(f"**{escape(section.title)}**")
+        if section.text.strip():
+            lines.append(escape(section.text.strip()))
+        lines.extend(f"**{escape(f.label)}:** {escape(f.value)}" for f in section.fields)
+        if lines:
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)

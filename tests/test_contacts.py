@@ -185,7 +185,9 @@ async def test_logging_a_contact_resets_the_clock(any_db_conversation: Conversat
     logged = await ada.one("/jobclub contact log Ana had coffee, she mentioned a new team")
     assert logged.text.startswith("Logged a contact with Ana Ruiz.")
     assert logged.meta["moved"] == [{"commitment_id": cid, "due_at": "2027-03-15T09:00:00-04:00"}]
-    assert "#1 Get in touch with Ana Ruiz (Acme) · Mon 15 Mar 2027, 09:00" in logged.sections[0].text
+    assert (
+        "#1 Get in touch with Ana Ruiz (Acme) · Mon 15 Mar 2027, 09:00" in logged.sections[0].text
+    )
     assert await due_of(ada, cid) == ny(2027, 3, 15)
 
     outbox = Outbox()

@@ -233,3 +233,100 @@ class ActivityDay(Base):
     kind: Mapped[str] = mapped_column(String(32))
     """practice, story, quiz, nudge, commitment..."""
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticeSession(Base):
+    """The question a member is answering now: one at a time, kept across restarts."""
+
+    __tablename__ = "practice_sessions"
+    __table_args__ = (UniqueConstraint("member_id", name="uq_practice_sessions_member"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticeAnswer(Base):
+    """One practice answer and its review; visible to its author only."""
+
+    __tablename__ = "practice_answers"
+    __table_args__ = (
+        Index("ix_practice_answers_member_question", "member_id", "question_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    category: Mapped[str] = mapped_column(String(80))
+    answer: Mapped[str] = mapped_column(String(8000))
+    scores: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """Dimension name -> 0..100, only for the dimensions that applied to the question."""
+    overall: Mapped[int] = mapped_column(Integer)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    main_fix: Mapped[str | None] = mapped_column(String(40), default=None)
+    reviewer: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Story(Base):
+    """A CCAR story a member keeps ready for interviews; visible to its author only."""
+
+    __tablename__ = "stories"
+    __table_args__ = (
+        UniqueConstraint("member_id", "number", name="uq_stories_member_number"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    """The member's own running number, used in commands (`/story show 3`)."""
+    title: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(String(2000), default="")
+    challenge: Mapped[str] = mapped_column(String(2000), default="")
+    action: Mapped[str] = mapped_column(String(2000), default="")
+    result: Mapped[str] = mapped_column(String(2000), default="")
+    why_it_matters: Mapped[str] = mapped_column(String(2000), default="")
+    competencies: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoryDraft(Base):
+    """A story being built step by step in the DM; one per member, kept across restarts."""
+
+    __tablename__ = "story_drafts"
+    __table_args__ = (UniqueConstraint("member_id", name="uq_story_drafts_member"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Set while a practice question has the DM; `/story` picks the draft up again."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuizRun(Base):
+    """A quiz in progress (status open) or finished (done: the member's quiz result)."""
+
+    __tablename__ = "quiz_runs"
+    __table_args__ = (
+        Index("ix_quiz_runs_member_status", "member_id", "status"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    item_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answers: Mapped[list[int]] = mapped_column(JSON, default=list)
+    """The choice picked for each item answered so far."""
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    """open, done or abandoned."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

@@ -1,0 +1,730 @@
+"""`/practice`: a hard interview question in the DM, and coach-style feedback on the answer.
+
+The open question lives in `practice_sessions` (one row per member), so an answer sent
+after a restart still finds it. Answers are reviewed by a `Reviewer` (see `bot/review`),
+stored in `practice_answers`, and shown to their author only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import activity
+from bot.content import Library
+from bot.content.schema import Category, Question
+from bot.context import Context
+from bot.errors import UserError
+from bot.features.base import Feature, feature
+from bot.features.progress import bar, trend_arrow
+from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
+from bot.review import DIMENSION_TITLES, FLAG_LABELS, Review, Reviewer, RuleReviewer
+from bot.review.wordlists import STOPWORDS
+from bot.router import Router
+from bot.store.database import insert_ignoring_conflict
+from bot.store.models import Member, PracticeAnswer, PracticeSession, Story, StoryDraft
+from bot.text import fold, shorten
+
+CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "leave"})
+MIN_ANSWER_WORDS = 3
+WEAK_BELOW = 60
+"""An answer scoring under this is weak: worth another go a few days later."""
+RETRY_AFTER = timedelta(days=3)
+HISTORY_LIMIT = 10
+STORY_HINTS = 3
+CATEGORY_ALIASES = {
+    "salary": "money",
+    "pay": "money",
+    "negotiation": "money",
+    "behavioral": "behavioural",
+    "behaviour": "behavioural",
+    "behavior": "behavioural",
+    "stories": "behavioural",
+    "story": "behavioural",
+    "ccar": "behavioural",
+    "star": "behavioural",
+    "technical": "non-technical",
+    "plain": "non-technical",
+    "jargon": "non-technical",
+    "awkward": "sensitive",
+    "hard": "sensitive",
+    "gap": "sensitive",
+    "close": "closing",
+    "end": "closing",
+    "skills": "skills-value",
+    "value": "skills-value",
+    "strengths": "skills-value",
+    "fit": "motivation",
+}
+FIELD_WEIGHTS = {"text": 3.0, "id": 2.0, "category": 2.0, "competencies": 2.0, "checking": 1.0}
+
+
+@feature
+class Practice(Feature):
+    name = "practice"
+
+    def __init__(self, reviewer: Reviewer | None = None) -> None:
+        self.reviewer: Reviewer = reviewer or RuleReviewer()
+
+    def register(self, router: Router) -> None:
+        self._router = router
+        router.add_command(
+            "practice",
+            "Practise a hard interview question in private and get feedback on your answer.",
+            "/practice [category | words] · /practice categories · /practice history",
+            self.on_practice,
+        )
+        router.add_action("practice:start", self.on_start)
+        router.add_action("practice:again", self.on_start)
+        router.add_action("practice:new", self.on_new)
+        router.add_action("practice:compare", self.on_compare)
+        router.add_action("practice:cancel", self.on_cancel)
+        router.add_action("practice:categories", self.on_categories)
+        router.add_action("practice:history", self.on_history)
+        router.add_dm_handler(self.on_dm, priority=40)
+
+    # -- commands and buttons ---------------------------------------------------------------
+
+    async def on_practice(self, ctx: Context) -> Reply | list[Reply]:
+        query = ctx.text.strip()
+        folded = fold(query)
+        if query and not folded:
+            raise UserError("I could not read any words there. Try `/practice sensitive`.")
+        if folded in ("categories", "category", "list", "help", "topics"):
+            return self._categories(ctx)
+        if folded == "history":
+            return await self.on_history(ctx)
+        if folded in CANCEL_WORDS:
+            return await self.on_cancel(ctx)
+        if not folded:
+            question = await _most_needed(ctx)
+        elif (category := category_named(ctx.library, folded)) is not None:
+            question = await _pick_in_category(ctx, category)
+        else:
+            question = ctx.library.question(folded.replace(" ", "-")) or best_match(
+                ctx.library, query
+            )
+        if question is None:
+            reply = self._categories(ctx)
+            reply.text = (
+                f"I have no question that matches “{shorten(query, 80)}”. Pick a category, "
+                "or try other words.\n\n" + reply.text
+            )
+            reply.meta["no_match"] = True
+            return reply
+        return await start_question(ctx, question.id)
+
+    async def on_start(self, ctx: Context) -> list[Reply]:
+        return await start_question(ctx, ctx.args[0] if ctx.args else "")
+
+    async def on_new(self, ctx: Context) -> list[Reply]:
+        wanted = ctx.args[0] if ctx.args else ""
+        category = ctx.library.category(wanted)
+        if category is not None and ctx.library.questions_in(category.id):
+            question = await _pick_in_category(ctx, category)
+        else:
+            question = await _most_needed(ctx)
+        return await start_question(ctx, question.id)
+
+    async def on_cancel(self, ctx: Context) -> Reply:
+        removed = await ctx.session.execute(
+            delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
+        )
+        text = (
+            "Okay, I put the question away. `/practice` brings a new one whenever you like."
+            if removed.rowcount
+            else "You have no open practice question. `/practice` sends you one."
+        )
+        return _private(ctx, Reply(text=text, meta={"cancelled": bool(removed.rowcount)}))
+
+    async def on_categories(self, ctx: Context) -> Reply:
+        return self._categories(ctx)
+
+    async def on_compare(self, ctx: Context) -> Reply:
+        question = ctx.library.question(ctx.args[0]) if ctx.args else None
+        if question is None:
+            raise UserError("That question is no longer in the library. `/practice` finds another.")
+        attempts = await _attempts(ctx.session, ctx.member, question.id)
+        if not attempts:
+            return _private(
+                ctx,
+                Reply(
+                    text=f"You haven't answered “{question.text}” yet.",
+                    buttons=[Button("Answer it", f"practice:start:{question.id}")],
+                    meta={"question_id": question.id, "attempts": []},
+                ),
+            )
+        return _private(ctx, _compare_reply(question, attempts, ctx.zone))
+
+    async def on_history(self, ctx: Context) -> Reply:
+        rows = await _attempts(ctx.session, ctx.member, None)
+        if not rows:
+            return _private(
+                ctx,
+                Reply(
+                    text="No practice answers yet. `/practice` sends you a question in private.",
+                    meta={"history": []},
+                ),
+            )
+        by_question: dict[str, list[PracticeAnswer]] = defaultdict(list)
+        for row in rows:
+            by_question[row.question_id].append(row)
+        ordered = sorted(by_question.items(), key=lambda kv: kv[1][-1].created_at, reverse=True)
+        lines: list[str] = []
+        meta: list[dict[str, Any]] = []
+        for qid, answers in ordered[:15]:
+            question = ctx.library.question(qid)
+            label = shorten(question.text, 60) if question else qid
+            first, last = answers[0].overall, answers[-1].overall
+            arrow = trend_arrow(first, last) if len(answers) > 1 else " "
+            lines.append(f"{bar(last)} {last:>3} {arrow} {label} ({len(answers)}×)")
+            meta.append({"question_id": qid, "attempts": len(answers), "latest": last})
+        weakest = min(ordered, key=lambda kv: kv[1][-1].overall)[0]
+        buttons = []
+        if ctx.library.question(weakest) is not None:
+            buttons.append(
+                Button("Retry my weakest", f"practice:again:{weakest}", ButtonStyle.PRIMARY)
+            )
+        buttons.append(Button("A new question", "practice:new:any"))
+        return _private(
+            ctx,
+            Reply(
+                title=f"Your practice ({len(rows)} answers)",
+                text="\n".join(lines) + "\n\nLatest score per question; ↑ ↓ → compare with your "
+                "first try.",
+                buttons=buttons,
+                meta={"history": meta},
+            ),
+        )
+
+    # -- the answer, in the DM --------------------------------------------------------------
+
+    async def on_dm(self, ctx: Context) -> Reply | None:
+        """Claims DM text while the member has an open question; otherwise passes it on."""
+        open_row = await _open_session(ctx.session, ctx.member)
+        if open_row is None:
+            return None
+        text = ctx.text.strip()
+        folded = fold(text)
+        if text.startswith("/") or not folded:
+            return None
+        if folded in CANCEL_WORDS:
+            return await self.on_cancel(ctx)
+        question = ctx.library.question(open_row.question_id)
+        if question is None:
+            await ctx.session.delete(open_row)
+            raise UserError(
+                "The question you were answering has been taken out of the library, so I "
+                "closed it. `/practice` sends you a new one."
+            )
+        if len(folded.split()) < MIN_ANSWER_WORDS:
+            if self._router.command(folded.split()[0]) is not None:
+                return None  # a command typed without the slash, e.g. `progress`
+            return Reply(
+                text="That's only a word or two. Send your whole answer in one message, the way "
+                "you'd say it aloud, or type `cancel` to leave the question.",
+                visibility=Visibility.DM,
+                meta={"question_id": question.id, "waiting": True},
+            )
+        review = await self.reviewer.review(question, text)
+        earlier = await _attempts(ctx.session, ctx.member, question.id)
+        answer = PracticeAnswer(
+            member_id=ctx.member.id,
+            question_id=question.id,
+            category=question.category,
+            answer=text,
+            scores=dict(review.scores),
+            overall=review.overall,
+            flags=list(review.flags),
+            main_fix=review.main_fix.flag if review.main_fix else None,
+            reviewer=review.reviewer,
+            created_at=ctx.now,
+        )
+        ctx.session.add(answer)
+        await ctx.session.delete(open_row)
+        await ctx.session.flush()
+        await activity.record(
+            ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "practice"
+        )
+        return _feedback_reply(ctx.library, question, review, answer, earlier)
+
+    # -- views for other features -----------------------------------------------------------
+
+    async def home_sections(self, ctx: Context) -> list[Section]:
+        count, average = (
+            await ctx.session.execute(
+                select(func.count(), func.avg(PracticeAnswer.overall)).where(
+                    PracticeAnswer.member_id == ctx.member.id
+                )
+            )
+        ).one()
+        if not count:
+            return [Section(title="Practice", text="No answers yet: `/practice` asks you one.")]
+        return [
+            Section(
+                title="Practice",
+                text=f"{count} answer{'s' if count != 1 else ''}, average {round(average)}/100.",
+            )
+        ]
+
+    # -- member data ------------------------------------------------------------------------
+
+    async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
+        answers = await _attempts(session, member, None)
+        open_row = await _open_session(session, member)
+        return {
+            "practice_answers": [
+                {
+                    "question_id": a.question_id,
+                    "category": a.category,
+                    "answer": a.answer,
+                    "scores": a.scores,
+                    "overall": a.overall,
+                    "flags": a.flags,
+                    "main_fix": a.main_fix,
+                    "reviewer": a.reviewer,
+                    "created_at": a.created_at.isoformat(),
+                }
+                for a in answers
+            ],
+            "open_question": (
+                {"question_id": open_row.question_id, "asked_at": open_row.asked_at.isoformat()}
+                if open_row
+                else None
+            ),
+        }
+
+    async def delete_member(self, session: AsyncSession, member: Member) -> int:
+        answers = await session.execute(
+            delete(PracticeAnswer).where(PracticeAnswer.member_id == member.id)
+        )
+        sessions = await session.execute(
+            delete(PracticeSession).where(PracticeSession.member_id == member.id)
+        )
+        return (answers.rowcount or 0) + (sessions.rowcount or 0)
+
+    def _categories(self, ctx: Context) -> Reply:
+        library = ctx.library
+        lines = [
+            f"• {c.title} ({len(library.questions_in(c.id))}): {c.summary}"
+            for c in library.categories
+        ]
+        return _private(
+            ctx,
+            Reply(
+                title="Practice categories",
+                text="\n".join(lines) + "\n\n`/practice <category>` or `/practice <words>`; "
+                "plain `/practice` picks what you need most.",
+                buttons=[
+                    Button(c.title, f"practice:new:{c.id}")
+                    for c in library.categories
+                    if library.questions_in(c.id)
+                ],
+                meta={"categories": [c.id for c in library.categories]},
+            ),
+        )
+
+
+# -- for other features (nudges) -------------------------------------------------------------
+
+
+async def start_question(ctx: Context, question_id: str) -> list[Reply]:
+    """Open `question_id` for the member and send it to their DM (a note in the channel)."""
+    question = ctx.library.question(question_id)
+    if question is None:
+        raise UserError("That question is no longer in the library. `/practice` finds another.")
+    notes: list[str] = []
+    previous = await _open_session(ctx.session, ctx.member)
+    if previous is not None and previous.question_id != question.id:
+        old = ctx.library.question(previous.question_id)
+        if old is not None:
+            notes.append(f"I put away your open question (“{shorten(old.text, 70)}”).")
+    paused = await ctx.session.execute(
+        update(StoryDraft)
+        .where(StoryDraft.member_id == ctx.member.id, StoryDraft.paused.is_(False))
+        .values(paused=True, updated_at=ctx.now)
+    )
+    if paused.rowcount:
+        notes.append("Your story draft is paused; `/story` picks it up where you left it.")
+    await ctx.session.execute(
+        insert_ignoring_conflict(
+            ctx.services.db.dialect,
+            PracticeSession.__table__,
+            {"member_id": ctx.member.id, "question_id": question.id, "asked_at": ctx.now},
+            ["member_id"],
+        )
+    )
+    await ctx.session.execute(
+        update(PracticeSession)
+        .where(PracticeSession.member_id == ctx.member.id)
+        .values(question_id=question.id, asked_at=ctx.now)
+    )
+    earlier = await _attempts(ctx.session, ctx.member, question.id)
+    stories = await _fitting_stories(ctx.session, ctx.member, question)
+    replies = [_question_reply(ctx.library, question, notes, earlier, stories)]
+    if not ctx.in_dm:
+        replies.append(
+            Reply(
+                text="I sent you a question in our DM. Answer it there: only you see it.",
+                visibility=Visibility.ONLY_MEMBER,
+                meta={"question_id": question.id, "sent_to_dm": True},
+            )
+        )
+    return replies
+
+
+async def weak_question_due(session: AsyncSession, member: Member, now: datetime) -> str | None:
+    """A question the member last answered weakly (under 60) at least 3 days ago, or None.
+
+    Only the latest attempt counts, so a retry (of any score) resets the clock.
+    """
+    latest: dict[str, PracticeAnswer] = {}
+    for row in await _attempts(session, member, None):
+        latest[row.question_id] = row
+    open_row = await _open_session(session, member)
+    due = [
+        a
+        for a in latest.values()
+        if a.overall < WEAK_BELOW
+        and a.created_at <= now - RETRY_AFTER
+        and (open_row is None or open_row.question_id != a.question_id)
+    ]
+    if not due:
+        return None
+    return min(due, key=lambda a: (a.overall, a.created_at, a.question_id)).question_id
+
+
+# -- choosing a question ---------------------------------------------------------------------
+
+
+def category_named(library: Library, folded: str) -> Category | None:
+    """The category a member means by `folded`: its id, its title, an alias or a near miss."""
+    folded = CATEGORY_ALIASES.get(folded, folded)
+    names: dict[str, Category] = {}
+    for c in library.categories:
+        names[fold(c.id)] = c
+        names[fold(c.title)] = c
+        names[c.id] = c
+    if folded in names:
+        return names[folded]
+    if len(folded.split()) > 2:
+        return None
+    match = process.extractOne(folded, list(names), scorer=fuzz.ratio, score_cutoff=85)
+    return names[match[0]] if match else None
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> set[str]:
+    return {_stem(w) for w in fold(text).split() if w not in STOPWORDS and len(w) > 1}
+
+
+def best_match(library: Library, query: str) -> Question | None:
+    """The question that best matches the words (rarer words count more); ties go to the
+    library's order, so the same words always give the same question."""
+    wanted = _terms(query)
+    if not wanted:
+        return None
+    fields: list[dict[str, set[str]]] = []
+    for q in library.questions:
+        category = library.category(q.category)
+        fields.append(
+            {
+                "text": _terms(q.text),
+                "id": _terms(q.id.replace("-", " ")),
+                "category": _terms(f"{q.category} {category.title if category else ''}"),
+                "competencies": _terms(" ".join(q.competencies)),
+                "checking": _terms(q.checking),
+            }
+        )
+    n = len(fields)
+    best: tuple[float, int] = (0.0, -1)
+    for index, found in enumerate(fields):
+        score = 0.0
+        for term in wanted:
+            weight = max(
+                (FIELD_WEIGHTS[f] for f, terms in found.items() if term in terms), default=0
+            )
+            if weight:
+                df = sum(1 for other in fields if any(term in t for t in other.values()))
+                score += weight * math.log((n + 1) / (df + 0.5))
+        if score > best[0]:
+            best = (score, index)
+    return library.questions[best[1]] if best[1] >= 0 else None
+
+
+async def _most_needed(ctx: Context) -> Question:
+    """Untried categories first (in library order), then the one with the lowest average."""
+    library = ctx.library
+    usable = [c for c in library.categories if library.questions_in(c.id)]
+    if not usable:
+        raise UserError("There are no practice questions in the library yet.")
+    rows = (
+        await ctx.session.execute(
+            select(PracticeAnswer.category, func.count(), func.avg(PracticeAnswer.overall))
+            .where(PracticeAnswer.member_id == ctx.member.id)
+            .group_by(PracticeAnswer.category)
+        )
+    ).all()
+    stats = {category: (count, float(avg)) for category, count, avg in rows}
+    untried = [c for c in usable if c.id not in stats]
+    if untried:
+        return await _pick_in_category(ctx, untried[0])
+    order = {c.id: i for i, c in enumerate(usable)}
+    weakest = min(usable, key=lambda c: (stats[c.id][1], stats[c.id][0], order[c.id]))
+    return await _pick_in_category(ctx, weakest)
+
+
+async def _pick_in_category(ctx: Context, category: Category) -> Question:
+    """A question the member has not answered (stable order per member), else their weakest."""
+    questions = ctx.library.questions_in(category.id)
+    if not questions:
+        raise UserError(f"There are no questions in {category.title} yet.")
+    latest: dict[str, PracticeAnswer] = {}
+    for row in await _attempts(ctx.session, ctx.member, None):
+        latest[row.question_id] = row
+    fresh = [q for q in questions if q.id not in latest]
+    if fresh:
+        return min(fresh, key=lambda q: _member_order(ctx.member.id, q.id))
+    return min(questions, key=lambda q: (latest[q.id].overall, latest[q.id].created_at))
+
+
+def _member_order(member_id: int, question_id: str) -> str:
+    """A stable shuffle per member, so two members don't get the same sequence."""
+    return hashlib.sha256(f"{member_id}:{question_id}".encode()).hexdigest()
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+async def _open_session(session: AsyncSession, member: Member) -> PracticeSession | None:
+    return await session.scalar(
+        select(PracticeSession).where(PracticeSession.member_id == member.id)
+    )
+
+
+async def _attempts(
+    session: AsyncSession, member: Member, question_id: str | None
+) -> list[PracticeAnswer]:
+    """The member's own answers, oldest first (to one question, or all)."""
+    query = select(PracticeAnswer).where(PracticeAnswer.member_id == member.id)
+    if question_id is not None:
+        query = query.where(PracticeAnswer.question_id == question_id)
+    return list(await session.scalars(query.order_by(PracticeAnswer.created_at, PracticeAnswer.id)))
+
+
+async def _fitting_stories(
+    session: AsyncSession, member: Member, question: Question
+) -> list[Story]:
+    if not question.competencies:
+        return []
+    stories = await session.scalars(
+        select(Story).where(Story.member_id == member.id).order_by(Story.number)
+    )
+    wanted = set(question.competencies)
+    return [s for s in stories if wanted & set(s.competencies or [])][:STORY_HINTS]
+
+
+# -- replies ---------------------------------------------------------------------------------
+
+
+def _question_reply(
+    library: Library,
+    question: Question,
+    notes: list[str],
+    earlier: Sequence[PracticeAnswer],
+    stories: list[Story],
+) -> Reply:
+    category = library.category(question.category)
+    words = round(question.target_seconds * 150 / 60)
+    lines = [*notes, f"“{question.text}”"] if notes else [f"“{question.text}”"]
+    lines.append(
+        f"Answer here in one message, the way you'd say it aloud. Aim for about "
+        f"{_seconds(question.target_seconds)} (roughly {words} words). Type `cancel` to leave it."
+    )
+    if earlier:
+        last = earlier[-1]
+        fix = FLAG_LABELS.get(last.main_fix or "", "")
+        lines.append(
+            f"Last time you scored {last.overall}/100"
+            + (f"; the thing to fix was: {fix}." if fix else ".")
+        )
+    sections = []
+    if stories:
+        sections.append(
+            Section(
+                title="Your stories that could fit",
+                text="\n".join(f"#{s.number} {s.title}" for s in stories),
+            )
+        )
+    return Reply(
+        title=f"Practice · {category.title if category else question.category}",
+        text="\n\n".join(lines),
+        sections=sections,
+        buttons=[
+            Button("A different question", f"practice:new:{question.category}"),
+            Button("Cancel", "practice:cancel"),
+        ],
+        visibility=Visibility.DM,
+        meta={
+            "question_id": question.id,
+            "category": question.category,
+            "target_seconds": question.target_seconds,
+        },
+    )
+
+
+def _feedback_reply(
+    library: Library,
+    question: Question,
+    review: Review,
+    answer: PracticeAnswer,
+    earlier: Sequence[PracticeAnswer],
+) -> Reply:
+    stats = review.stats
+    lines = [
+        f"“{shorten(question.text, 140)}”",
+        f"About {stats.seconds} seconds spoken ({stats.words} words); the target is about "
+        f"{_seconds(stats.target_seconds)}.",
+    ]
+    if earlier:
+        before = earlier[-1].overall
+        lines.append(
+            f"Attempt {len(earlier) + 1}: last time {before}, now {review.overall} "
+            f"{trend_arrow(before, review.overall)}."
+        )
+    if review.capped:
+        lines.append(f"(The overall score is held down: {review.capped}.)")
+    sections: list[Section] = []
+    if review.strengths:
+        sections.append(
+            Section(title="What worked", text="\n".join(f"• {s}" for s in review.strengths))
+        )
+    if review.main_fix is not None:
+        sections.append(Section(title="The one thing to fix", text=review.main_fix.text))
+    else:
+        sections.append(
+            Section(
+                title="Next step",
+                text="Nothing stood out to fix. Say it aloud twice, timing yourself, then try "
+                "a harder question.",
+            )
+        )
+    sections.append(
+        Section(title="A stronger answer, from your own words", text="\n".join(review.outline))
+    )
+    chart = [f"{bar(review.overall)} {review.overall:>3}  Overall"]
+    chart += [
+        f"{bar(score)} {score:>3}  {DIMENSION_TITLES.get(name, name)}"
+        for name, score in review.scores.items()
+    ]
+    sections.append(Section(title="Scores", text="\n".join(chart)))
+    top = ", ".join(f"{w} ×{n}" for w, n in stats.top_words) or "–"
+    fillers = ", ".join(f"{w} ×{n}" for w, n in stats.fillers[:4]) or "none"
+    sections.append(Section(title="Words", text=f"Most used: {top} · fillers: {fillers}"))
+    checking = question.checking
+    tip = library.tip(question.tip) if question.tip else None
+    if tip is not None:
+        checking += f"\n\nMore on this: `/tip {tip.title.lower()}`"
+    sections.append(Section(title="What they are really checking", text=checking))
+    buttons = [Button("Try again", f"practice:again:{question.id}", ButtonStyle.PRIMARY)]
+    if earlier:
+        buttons.append(Button("Compare attempts", f"practice:compare:{question.id}"))
+    buttons.append(Button("Another question", f"practice:new:{question.category}"))
+    return Reply(
+        title=f"Feedback · {review.overall}/100",
+        text="\n".join(lines),
+        sections=sections,
+        buttons=buttons,
+        visibility=Visibility.DM,
+        meta={
+            "question_id": question.id,
+            "category": question.category,
+            "scores": dict(review.scores),
+            "overall": review.overall,
+            "flags": list(review.flags),
+            "main_fix": review.main_fix.flag if review.main_fix else None,
+            "answer_id": answer.id,
+            "attempt": len(earlier) + 1,
+            "previous_overall": earlier[-1].overall if earlier else None,
+            "words": stats.words,
+            "seconds": stats.seconds,
+            "reviewer": review.reviewer,
+        },
+    )
+
+
+def _compare_reply(question: Question, attempts: list[PracticeAnswer], zone: ZoneInfo) -> Reply:
+    shown = attempts[-HISTORY_LIMIT:]
+    skipped = len(attempts) - len(shown)
+    lines = []
+    previous: int | None = attempts[skipped - 1].overall if skipped else None
+    for number, a in enumerate(shown, start=skipped + 1):
+        local = a.created_at.astimezone(zone)
+        arrow = trend_arrow(previous, a.overall) if previous is not None else " "
+        lines.append(
+            f"{number}. {bar(a.overall)} {a.overall:>3} {arrow}  {local.day} {local:%b %H:%M}"
+        )
+        previous = a.overall
+    first, last = attempts[0], attempts[-1]
+    sections = []
+    if len(attempts) > 1:
+        changes = [
+            f"{DIMENSION_TITLES.get(d, d)}: {first.scores[d]} → {last.scores[d]}"
+            f" ({last.scores[d] - first.scores[d]:+d})"
+            for d in last.scores
+            if d in first.scores and last.scores[d] != first.scores[d]
+        ]
+        fixed = [FLAG_LABELS.get(f, f) for f in first.flags if f not in last.flags]
+        still = [FLAG_LABELS.get(f, f) for f in last.flags]
+        text = "\n".join(changes) or "The same on every dimension."
+        if fixed:
+            text += "\nFixed since your first try: " + ", ".join(fixed) + "."
+        if still:
+            text += "\nStill to work on: " + ", ".join(still[:4]) + "."
+        sections.append(Section(title="First try → latest", text=text))
+    trend = trend_arrow(first.overall, last.overall)
+    summary = (
+        f"Trend: {first.overall} → {last.overall} {trend} over {len(attempts)} attempts."
+        if len(attempts) > 1
+        else "One attempt so far: try again to see a trend."
+    )
+    return Reply(
+        title=f"Your attempts · {shorten(question.text, 70)}",
+        text="\n".join(lines) + "\n\n" + summary,
+        sections=sections,
+        buttons=[Button("Try again", f"practice:again:{question.id}", ButtonStyle.PRIMARY)],
+        meta={
+            "question_id": question.id,
+            "attempts": [a.overall for a in attempts],
+            "trend": trend,
+        },
+    )
+
+
+def _seconds(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds > 60:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds} seconds"
+
+
+def _private(ctx: Context, reply: Reply) -> Reply:
+    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
+    return reply

@@ -73,3 +73,13 @@ async def test_bad_channel_is_explained(conversation: Conversation) -> None:
     conversation.admins.add("Ada")
     reply = await conversation.one("/jobclub digest on everyone")
     assert "Name the channel" in reply.text
+
+
+async def test_the_digest_counts_practice_and_stories(conversation: Conversation) -> None:
+    conversation.admins.add("Ada")
+    await conversation.command("/practice sensitive")
+    await conversation.dm("I was one of twelve people whose roles were cut. What comes first here?")
+    preview = await conversation.one("/jobclub digest preview")
+    assert "practice answers: 1" in preview.text
+    assert "stories written: 0" in preview.text
+    assert "twelve" not in preview.text

@@ -372,7 +372,7 @@ class Commitments(Feature):
                 Member.club_id == club_id,
                 Commitment.status == "done",
                 Commitment.closed_at >= since,
-                Commitment.closed_at < until,
+                Commitment.closed_at <= until,
             )
         )
         return {"follow-ups kept": kept or 0}

@@ -259,6 +259,21 @@ class Practice(Feature):
 
     # -- views for other features -----------------------------------------------------------
 
+    async def digest_counts(
+        self, session: AsyncSession, club_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(PracticeAnswer)
+            .join(Member, Member.id == PracticeAnswer.member_id)
+            .where(
+                Member.club_id == club_id,
+                PracticeAnswer.created_at >= since,
+                PracticeAnswer.created_at <= until,
+            )
+        )
+        return {"practice answers": count or 0}
+
     async def home_sections(self, ctx: Context) -> list[Section]:
         count, average = (
             await ctx.session.execute(

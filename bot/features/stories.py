@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, get_args
 
 from rapidfuzz import fuzz, process
@@ -504,6 +505,21 @@ class Stories(Feature):
         return reply
 
     # -- views for other features -----------------------------------------------------------
+
+    async def digest_counts(
+        self, session: AsyncSession, club_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Story)
+            .join(Member, Member.id == Story.member_id)
+            .where(
+                Member.club_id == club_id,
+                Story.created_at >= since,
+                Story.created_at <= until,
+            )
+        )
+        return {"stories written": count or 0}
 
     async def home_sections(self, ctx: Context) -> list[Section]:
         stories = await _stories(ctx.session, ctx.member)

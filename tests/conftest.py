@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from bot.app import JobClubBot
 from bot.clock import FakeClock
+from bot.content import Library, load_library
 from bot.events import ActionEvent, CommandEvent, MemberRef, MessageEvent, Place, Platform
 from bot.replies import Reply
 from bot.settings import Settings
@@ -76,9 +78,21 @@ class Conversation:
         return replies[0]
 
 
+@cache
+def shared_library(content_dir: Path, club_dir: Path | None) -> Library:
+    """The parsed content library, shared by every test (it is read-only)."""
+    return load_library(content_dir, club_dir)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
+
+
+@pytest.fixture
+def member_zones() -> dict[str, str]:
+    """Profile zones by member name; a test module may override this fixture."""
+    return {}
 
 
 @pytest.fixture
@@ -87,10 +101,13 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def conversation(settings: Settings, clock: FakeClock) -> AsyncIterator[Conversation]:
-    bot = await JobClubBot.create(settings, clock)
+async def conversation(
+    settings: Settings, clock: FakeClock, member_zones: dict[str, str]
+) -> AsyncIterator[Conversation]:
+    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
+    bot = await JobClubBot.create(settings, clock, library=library)
     try:
-        yield Conversation(bot, clock)
+        yield Conversation(bot, clock, zones=dict(member_zones))
     finally:
         await bot.close()
 
@@ -121,14 +138,15 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def any_db_conversation(
-    database_url: str, tmp_path: Path, clock: FakeClock
+    database_url: str, tmp_path: Path, clock: FakeClock, member_zones: dict[str, str]
 ) -> AsyncIterator[Conversation]:
     """A conversation on SQLite and on PostgreSQL (upgraded first, as in production)."""
     settings = make_settings(tmp_path, database_url=database_url)
     db = Database(settings.database_url)
     await db.upgrade()
-    bot = await JobClubBot.create(settings, clock, db=db)
+    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
+    bot = await JobClubBot.create(settings, clock, db=db, library=library)
     try:
-        yield Conversation(bot, clock)
+        yield Conversation(bot, clock, zones=dict(member_zones))
     finally:
         await bot.close()

@@ -2,50 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from functools import cache
-from pathlib import Path
-
-import pytest
-
-from bot.app import JobClubBot
-from bot.clock import FakeClock
-from bot.content import Library, load_library
-from bot.settings import Settings
-from bot.store.database import Database
-from tests.conftest import Conversation, make_settings
-
-# The conftest fixtures, sharing one parsed content library (it is read-only).
-
-
-@cache
-def shared_library(content_dir: Path, club_dir: Path | None) -> Library:
-    return load_library(content_dir, club_dir)
-
-
-@pytest.fixture
-async def conversation(settings: Settings, clock: FakeClock) -> AsyncIterator[Conversation]:
-    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
-    bot = await JobClubBot.create(settings, clock, library=library)
-    try:
-        yield Conversation(bot, clock)
-    finally:
-        await bot.close()
-
-
-@pytest.fixture
-async def any_db_conversation(
-    database_url: str, tmp_path: Path, clock: FakeClock
-) -> AsyncIterator[Conversation]:
-    settings = make_settings(tmp_path, database_url=database_url)
-    db = Database(settings.database_url)
-    await db.upgrade()
-    library = shared_library(settings.jobclub_content_dir, settings.jobclub_club_content_dir)
-    bot = await JobClubBot.create(settings, clock, db=db, library=library)
-    try:
-        yield Conversation(bot, clock)
-    finally:
-        await bot.close()
+from tests.conftest import Conversation
 
 
 async def zone_of(conversation: Conversation, who: str = "Ada") -> str:

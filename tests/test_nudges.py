@@ -334,3 +334,32 @@ def test_parse_days() -> None:
     assert parse_days("mon,wed,fri") == "1010100"
     assert parse_days("Monday and Thursday") == "1001000"
     assert parse_days("someday") is None
+
+
+async def test_practise_now_and_a_weak_answer_coming_back(conversation: Conversation) -> None:
+    conversation.clock.set(datetime(2027, 3, 1, 6, 0, tzinfo=UTC))
+    await conversation.command("/practice sensitive")
+    await conversation.dm("It was not my fault, my boss was awful and the place was toxic.")
+    await conversation.one("/nudges on daily")
+    nudges: list[tuple[str, list[str]]] = []
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        if item.kind == "nudge":
+            nudges.append((item.reply.meta["task_id"], [b.action for b in item.reply.buttons]))
+        return None
+
+    await conversation.bot.dispatcher(deliver).advance_to(
+        datetime(2027, 3, 7, 10, 0, tzinfo=UTC), conversation.clock.set
+    )
+    task_ids = [task for task, _ in nudges]
+    retries = [t for t in task_ids if t.startswith("retry-")]
+    assert retries == ["retry-why-were-you-fired"]  # back after 3 days, and only once
+    assert task_ids.index(retries[0]) == 3  # 1 March + 3 days
+    retry_buttons = dict(nudges)[retries[0]]
+    assert "practice:start:why-were-you-fired" in retry_buttons
+    (question,) = [
+        r
+        for r in await conversation.press("practice:start:why-were-you-fired")
+        if r.meta.get("question_id")
+    ][:1]
+    assert question.meta["question_id"] == "why-were-you-fired"

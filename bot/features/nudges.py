@@ -42,6 +42,8 @@ OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
 CLAIM_BATCH = 500
 PAUSE_WEEK = 7
+RETRY_QUIET = timedelta(days=7)
+"""A weak answer's retry nudge comes back at most once in this period."""
 
 
 @feature
@@ -436,6 +438,8 @@ async def choose_task(
         return _interview_task(interview, days)
     weak = await _weak_question(session, member, now)
     library = services.library
+    if weak is not None and await _retried_lately(session, member, f"retry-{weak}", now):
+        weak = None  # it came back once already; the plan goes on meanwhile
     if weak is not None and (question := library.question(weak)) is not None:
         return NudgeTask(
             task_id=f"retry-{question.id}",
@@ -454,6 +458,22 @@ async def choose_task(
         question_id=task.question,
         advances_plan=True,
     )
+
+
+async def _retried_lately(
+    session: AsyncSession, member: Member, task_id: str, now: datetime
+) -> bool:
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.member_id == member.id,
+            Delivery.kind == "nudge",
+            Delivery.due_at >= now - RETRY_QUIET,
+            Delivery.payload["task_id"].as_string() == task_id,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _interview_task(interview: Ladder, days: int) -> NudgeTask:

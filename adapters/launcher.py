@@ -9,7 +9,7 @@ import signal
 from datetime import datetime
 from typing import Protocol
 
-from bot.app import JobClubBot
+from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import Platform
 from bot.outbox import Outbox, SendError
@@ -45,6 +45,7 @@ def configured_platforms(settings: Settings) -> list[str]:
 async def run_platforms(settings: Settings, names: list[str], *, slack_port: int = 3000) -> int:
     """Start the named adapters and the dispatch heartbeat; stop cleanly on SIGINT/SIGTERM."""
     bot = await JobClubBot.create(settings, SystemClock())
+    freeze_startup_objects()
     adapters: list[PlatformAdapter] = []
     if "slack" in names:
         from adapters.slack import build_slack

@@ -23,7 +23,7 @@ DEFAULT_DAY_START = time(9, 0)
 DEFAULT_CHECKIN = timedelta(hours=24)
 LATE_AFTER = timedelta(minutes=10)
 """A reminder sent later than this after its due time says it is late, and why."""
-CLAIM_BATCH = 500
+CLAIM_BATCH = 200
 
 
 def day_start(member: Member) -> time:

@@ -28,7 +28,7 @@ from bot import members
 from bot.events import Platform
 from bot.outbox import MemberAddress, SendError
 from bot.replies import Reply
-from bot.store.database import insert_ignoring_conflict
+from bot.store.database import insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=2)
 """A sending delivery whose process died is retried once its lease runs out."""
 BATCH = 100
+MAX_CLAIM_ROUNDS = 50
+"""Claim rounds per feature and tick; each round is one short transaction."""
 STALE_REASON = "stale: its moment had passed"
 
 
@@ -163,22 +165,20 @@ class Dispatcher:
         services = self._services
         async with services.db.session() as session:
             due = await self._due_by_work(session)
+        insert = insert_many_ignoring_conflict(services.db.dialect, Delivery.__table__, ["key"])
         for index, work in enumerate(self._work):
             instant = due[index]
             if instant is None or instant > now:
                 continue
-            # One transaction per feature: a failing feature cannot hold up the others.
-            async with services.db.session() as session:
-                items = await work.claim_due(session, services, now)
-                if items:
-                    await session.execute(
-                        insert_ignoring_conflict(
-                            services.db.dialect,
-                            Delivery.__table__,
-                            [_delivery_row(item, now) for item in items],
-                            ["key"],
-                        )
-                    )
+            # Short transactions, one feature at a time: a failing feature cannot hold up
+            # the others, and the (SQLite) writer lock is never held for long.
+            for _ in range(MAX_CLAIM_ROUNDS):
+                async with services.db.session() as session:
+                    items = await work.claim_due(session, services, now)
+                    if items:
+                        await session.execute(insert, [_delivery_row(i, now) for i in items])
+                if not items:
+                    break
 
     async def _lease(self, now: datetime) -> list[int]:
         """Take up to a batch of sendable deliveries for this process.

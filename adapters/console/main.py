@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from adapters.console.session import ConsoleSession
-from bot.app import JobClubBot
+from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import FakeClock, OffsetClock
 from bot.runner import DispatchRunner
 from bot.settings import Settings
@@ -30,6 +30,7 @@ async def run_console(
 ) -> int:
     clock = FakeClock(now) if now is not None else OffsetClock()
     bot = await JobClubBot.create(settings, clock)
+    freeze_startup_objects()
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     session = ConsoleSession(
         bot=bot,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -40,7 +40,7 @@ from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 500
+CLAIM_BATCH = 200
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
 """A weak answer's retry nudge comes back at most once in this period."""
@@ -401,7 +401,8 @@ class NudgeOffers:
 
 
 def _not_offered() -> Any:
-    return and_(Member.nudge_offered.is_(False), Member.nudges_on.is_(False))
+    # Spelt exactly as the partial index ix_members_offer_pending, so both databases use it.
+    return and_(not_(Member.nudge_offered), not_(Member.nudges_on))
 
 
 async def _upcoming_interviews(

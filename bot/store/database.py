@@ -111,6 +111,19 @@ def insert_ignoring_conflict(
     return insert(table).values(values)
 
 
+def insert_many_ignoring_conflict(dialect: str, table: Any, keys: list[str]) -> Any:
+    """The statement for `insert_ignoring_conflict`, to execute with a list of rows.
+
+    Passing rows as executemany parameters keeps statement building cheap for big batches
+    (one multi-VALUES statement of 500 rows costs ~125 ms of CPU to compile).
+    """
+    if dialect == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=keys)
+    if dialect == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=keys)
+    return insert(table)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -45,6 +46,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# SQLite matches a partial index by the query's wording, and SQLAlchemy writes a false
+# boolean there as "= 0"; PostgreSQL compares meaning, so plain NOT reads best.
+OFFER_PENDING_SQLITE = "nudge_offered = 0 AND nudges_on = 0"
+OFFER_PENDING_POSTGRES = "NOT nudge_offered AND NOT nudges_on"
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -72,7 +79,16 @@ class Member(Base):
     """A person in a club. `tz` is what they chose; `platform_tz` what their profile says."""
 
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("club_id", "user_id", name="uq_members_club_user"),)
+    __table_args__ = (
+        UniqueConstraint("club_id", "user_id", name="uq_members_club_user"),
+        # Only members still waiting for the one-time nudge offer: a handful, never the club.
+        Index(
+            "ix_members_offer_pending",
+            "created_at",
+            sqlite_where=text(OFFER_PENDING_SQLITE),
+            postgresql_where=text(OFFER_PENDING_POSTGRES),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"), index=True)

@@ -71,9 +71,9 @@ def percentile(samples: list[float], p: float) -> float:
 async def serve_bare(port: int, api: str) -> None:
     """A bolt AsyncApp with one command listener that acks immediately."""
     from aiohttp import web
-    from slack_bolt.app.async_app import AsyncApp  # noqa: TID251 (the bare app to compare)
-    from slack_bolt.app.async_server import AsyncSlackAppServer  # noqa: TID251
-    from slack_sdk.web.async_client import AsyncWebClient  # noqa: TID251
+    from slack_bolt.app.async_app import AsyncApp
+    from slack_bolt.app.async_server import AsyncSlackAppServer
+    from slack_sdk.web.async_client import AsyncWebClient
 
     app = AsyncApp(
         client=AsyncWebClient(token="xoxb-bench", base_url=api),

@@ -87,9 +87,21 @@ class JobClubBot:
         """The member's overview (open commitments, progress...) from every feature."""
         services = self.services
         async with services.db.session() as session:
-            club, row = await members.resolve(
-                session, services.db.dialect, member, services.clock.now()
-            )
+            # Read-only: opening a home tab must not bring back a member who deleted their data.
+            found = (
+                await session.execute(
+                    select(Club, Member)
+                    .join(Member, Member.club_id == Club.id)
+                    .where(
+                        Club.platform == member.platform.value,
+                        Club.external_id == member.club_id,
+                        Member.user_id == member.user_id,
+                    )
+                )
+            ).first()
+            if found is None:
+                return _welcome(member)
+            club, row = found
             event = CommandEvent(member, Place.dm(), "home", "")
             ctx = Context(event, session, club, row, services)
             sections: list[Section] = []
@@ -213,6 +225,17 @@ class JobClubBot:
             buttons=[Button("Show help", "jobclub:help"), Button("Give me a tip", "tip:another")],
             visibility=Visibility.DM,
         )
+
+
+def _welcome(member: MemberRef) -> Reply:
+    return Reply(
+        title=f"Hi {member.display_name}",
+        text="I help you prepare for interviews and keep your follow-ups. Nothing is stored "
+        "about you yet. Start with a tip, or see what I can do.",
+        buttons=[Button("A tip", "tip:another"), Button("Help", "jobclub:help")],
+        visibility=Visibility.ONLY_MEMBER,
+        meta={"home": True, "new_member": True},
+    )
 
 
 def _event_text(event: Event) -> str:

@@ -108,7 +108,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
                 ("SLACK_BOT_TOKEN", settings.slack_bot_token),
                 ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
             )
+            # Socket Mode (an app-level token) does not sign requests: no secret needed.
             if value is None
+            and not (name == "SLACK_SIGNING_SECRET" and settings.slack_app_token is not None)
         ]
         if missing:
             print(f"jobclub: set {' and '.join(missing)} (see docs/slack.md)", file=sys.stderr)

@@ -6,9 +6,12 @@ import asyncio
 import json
 from typing import Any
 
+from sqlalchemy import func, select
+
 from adapters.slack.home import HomePublisher
 from bot.events import MemberRef, Platform
 from bot.replies import Reply, Section
+from bot.store.models import Member
 from tests.slack import wire
 from tests.slack.conftest import ADA, GRACE, Rig
 
@@ -19,7 +22,18 @@ def view_text(call_params: dict[str, Any]) -> str:
     return json.dumps(view["blocks"], ensure_ascii=False)
 
 
+async def test_a_new_member_sees_a_welcome_and_is_not_stored(rig: Rig) -> None:
+    answer = await rig.open_home()
+    assert answer.status == 200
+    [publish] = await rig.fake.wait_for(lambda _: rig.fake.of("views.publish"))
+    shown = view_text(publish.params)
+    assert "Hi Ada" in shown and "Nothing is stored" in shown
+    async with rig.bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Member)) == 0
+
+
 async def test_opening_the_home_tab_publishes_the_overview(rig: Rig) -> None:
+    await rig.command("/tip networking")
     answer = await rig.open_home()
     assert answer.status == 200
     [publish] = await rig.fake.wait_for(lambda _: rig.fake.of("views.publish"))

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.clock import FakeClock
 from bot.events import ActionEvent, CommandEvent, Event, PlaceKind
-from bot.replies import Reply
+from bot.replies import Button, Reply
 from tests.slack import wire
 from tests.slack.conftest import ADA, GRACE, Rig, start_rig, stop_rig
 from tests.slack.fake_slack import MENTION, TEAM_ID, FakeSlack, dm_channel_for, mrkdwn_texts
@@ -228,3 +228,31 @@ async def test_rate_limited_and_failing_api_calls_recover(rig: Rig) -> None:
         lambda _: rig.responses(url) and all(c.ok for c in rig.fake.of("response_url")[-1:])
     )
     assert [c.status for c in rig.fake.of("response_url")] == [500, 200]
+
+
+async def test_a_reply_too_long_for_one_message_continues_after_the_ack(rig: Rig) -> None:
+    async def long_reply(event: Event) -> list[Reply]:
+        return [Reply(text="line of advice\n" * 12_000, buttons=[Button("More", "tip:another")])]
+
+    rig.bot.handle = long_reply  # type: ignore[method-assign]
+    answer, url = await rig.command("/tip everything")
+    first = answer.json()
+    assert len(first["blocks"]) == 50
+    assert "Continued in the next message" in json.dumps(first["blocks"][-1])
+    await rig.adapter.idle()
+    rest = rig.responses(url)
+    assert rest and all(c.ok for c in rig.fake.of("response_url"))
+    shown = texts(first) + "".join(texts(r) for r in rest)
+    assert shown.count("line of advice") == 12_000  # nothing lost
+    assert buttons(rest[-1]) == ["tip:another"]
+
+
+async def test_a_dm_reply_to_a_command_goes_to_the_bot_dm(rig: Rig) -> None:
+    answer, url = await rig.command(
+        "/jobclub export", channel_id="D0ADA", channel_name="directmessage"
+    )
+    assert answer.status == 200 and answer.body == ""
+    [post] = await rig.fake.wait_for(lambda _: rig.fake.of("chat.postMessage"))
+    assert post.params["channel"] == dm_channel_for(ADA)
+    assert "Your data" in texts(post.params)
+    assert rig.responses(url) == []

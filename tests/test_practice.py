@@ -314,6 +314,9 @@ async def test_the_reviewer_is_replaceable(tmp_path: Path, clock: FakeClock) -> 
 
 async def test_home_shows_a_practice_line(conversation: Conversation) -> None:
     home = await conversation.bot.home(conversation.ref())
+    assert home.meta.get("new_member") is True  # not stored just by looking
+    await conversation.command("/tip")
+    home = await conversation.bot.home(conversation.ref())
     assert any(s.title == "Practice" for s in home.sections)
     await conversation.command("/practice sensitive")
     await answer(conversation, BRIEF)

@@ -65,5 +65,6 @@ async def test_the_streak_counts_consecutive_days(conversation: Conversation) ->
 
 
 async def test_home_has_a_streak_line(conversation: Conversation) -> None:
+    await conversation.command("/tip")
     home = await conversation.bot.home(conversation.ref())
     assert any(s.title == "Streak" for s in home.sections)

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import members
 from bot.recurrence import Recurrence, next_occurrence
 from bot.scheduling import DueItem
 from bot.store.models import Club, Commitment, Member
-from bot.timezones import effective_zone
 
 DEFAULT_DAY_START = time(9, 0)
 DEFAULT_CHECKIN = timedelta(hours=24)
@@ -145,7 +145,7 @@ async def claim_due(session: AsyncSession, now: datetime, fallback: ZoneInfo) ->
     ).all()
     claimed: list[DueItem] = []
     for commitment, member, club in rows:
-        zone = effective_zone(member.tz, member.platform_tz, club.default_tz, fallback=fallback)
+        zone = members.zone_for(member, club, fallback)
         values, item = _advance(commitment, member, now, zone)
         result = await session.execute(
             update(Commitment)

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.events import ActionEvent, CommandEvent, Event, MessageEvent
+from bot import members
+from bot.events import Event
+from bot.replies import Reply, Visibility
 from bot.store.models import Club, Member
-from bot.timezones import effective_zone
 
 if TYPE_CHECKING:
     from bot.clock import Clock
@@ -54,12 +55,7 @@ class Context:
 
     @property
     def zone(self) -> ZoneInfo:
-        return effective_zone(
-            self.member.tz,
-            self.member.platform_tz,
-            self.club.default_tz,
-            fallback=self.services.settings.timezone,
-        )
+        return members.zone_for(self.member, self.club, self.services.settings.timezone)
 
     @property
     def in_dm(self) -> bool:
@@ -73,14 +69,7 @@ class Context:
     def library(self) -> Library:
         return self.services.library
 
-    @property
-    def command(self) -> CommandEvent | None:
-        return self.event if isinstance(self.event, CommandEvent) else None
-
-    @property
-    def action(self) -> ActionEvent | None:
-        return self.event if isinstance(self.event, ActionEvent) else None
-
-    @property
-    def message(self) -> MessageEvent | None:
-        return self.event if isinstance(self.event, MessageEvent) else None
+    def private(self, reply: Reply) -> Reply:
+        """Make `reply` for the member's eyes only: in their DM, or ephemeral in a channel."""
+        reply.visibility = Visibility.DM if self.in_dm else Visibility.ONLY_MEMBER
+        return reply

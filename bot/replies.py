@@ -77,7 +77,3 @@ class Reply:
             if lines:
                 parts.append("\n".join(lines))
         return "\n\n".join(parts)
-
-
-def only_member(text: str, **kwargs: Any) -> Reply:
-    return Reply(text=text, visibility=Visibility.ONLY_MEMBER, **kwargs)

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from bot.context import Context
     from bot.replies import Reply
 
-HandlerResult = "Reply | list[Reply] | None"
 Handler = Callable[["Context"], Awaitable["Reply | list[Reply] | None"]]
 
 

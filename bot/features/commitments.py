@@ -152,8 +152,7 @@ class Commitments(Feature):
     async def _list(self, ctx: Context) -> Reply:
         items = await store.open_for(ctx.session, ctx.member)
         if not items:
-            return _private(
-                ctx,
+            return ctx.private(
                 Reply(
                     text="You have no open commitments. Make one with "
                     "`/commit send thank-you note to Ana by Friday 3pm`.",
@@ -168,8 +167,7 @@ class Commitments(Feature):
                 Button(f"Snooze #{c.number}", f"commit:snooze:{c.id}:tomorrow"),
                 Button(f"Drop #{c.number}", f"commit:drop:{c.id}"),
             ]
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title=f"Your open commitments ({len(items)})",
                 text="Use `/commitments done N`, `snooze N WHEN`, `edit N TEXT` or `drop N`.",
@@ -189,15 +187,14 @@ class Commitments(Feature):
             )
         )
         if not rows:
-            return _private(ctx, Reply(text="Nothing done or dropped yet.", meta={"history": []}))
+            return ctx.private(Reply(text="Nothing done or dropped yet.", meta={"history": []}))
         lines = [
             f"#{c.number} {'✓ done' if c.status == 'done' else '✗ dropped'} "
             f"{show_time(c.closed_at, ctx.zone) if c.closed_at else ''}: {c.text}"
             for c in rows
         ]
         kept = sum(1 for c in rows if c.status == "done")
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title="Your recent commitments",
                 text="\n".join(lines) + f"\n\nKept {kept} of the last {len(rows)}.",
@@ -235,7 +232,7 @@ class Commitments(Feature):
         c.text, c.updated_at = text, ctx.now
         if when is not None:
             return await self._reschedule(ctx, c, when.due_at, "Updated")
-        return _private(ctx, _confirmation(c, ctx.zone, ctx.now, verb="Updated"))
+        return ctx.private(_confirmation(c, ctx.zone, ctx.now, verb="Updated"))
 
     # -- buttons ----------------------------------------------------------------------------
 
@@ -250,7 +247,7 @@ class Commitments(Feature):
         choice = ctx.args[1] if len(ctx.args) > 1 else "tomorrow"
         due = _snooze_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
         if due is None:
-            return _private(ctx, _ask_when(c, None, verb="Snooze until when?"))
+            return ctx.private(_ask_when(c, None, verb="Snooze until when?"))
         return await self._reschedule(ctx, c, due, "Snoozed")
 
     async def on_undo(self, ctx: Context) -> Reply:
@@ -261,19 +258,19 @@ class Commitments(Feature):
             delete(Delivery).where(Delivery.ref_id == c.id, Delivery.kind.in_(Reminders.kinds))
         )
         await ctx.session.delete(c)
-        return _private(ctx, Reply(text=f"Undone: I forgot “{text}”.", meta={"undone": c.id}))
+        return ctx.private(Reply(text=f"Undone: I forgot “{text}”.", meta={"undone": c.id}))
 
     async def on_change(self, ctx: Context) -> Reply:
         c = await self._pressed(ctx)
         self._require_open(c)
-        return _private(ctx, _ask_when(c, None, verb="When instead?"))
+        return ctx.private(_ask_when(c, None, verb="When instead?"))
 
     async def on_set(self, ctx: Context) -> Reply:
         c = await self._pressed(ctx)
         choice = ctx.args[1] if len(ctx.args) > 1 else ""
         due = _preset_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
         if due is None:
-            return _private(ctx, _ask_when(c, None))
+            return ctx.private(_ask_when(c, None))
         return await self._reschedule(ctx, c, due, "Set")
 
     # -- shared -----------------------------------------------------------------------------
@@ -293,7 +290,7 @@ class Commitments(Feature):
 
     async def _done(self, ctx: Context, c: Commitment) -> Reply:
         if c.status == "done":
-            return _private(ctx, Reply(text=f"#{c.number} is already done. Nice work."))
+            return ctx.private(Reply(text=f"#{c.number} is already done. Nice work."))
         self._require_open(c)
         if c.recurrence:
             rule = store.recurrence_of(c)
@@ -303,8 +300,7 @@ class Commitments(Feature):
             await activity.record(
                 ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "commitment"
             )
-            return _private(
-                ctx,
+            return ctx.private(
                 Reply(
                     text=f"Done for this time: {c.text}. Next one "
                     f"{show_time(c.due_at, ctx.zone) if c.due_at else 'when you set it'}.",
@@ -315,8 +311,7 @@ class Commitments(Feature):
         await activity.record(
             ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "commitment"
         )
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 text=f"Done: {c.text}. That is a promise kept.",
                 meta={"commitment_id": c.id, "status": "done"},
@@ -325,10 +320,9 @@ class Commitments(Feature):
 
     async def _drop(self, ctx: Context, c: Commitment) -> Reply:
         if c.status != "open":
-            return _private(ctx, Reply(text=f"#{c.number} is already {c.status}."))
+            return ctx.private(Reply(text=f"#{c.number} is already {c.status}."))
         store.close(c, "dropped", ctx.now)
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 text=f"Dropped: {c.text}. No more reminders for it.",
                 meta={"commitment_id": c.id, "status": "dropped"},
@@ -342,7 +336,7 @@ class Commitments(Feature):
                 f"{show_time(due, ctx.zone)} is already in the past. Pick a later time."
             )
         store.schedule(c, due, ctx.now)
-        return _private(ctx, _confirmation(c, ctx.zone, ctx.now, verb=verb))
+        return ctx.private(_confirmation(c, ctx.zone, ctx.now, verb=verb))
 
     async def home_sections(self, ctx: Context) -> list[Section]:
         items = await store.open_for(ctx.session, ctx.member)
@@ -529,11 +523,6 @@ def _meta(c: Commitment, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _private(ctx: Context, reply: Reply) -> Reply:
-    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
-    return reply
-
-
 _DAY_AFTER_PREPOSITION = re.compile(r"\s+(by|on|before|until|due)\s+([a-z]{3,})\s*$", re.I)
 _DAY_WORDS = [
     *("monday tuesday wednesday thursday friday saturday sunday".split()),
@@ -558,21 +547,17 @@ def _unreadable_day(text: str) -> tuple[str, str | None]:
     return text[: found.start()], f"I couldn't read “{found.group(2)}” as a day."
 
 
-def _local(day: datetime, at: time, zone: ZoneInfo) -> datetime:
-    return local_instant(day.date(), at, zone)
-
-
 def _preset_target(choice: str, now: datetime, zone: ZoneInfo, start: time) -> datetime | None:
     local = now.astimezone(zone)
     if choice == "tonight":
-        target = _local(local, time(19, 0), zone)
+        target = local_instant(local.date(), time(19, 0), zone)
         return target if target > now else target + timedelta(days=1)
     if choice == "tomorrow":
-        return _local(local + timedelta(days=1), start, zone)
+        return local_instant((local + timedelta(days=1)).date(), start, zone)
     if choice == "2days":
-        return _local(local + timedelta(days=2), start, zone)
+        return local_instant((local + timedelta(days=2)).date(), start, zone)
     if choice == "monday":
-        return _local(local + timedelta(days=7 - local.weekday()), start, zone)
+        return local_instant((local + timedelta(days=7 - local.weekday())).date(), start, zone)
     return None
 
 

@@ -94,7 +94,7 @@ class Contacts(Feature):
             hour=start.hour,
             minute=start.minute,
         ).anchored(ctx.now, ctx.zone)
-        due = _next_touch(ctx, months, weeks)
+        due = _due_after(ctx, months, weeks)
         label = f"{name} ({company})" if company else name
         commitment = await store.create(
             ctx.session,
@@ -239,7 +239,7 @@ async def _reset_clock(ctx: Context, contact: Contact) -> list[Commitment]:
             continue
         months = rule.every if rule.unit == "month" else 0
         weeks = rule.every if rule.unit == "week" else 0
-        due = _next_touch(ctx, months, weeks)
+        due = _due_after(ctx, months, weeks)
         # Re-anchor the rhythm on the real contact, or the next repeat snaps back to the old day.
         rule = replace(rule, day=None, weekday=None).anchored(due, ctx.zone)
         commitment.recurrence = rule.to_json()
@@ -255,10 +255,6 @@ def _months_of(commitment: Commitment) -> int | None:
 def _months_from(draft_id: str | None) -> int | None:
     found = _STAY_IN_TOUCH.match(draft_id or "")
     return int(found.group(1)) if found else None
-
-
-def _next_touch(ctx: Context, months: int, weeks: int) -> datetime:
-    return _due_after(ctx, months, weeks)
 
 
 def _due_after(ctx: Context, months: int, weeks: int) -> datetime:

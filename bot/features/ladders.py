@@ -369,20 +369,16 @@ def _summary(ctx: Context, title: str, made: list[Commitment], ladder: Ladder) -
 def _before(at: datetime, lead: timedelta, ctx: Context, start: time) -> datetime | None:
     """A prep step `lead` before the interview at the member's day start; soon if that passed."""
     local_day = (at - lead).astimezone(ctx.zone).date()
-    due = _at(local_day, start, ctx.zone)
+    due = local_instant(local_day, start, ctx.zone)
     if due <= ctx.now:
         due = ctx.now + timedelta(hours=1)
     return due if due < at else None
 
 
-def _at(day: date, start: time, zone: ZoneInfo) -> datetime:
-    return local_instant(day, start, zone)
-
-
 def _workday_at(day: date, start: time, zone: ZoneInfo) -> datetime:
-    """Like `_at`, but Saturday and Sunday move to Monday: notes land better on a workday."""
+    """`start` on `day`; Saturday and Sunday move to Monday (notes land better on a workday)."""
     weekend_shift = 7 - day.weekday() if day.weekday() >= 5 else 0
-    return _at(day + timedelta(days=weekend_shift), start, zone)
+    return local_instant(day + timedelta(days=weekend_shift), start, zone)
 
 
 def _check_fields(company: str, person: str | None, role: str | None) -> None:

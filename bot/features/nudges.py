@@ -530,8 +530,4 @@ def _hhmm(minutes: int) -> str:
 
 
 def _private(ctx: Context, text: str, meta: dict[str, Any] | None = None) -> Reply:
-    return Reply(
-        text=text,
-        visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
-        meta=meta or {},
-    )
+    return ctx.private(Reply(text=text, meta=meta or {}))

@@ -144,7 +144,7 @@ class Practice(Feature):
             if removed.rowcount
             else "You have no open practice question. `/practice` sends you one."
         )
-        return _private(ctx, Reply(text=text, meta={"cancelled": bool(removed.rowcount)}))
+        return ctx.private(Reply(text=text, meta={"cancelled": bool(removed.rowcount)}))
 
     async def on_categories(self, ctx: Context) -> Reply:
         return self._categories(ctx)
@@ -155,21 +155,19 @@ class Practice(Feature):
             raise UserError("That question is no longer in the library. `/practice` finds another.")
         attempts = await _attempts(ctx.session, ctx.member, question.id)
         if not attempts:
-            return _private(
-                ctx,
+            return ctx.private(
                 Reply(
                     text=f"You haven't answered “{question.text}” yet.",
                     buttons=[Button("Answer it", f"practice:start:{question.id}")],
                     meta={"question_id": question.id, "attempts": []},
                 ),
             )
-        return _private(ctx, _compare_reply(question, attempts, ctx.zone))
+        return ctx.private(_compare_reply(question, attempts, ctx.zone))
 
     async def on_history(self, ctx: Context) -> Reply:
         rows = await _attempts(ctx.session, ctx.member, None)
         if not rows:
-            return _private(
-                ctx,
+            return ctx.private(
                 Reply(
                     text="No practice answers yet. `/practice` sends you a question in private.",
                     meta={"history": []},
@@ -195,8 +193,7 @@ class Practice(Feature):
                 Button("Retry my weakest", f"practice:again:{weakest}", ButtonStyle.PRIMARY)
             )
         buttons.append(Button("A new question", "practice:new:any"))
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title=f"Your practice ({len(rows)} answers)",
                 text="\n".join(lines) + "\n\nLatest score per question; ↑ ↓ → compare with your "
@@ -333,8 +330,7 @@ class Practice(Feature):
             f"• {c.title} ({len(library.questions_in(c.id))}): {c.summary}"
             for c in library.categories
         ]
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title="Practice categories",
                 text="\n".join(lines) + "\n\n`/practice <category>` or `/practice <words>`; "
@@ -738,8 +734,3 @@ def _seconds(seconds: int) -> str:
     if seconds > 60:
         return f"{seconds // 60} min {seconds % 60} s"
     return f"{seconds} seconds"
-
-
-def _private(ctx: Context, reply: Reply) -> Reply:
-    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
-    return reply

@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.features.progress import bar
-from bot.replies import Button, ButtonStyle, Reply, Visibility
+from bot.replies import Button, ButtonStyle, Reply
 from bot.router import Router
 from bot.store.models import Member, QuizRun
 from bot.text import fold, shorten
@@ -66,7 +66,7 @@ class Quiz(Feature):
         )
         ctx.session.add(run)
         await ctx.session.flush()
-        return _private(ctx, _question_reply(ctx.library, run))
+        return ctx.private(_question_reply(ctx.library, run))
 
     async def on_stop(self, ctx: Context) -> Reply:
         stopped = await _abandon_open(ctx)
@@ -75,7 +75,7 @@ class Quiz(Feature):
             if stopped
             else "You have no quiz running. `/quiz` starts one."
         )
-        return _private(ctx, Reply(text=text, meta={"stopped": stopped}))
+        return ctx.private(Reply(text=text, meta={"stopped": stopped}))
 
     async def on_answer(self, ctx: Context) -> list[Reply]:
         numbers = [int(a) for a in ctx.args if a.isascii() and a.isdigit() and len(a) <= 9]
@@ -93,7 +93,7 @@ class Quiz(Feature):
         if position is not None and position != run.position:
             reply = _question_reply(ctx.library, run)
             reply.text = "You already answered that one; here is where you are.\n\n" + reply.text
-            return [_private(ctx, reply)]
+            return [ctx.private(reply)]
         item = ctx.library.quiz_item(run.item_ids[run.position])
         replies: list[Reply] = []
         if item is None:
@@ -116,7 +116,7 @@ class Quiz(Feature):
                 ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "quiz"
             )
             replies.append(_final_reply(ctx.library, run))
-        return [_private(ctx, r) for r in replies]
+        return [ctx.private(r) for r in replies]
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         runs = await session.scalars(
@@ -234,8 +234,3 @@ def _final_reply(library: Library, run: QuizRun) -> Reply:
         ],
         meta={"run_id": run.id, "score": run.score, "total": total, "finished": True},
     )
-
-
-def _private(ctx: Context, reply: Reply) -> Reply:
-    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
-    return reply

@@ -193,7 +193,7 @@ class Stories(Feature):
         return await handlers[verb](ctx, story, arg.strip())
 
     async def _cmd_show(self, ctx: Context, story: Story, _arg: str) -> Reply:
-        return _private(ctx, _card(ctx.library, story))
+        return ctx.private(_card(ctx.library, story))
 
     async def _cmd_edit(self, ctx: Context, story: Story, arg: str) -> Reply:
         field_text, _, text = arg.partition(" ")
@@ -210,10 +210,10 @@ class Stories(Feature):
         story.updated_at = ctx.now
         reply = _card(ctx.library, story)
         reply.text = f"Updated the {PART_TITLES[field].lower()}.\n\n" + reply.text
-        return _private(ctx, reply)
+        return ctx.private(reply)
 
     async def _cmd_delete(self, ctx: Context, story: Story, _arg: str) -> Reply:
-        return _private(ctx, _confirm_delete(story))
+        return ctx.private(_confirm_delete(story))
 
     async def _cmd_tag(self, ctx: Context, story: Story, arg: str) -> Reply:
         found, unknown = parse_competencies(arg)
@@ -222,8 +222,7 @@ class Stories(Feature):
         story.competencies = [c for c in COMPETENCIES if c in set(story.competencies) | set(found)]
         story.updated_at = ctx.now
         note = f" I didn't recognise: {', '.join(unknown)}." if unknown else ""
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 text=f"#{story.number} {story.title} now shows: {', '.join(story.competencies)}."
                 + note,
@@ -238,8 +237,7 @@ class Stories(Feature):
         story.competencies = [c for c in story.competencies if c not in found]
         story.updated_at = ctx.now
         shown = ", ".join(story.competencies) or "no tags"
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 text=f"#{story.number} {story.title} now shows: {shown}.",
                 meta={"story": story.number, "competencies": list(story.competencies)},
@@ -252,8 +250,7 @@ class Stories(Feature):
         stories = await _stories(ctx.session, ctx.member)
         ready = sum(1 for s in stories if is_ready(s))
         if not stories:
-            return _private(
-                ctx,
+            return ctx.private(
                 Reply(
                     text="No stories yet. `/story` builds one with you, step by step, in our "
                     f"DM. Aim for {STORY_GOAL}: enough to answer most “tell me about a time” "
@@ -272,8 +269,7 @@ class Stories(Feature):
             Button(f"Show #{s.number}", f"story:show:{s.id}") for s in stories[:LIST_BUTTONS]
         ]
         buttons.append(Button("Gaps", "story:gaps"))
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title=f"Your stories · {ready}/{STORY_GOAL} ready {_dots(ready)}",
                 text="\n".join(lines)
@@ -311,8 +307,7 @@ class Stories(Feature):
             question = _question_for(ctx.library, c)
             if question is not None:
                 buttons.append(Button(f"Practise: {c}", f"practice:start:{question.id}"))
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 title=f"Story gaps · {ready}/{STORY_GOAL} ready",
                 text=text,
@@ -322,16 +317,15 @@ class Stories(Feature):
         )
 
     async def on_show(self, ctx: Context) -> Reply:
-        return _private(ctx, _card(ctx.library, await self._pressed(ctx)))
+        return ctx.private(_card(ctx.library, await self._pressed(ctx)))
 
     async def on_ask_delete(self, ctx: Context) -> Reply:
-        return _private(ctx, _confirm_delete(await self._pressed(ctx)))
+        return ctx.private(_confirm_delete(await self._pressed(ctx)))
 
     async def on_delete(self, ctx: Context) -> Reply:
         story = await self._pressed(ctx)
         await ctx.session.delete(story)
-        return _private(
-            ctx,
+        return ctx.private(
             Reply(
                 text=f"Deleted story #{story.number} “{story.title}”.",
                 meta={"deleted_story": story.number},
@@ -339,7 +333,7 @@ class Stories(Feature):
         )
 
     async def on_keep(self, ctx: Context) -> Reply:
-        return _private(ctx, Reply(text="Kept it. Nothing was deleted."))
+        return ctx.private(Reply(text="Kept it. Nothing was deleted."))
 
     async def _pressed(self, ctx: Context) -> Story:
         """The story a button names, only if it belongs to the member who pressed it."""
@@ -409,7 +403,7 @@ class Stories(Feature):
             if removed.rowcount
             else "You have no story draft open."
         )
-        return _private(ctx, Reply(text=text, meta={"draft_cancelled": bool(removed.rowcount)}))
+        return ctx.private(Reply(text=text, meta={"draft_cancelled": bool(removed.rowcount)}))
 
     async def on_dm(self, ctx: Context) -> Reply | None:
         """Claims DM text while a story draft is active; otherwise passes it on."""
@@ -774,8 +768,3 @@ def _unknown_competencies(unknown: list[str]) -> str:
 def _dots(ready: int) -> str:
     shown = min(ready, STORY_GOAL)
     return "█" * shown + "░" * (STORY_GOAL - shown)
-
-
-def _private(ctx: Context, reply: Reply) -> Reply:
-    reply.visibility = Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER
-    return reply

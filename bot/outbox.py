@@ -24,11 +24,18 @@ class MemberAddress:
 
 
 class SendError(Exception):
-    """A platform refused or failed a send; `retryable` says whether trying later may work."""
+    """A platform refused or failed a send; `retryable` says whether trying later may work.
 
-    def __init__(self, reason: str, *, retryable: bool = True) -> None:
+    `retry_after` carries the platform's own answer to "when?" (Slack's and Discord's
+    `Retry-After`, in seconds), so the dispatcher never retries sooner than it was asked to.
+    """
+
+    def __init__(
+        self, reason: str, *, retryable: bool = True, retry_after: float | None = None
+    ) -> None:
         super().__init__(reason)
         self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class Outbox(Protocol):

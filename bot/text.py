@@ -54,3 +54,15 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip() + ellipsis
+
+
+def ascii_number(text: str, *, max_digits: int = 9) -> int | None:
+    """`text` as a whole number if it is made of ASCII digits only, else None.
+
+    `str.isdigit` is true for "²" or "٣", which `int` then refuses or reads in surprising
+    ways; action ids and typed numbers must never reach `int` unchecked. `max_digits` keeps
+    out numbers too large to mean anything (and `int`'s limit on very long digit strings).
+    """
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)

@@ -31,7 +31,7 @@ def application_id_from_token(token: str) -> int:
         decoded = base64.b64decode(first + "=" * (-len(first) % 4), validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
-    if not decoded.isdigit():
+    if not (decoded.isascii() and decoded.isdigit()):
         raise InviteError(
             "DISCORD_TOKEN does not look like a bot token (its first part should be the "
             "application id in base64); copy it again from the Developer Portal's Bot page"

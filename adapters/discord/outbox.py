@@ -80,7 +80,7 @@ class DiscordOutbox:
 
 
 def _snowflake(value: str | None, what: str) -> int:
-    if value is None or not value.isdigit():
+    if value is None or not (value.isascii() and value.isdigit()):
         raise SendError(f"{what} {str(value)[:30]!r} is not a Discord id", retryable=False)
     return int(value)
 

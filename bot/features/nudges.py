@@ -35,6 +35,7 @@ from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
 from bot.store.models import Club, Delivery, Ladder, Member
+from bot.text import ascii_number
 from bot.timezones import local_instant, show_time
 from bot.when import WhenError, parse_when
 
@@ -195,7 +196,12 @@ class Nudges(Feature):
         return _private(ctx, "Skipped for today. The same task will be waiting next time.")
 
     async def on_pause(self, ctx: Context) -> Reply:
-        days = int(ctx.args[0]) if ctx.args and ctx.args[0].isdigit() else PAUSE_WEEK
+        days = ascii_number(ctx.args[0], max_digits=3) if ctx.args else PAUSE_WEEK
+        if days is None:
+            raise UserError(
+                "I could not read how long to pause from that button. "
+                "Try `/nudges pause until friday` instead."
+            )
         days = min(max(days, 1), 90)
         today = ctx.now.astimezone(ctx.zone).date()
         ctx.member.nudges_paused_until = _start_of_day(ctx, today + timedelta(days=days))

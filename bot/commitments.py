@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
+from bot.errors import UserError
 from bot.recurrence import Recurrence, next_occurrence
 from bot.scheduling import DueItem
 from bot.store.models import Club, Commitment, Member
@@ -24,6 +25,21 @@ DEFAULT_CHECKIN = timedelta(hours=24)
 LATE_AFTER = timedelta(minutes=10)
 """A reminder sent later than this after its due time says it is late, and why."""
 CLAIM_BATCH = 200
+MAX_OPEN = 200
+"""Open commitments one member may hold (interview and rejection steps and stay-in-touch
+contacts included). Far more than anyone keeps track of, and it bounds what one member's
+list, export and reminders can cost."""
+
+
+class TooManyOpen(UserError):
+    """The member is at `MAX_OPEN`; nothing new is saved until some are closed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"You already have {MAX_OPEN} open commitments, the most I keep at once. "
+            "Mark some done or drop the ones that no longer matter (`/commitments` lists "
+            "them), then try again. Nothing new was saved."
+        )
 
 
 def day_start(member: Member) -> time:
@@ -53,7 +69,18 @@ async def create(
     ladder_id: int | None = None,
     contact_id: int | None = None,
 ) -> Commitment:
-    """A new open commitment with the member's next running number."""
+    """A new open commitment with the member's next running number.
+
+    Raises `TooManyOpen` at the cap; the caller's transaction then saves nothing, so a
+    ladder's steps are made all together or not at all.
+    """
+    held = await session.scalar(
+        select(func.count())
+        .select_from(Commitment)
+        .where(Commitment.member_id == member.id, Commitment.status == "open")
+    )
+    if (held or 0) >= MAX_OPEN:
+        raise TooManyOpen()
     highest = await session.scalar(
         select(func.max(Commitment.number)).where(Commitment.member_id == member.id)
     )

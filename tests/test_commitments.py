@@ -643,3 +643,19 @@ async def test_delete_removes_commitments_contacts_ladders_and_deliveries(
     await walk(conversation, outbox, START + timedelta(days=4))
     later = [o.member.user_id for o, _ in outbox.sent[sent_before:] if o.member]
     assert later and set(later) == {"grace"}
+
+
+async def test_editing_the_text_of_a_commitment_without_a_time_keeps_the_edit(
+    ada: Conversation,
+) -> None:
+    made = await ada.one("/commit read a book")
+    assert made.meta["needs_time"] is True
+    edited = await ada.one("/commitments edit 1 read two books")
+    assert "error" not in edited.meta
+    assert edited.text.startswith("Updated. When will you do it? #1: read two books")
+    first_button = edited.buttons[0].action
+    assert first_button == f"commit:set:{made.meta['commitment_id']}:tonight"
+    [item] = await open_items(ada)
+    assert item["due_at"] is None
+    listed = await ada.one("/commitments")
+    assert "#1 read two books · no time set" in listed.plain_text()

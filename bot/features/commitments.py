@@ -482,7 +482,9 @@ def _reminder_buttons(c: Commitment) -> list[Button]:
 
 
 def _confirmation(c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got it") -> Reply:
-    assert c.due_at is not None
+    if c.due_at is None:
+        # Edited before it ever had a time: the change is kept, and the time is asked for.
+        return _ask_when(c, f"{verb}.")
     rule = store.recurrence_of(c)
     repeat = f" Repeats {rule.describe()}." if rule else ""
     return Reply(

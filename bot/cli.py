@@ -100,20 +100,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
             args.user = args.tz = args.now = None
             args.json = args.admin = False
             return _console(args, settings)
+        if "slack" in configured and not _slack_ready(settings):
+            return 2
         return _platforms(settings, configured, port=args.port)
     if args.command == "slack":
-        missing = [
-            name
-            for name, value in (
-                ("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
-            )
-            # Socket Mode (an app-level token) does not sign requests: no secret needed.
-            if value is None
-            and not (name == "SLACK_SIGNING_SECRET" and settings.slack_app_token is not None)
-        ]
-        if missing:
-            print(f"jobclub: set {' and '.join(missing)} (see docs/slack.md)", file=sys.stderr)
+        if not _slack_ready(settings):
             return 2
         return _platforms(settings, ["slack"], port=args.port)
     if args.command == "discord":
@@ -132,6 +123,32 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
         return _platforms(settings, ["discord"])
     parser.print_help()
     return 2
+
+
+def _slack_ready(settings: Settings) -> bool:
+    """Whether the Slack settings can work; if not, say which are missing on stderr.
+
+    HTTP mode without a signing secret could verify no request and would answer every
+    one with an error, so it must not start. Socket Mode (an app-level token) does not
+    sign requests: there the secret is not needed.
+    """
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+        )
+        if value is None
+        and not (name == "SLACK_SIGNING_SECRET" and settings.slack_app_token is not None)
+    ]
+    if missing:
+        how = (
+            " for HTTP mode, or SLACK_APP_TOKEN for Socket Mode"
+            if missing == ["SLACK_SIGNING_SECRET"]
+            else ""
+        )
+        print(f"jobclub: set {' and '.join(missing)}{how} (see docs/slack.md)", file=sys.stderr)
+    return not missing
 
 
 def _platforms(settings: Settings, names: list[str], *, port: int = 3000) -> int:

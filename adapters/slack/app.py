@@ -35,7 +35,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import translate
+from adapters.slack import logfilters, translate
 from adapters.slack.dedupe import SeenEvents
 from adapters.slack.gate import CoreGate
 from adapters.slack.home import HomePublisher
@@ -55,16 +55,9 @@ REFUSED_TOKEN = frozenset({"invalid_auth", "not_authed", "account_inactive", "to
 HEALTH_PATH = "/healthz"
 
 
-class _QuietTokenWarning(logging.Filter):
-    """bolt warns that SLACK_BOT_TOKEN from the environment is unused when given a client;
-    the client carries that very token, so the warning only confuses operators."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
 BOLT_LOG = logging.getLogger("adapters.slack.bolt")
-BOLT_LOG.addFilter(_QuietTokenWarning())
+BOLT_LOG.addFilter(logfilters.QuietTokenWarning())
+logfilters.install(BOLT_LOG)
 
 
 class SlackSetupError(Exception):
@@ -130,6 +123,12 @@ class SlackAdapter:
         self.host = host
         self._port = port
         self.mode: Literal["http", "socket"] = "socket" if settings.slack_app_token else "http"
+        if self.mode == "http" and settings.slack_signing_secret is None:
+            # Without it no request can be verified: every one would be answered with an error.
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is not set: Slack's HTTP mode needs it "
+                "(or set SLACK_APP_TOKEN for Socket Mode; see docs/slack.md)"
+            )
         self.session = aiohttp.ClientSession()
         handlers = retry_handlers(self.tuning)
         self.client = AsyncWebClient(
@@ -165,6 +164,7 @@ class SlackAdapter:
             process_before_response=True,
             logger=BOLT_LOG,
         )
+        logfilters.install(BOLT_LOG)
         self._register()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._runner: web.AppRunner | None = None
@@ -184,6 +184,8 @@ class SlackAdapter:
 
         @web.middleware
         async def acks_first(request: web.Request, handler: Any) -> web.StreamResponse:
+            if not _readable_timestamp(request):
+                return web.json_response({"error": "invalid request"}, status=401)
             with gate.inbound():
                 return await handler(request)
 
@@ -442,6 +444,18 @@ def _command_origin(member: MemberRef, body: dict[str, Any]) -> Origin:
         response_url=body.get("response_url"),
         channel_id=body.get("channel_id"),
     )
+
+
+def _readable_timestamp(request: web.Request) -> bool:
+    """False for a signature timestamp that is not a plain number.
+
+    bolt reads the header with `int()`, so "abc" (or "²") would raise inside the
+    signature check and answer 500; such a request is simply not signed by Slack.
+    """
+    if request.path != EVENTS_PATH:
+        return True
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    return stamp is None or (0 < len(stamp) <= 12 and stamp.isascii() and stamp.isdigit())
 
 
 async def _health(_: web.Request) -> web.Response:

@@ -38,6 +38,32 @@ class SendError(Exception):
         self.retry_after = retry_after
 
 
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How much sending an outbox can take, so the dispatcher sizes its leased batches.
+
+    Optional: an outbox (or a deliver function) may expose a `pace` attribute. Without
+    one the dispatcher sends one at a time and measures how long sends take, which is
+    always safe; declaring a pace only lets it go faster or size batches sooner.
+    """
+
+    concurrency: int = 1
+    """Sends the platform handles well at once (e.g. DMs to different channels)."""
+    sends_per_second: float | None = None
+    """The steady rate the platform allows overall; None when unknown."""
+
+
+DEFAULT_PACE = Pace()
+
+
+def pace_of(sender: object) -> Pace:
+    """The pace `sender` declares, or the cautious default when it declares none."""
+    pace = getattr(sender, "pace", None)
+    if not isinstance(pace, Pace) or pace.concurrency < 1:
+        return DEFAULT_PACE
+    return pace
+
+
 class Outbox(Protocol):
     async def send_dm(self, to: MemberAddress, reply: Reply) -> str | None:
         """DM a member; returns the DM channel id when the platform has one."""

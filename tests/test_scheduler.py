@@ -18,7 +18,7 @@ from bot.clock import FakeClock
 from bot.events import MemberRef, Platform
 from bot.outbox import SendError
 from bot.replies import Reply
-from bot.scheduling import MAX_ATTEMPTS, STALE_REASON, Dispatcher, DueItem, Outgoing
+from bot.scheduling import STALE_REASON, USEFUL_FOR, Dispatcher, DueItem, Outgoing
 from bot.store.database import Database
 from bot.store.models import Commitment, Delivery
 from tests.conftest import START, make_settings
@@ -174,18 +174,32 @@ async def test_failures_are_retried_with_backoff_then_recorded(
         assert (delivery.status, delivery.attempts) == ("sent", 3)
 
 
-async def test_after_max_attempts_the_delivery_is_failed_with_the_reason(
+async def test_a_reminder_that_never_gets_through_expires_with_the_reason(
     bot: JobClubBot, clock: FakeClock
 ) -> None:
-    await add(bot, "email the recruiter", START + timedelta(hours=1))
-    out = Recorder(fail_next=MAX_ATTEMPTS + 5)
-    await bot.dispatcher(out).advance_to(START + timedelta(days=1), clock.set)
-    async with bot.services.db.session() as session:
-        delivery = await session.scalar(select(Delivery).where(Delivery.kind == "reminder"))
-        assert delivery is not None
-        assert delivery.status == "failed"
-        assert delivery.attempts == MAX_ATTEMPTS
-        assert "platform said 500" in (delivery.last_error or "")
+    due = START + timedelta(hours=1)
+    await add(bot, "email the recruiter", due)
+    out = Recorder(fail_next=10_000)
+    dispatcher = bot.dispatcher(out)
+
+    async def status() -> tuple[str, int, str]:
+        async with bot.services.db.session() as session:
+            d = await session.scalar(select(Delivery).where(Delivery.kind == "reminder"))
+            assert d is not None
+            return d.status, d.attempts, d.last_error or ""
+
+    clock.set(due)
+    await dispatcher.tick()
+    clock.set(due + USEFUL_FOR - timedelta(hours=1))  # still worth sending: keep trying
+    await dispatcher.tick()
+    assert (await status())[:2] == ("pending", 2)
+    clock.set(due + USEFUL_FOR - timedelta(minutes=1))  # the next try would come too late
+    await dispatcher.tick()
+    state, attempts, reason = await status()
+    assert (state, attempts) == ("expired", 3)
+    assert "platform said 500" in reason
+    await dispatcher.advance_to(due + USEFUL_FOR + timedelta(hours=1), clock.set)
+    assert out.sent == []
 
 
 async def test_a_permanent_error_is_not_retried(bot: JobClubBot, clock: FakeClock) -> None:
@@ -228,7 +242,7 @@ async def test_a_crashed_send_is_retried_after_its_lease(bot: JobClubBot, clock:
     clock.set(due)
     dispatcher = bot.dispatcher(Recorder())
     await dispatcher._claim(clock.now())
-    assert await dispatcher._lease(clock.now())  # taken, then the process "dies"
+    assert await dispatcher._lease(10)  # taken, then the process "dies"
     out = Recorder()
     await bot.dispatcher(out).advance_to(due + timedelta(minutes=10), clock.set)
     assert [cid for _, cid, _ in out.sent] == [cid]

@@ -150,6 +150,7 @@ class WeeklyDigest:
                         due_at=due,
                         club_id=club.id,
                         stale=now - due > timedelta(hours=12),
+                        useful_until=following,  # until the next digest replaces it
                         payload={"channel_id": club.digest_channel},
                     )
                 )

@@ -307,6 +307,8 @@ class DailyNudges:
                     due_at=due,
                     member_id=member.id,
                     stale=now - due > STALE_AFTER,
+                    # Useful until the member's day ends: an outage never sends yesterday's task.
+                    useful_until=local_instant(day + timedelta(days=1), datetime.min.time(), zone),
                     payload={
                         "task_id": task.task_id,
                         "title": task.title,

@@ -136,6 +136,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("key", name="uq_deliveries_key"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
+        Index("ix_deliveries_due_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -151,10 +152,15 @@ class Delivery(Base):
     """The domain row it is about (e.g. a commitment id)."""
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))
-    """pending, sending, sent, failed or skipped."""
+    """pending, sending, sent, failed, skipped, or expired (no longer useful, never sent)."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Sends tried."""
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    lease_token: Mapped[str | None] = mapped_column(String(32), default=None)
+    """Which lease holds a sending row: renewals and results only touch their own lease."""
+    useful_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """After this instant the message is recorded as expired instead of sent."""
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_error: Mapped[str | None] = mapped_column(String(500), default=None)

@@ -1,8 +1,9 @@
 """A core `Reply` as Discord messages: content or an embed, split when too long, plus buttons.
 
-Core text is plain, so every piece is escaped here: markdown characters lose their
-meaning (backticks stay, the core uses them for command examples) and mentions get a
-zero-width space. Every message is also sent with `AllowedMentions.none()`.
+Core text is plain, so every piece is escaped here (`escape.py`): markdown, masked links
+and angle tokens lose their meaning (backticks stay, the core uses them for command
+examples) and mentions get a zero-width space. Every message is also sent with
+`AllowedMentions.none()`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord.escape import escape
 from adapters.discord.views import build_views
 from bot.replies import Reply
 
@@ -43,12 +45,6 @@ class OutMessage:
         if self.view is not None:
             out["view"] = self.view
         return out
-
-
-def escape(text: str) -> str:
-    """Plain text that Discord shows as written: no markup, no mentions."""
-    escaped = discord.utils.escape_markdown(discord.utils.escape_mentions(text))
-    return escaped.replace("\\`", "`")
 
 
 def clip(text: str, limit: int) -> str:

@@ -20,7 +20,7 @@ from tests.conftest import make_settings
 
 def test_escape_keeps_text_as_written() -> None:
     assert escape("@everyone and @here") == "@\u200beveryone and @\u200bhere"
-    assert escape("<@123456789012345678>") == "<@\u200b123456789012345678>"
+    assert escape("<@123456789012345678>") == "\\<@\u200b123456789012345678\\>"
     assert escape("**bold** _it_ `code`") == "\\*\\*bold\\*\\* \\_it\\_ `code`"
     assert escape("# heading") == "\\# heading"
 

@@ -58,6 +58,14 @@ class PlatformBreakers:
             return None
         return state.open_until
 
+    def probing(self, now: datetime) -> bool:
+        """Whether some platform's wait is over but no send has worked yet: the next send
+        there is a probe, so the dispatcher takes one delivery at a time until it is known."""
+        return any(
+            state.open_until is not None and state.open_until <= now
+            for state in self._states.values()
+        )
+
     def succeeded(self, platform: Platform | None) -> None:
         self._states.pop(platform, None)
 

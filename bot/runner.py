@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import JobClubBot
+from bot.retention import prune_deliveries
 from bot.scheduling import Deliver
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY = timedelta(hours=6)
+PRUNE_FIRST_AFTER = timedelta(minutes=5)
+"""The first pruning waits until start-up traffic has settled."""
 
 
 class DispatchRunner:
     """Every `interval` seconds: one dispatch tick, never two at once, missed ticks merged.
 
     The tables are the schedule; APScheduler only provides the heartbeat, so nothing is
-    lost if the process stops, and several processes may run this side by side.
+    lost if the process stops, and several processes may run this side by side. A second
+    job prunes old delivery records (`bot.retention`) a few times a day.
     """
 
     def __init__(self, bot: JobClubBot, deliver: Deliver, interval: float) -> None:
+        self._bot = bot
         self._dispatcher = bot.dispatcher(deliver)
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(
@@ -34,6 +41,15 @@ class DispatchRunner:
             # what is due); APScheduler's 1 s default would silently skip it.
             misfire_grace_time=max(int(interval * 2), 10),
         )
+        self._scheduler.add_job(
+            self.prune,
+            IntervalTrigger(seconds=PRUNE_EVERY.total_seconds(), timezone=UTC),
+            id="prune-deliveries",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(PRUNE_EVERY.total_seconds()),
+            next_run_time=datetime.now(UTC) + PRUNE_FIRST_AFTER,
+        )
 
     def start(self) -> None:
         self._scheduler.start()
@@ -44,8 +60,21 @@ class DispatchRunner:
 
     async def _tick(self) -> None:
         try:
-            sent = await self._dispatcher.tick()
-            if sent:
-                log.info("dispatch sent %s message(s)", sent)
+            await self._dispatcher.tick()
         except Exception:
             log.exception("dispatch tick failed; the next tick will retry")
+            return
+        report = self._dispatcher.last_report
+        if report.failed or report.expired or report.lost_leases:
+            log.warning("dispatch: %s", report.summary())
+        elif report.busy:
+            log.info("dispatch: %s", report.summary())
+
+    async def prune(self) -> int:
+        """Remove delivery records past their retention; also callable on demand."""
+        services = self._bot.services
+        try:
+            return await prune_deliveries(services.db, services.clock.now())
+        except Exception:
+            log.exception("pruning deliveries failed; the next run will retry")
+            return 0

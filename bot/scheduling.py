@@ -267,6 +267,8 @@ class Dispatcher:
     def _batch_size(self) -> int:
         """As many as can be sent within `LEASE_BUDGET` of a lease at the slower of the
         declared and the measured pace; a cautious few before anything has been timed."""
+        if self._breakers.probing(self._now()):
+            return 1
         slots = self._pace.concurrency
         per_send = [self._send_seconds / slots] if self._send_seconds is not None else []
         if self._pace.sends_per_second:
@@ -372,6 +374,12 @@ class Dispatcher:
                     _expire(delivery, now)
                     report.expired += 1
                     continue
+                reopens = self._breakers.open_until(await _platform_of(session, delivery), now)
+                if reopens is not None:  # its platform is being left alone: not even rendered
+                    delivery.status, delivery.next_attempt_at = "pending", reopens
+                    delivery.lease_until, delivery.attempts = None, delivery.attempts - 1
+                    report.postponed += 1
+                    continue
                 if not delivery.late and now - delivery.due_at > LATE_AFTER:
                     delivery.late = True  # held up by an outage: the text must say so
                 work = self._by_kind.get(delivery.kind)
@@ -388,15 +396,40 @@ class Dispatcher:
 
         async def sender() -> None:
             while ready:
-                await self._send_one(lease, ready.popleft(), report)
+                item = ready.popleft()
+                platform = item.outgoing.platform
+                reopens = self._breakers.open_until(platform, self._now())
+                if reopens is None:
+                    await self._send_one(lease, item, report)
+                    continue
+                # The platform is being left alone: everything of it goes back untried.
+                waiting = [item, *(r for r in ready if r.outgoing.platform == platform)]
+                for other in waiting[1:]:
+                    ready.remove(other)
+                await self._put_back(lease, [r.id for r in waiting], reopens)
+                lease.held.difference_update(r.id for r in waiting)
+                report.postponed += len(waiting)
 
         slots = min(self._pace.concurrency, len(ready))
-        if slots <= 1:
-            await sender()
-            return
-        async with asyncio.TaskGroup() as group:
-            for _ in range(slots):
-                group.create_task(sender())
+        # Renewal happens before each send; this task also covers one send that hangs.
+        keeper = asyncio.create_task(self._keep_renewing(lease), name="lease renewal")
+        try:
+            if slots <= 1:
+                await sender()
+                return
+            async with asyncio.TaskGroup() as group:
+                for _ in range(slots):
+                    group.create_task(sender())
+        finally:
+            keeper.cancel()
+
+    async def _keep_renewing(self, lease: _Lease) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds() / 2)
+            try:
+                await self._renew(lease)
+            except Exception:
+                log.exception("renewing a lease failed; trying again before it runs out")
 
     async def _send_one(self, lease: _Lease, item: _Ready, report: TickReport) -> None:
         await self._renew(lease)
@@ -406,11 +439,6 @@ class Dispatcher:
             return
         platform = item.outgoing.platform
         started = self._now()
-        reopens = self._breakers.open_until(platform, started)
-        if reopens is not None:
-            await self._put_back(lease, item, reopens)
-            report.postponed += 1
-            return
         try:
             channel_id = await self._deliver(item.outgoing, started)
         except Exception as exc:
@@ -499,12 +527,12 @@ class Dispatcher:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _put_back(self, lease: _Lease, item: _Ready, at: datetime) -> None:
-        """Return an untried delivery to the queue (its attempt is not counted)."""
+    async def _put_back(self, lease: _Lease, ids: list[int], at: datetime) -> None:
+        """Return untried deliveries to the queue (their attempt is not counted)."""
         async with self._services.db.session() as session:
             await session.execute(
                 update(Delivery)
-                .where(Delivery.id == item.id, Delivery.lease_token == lease.token)
+                .where(Delivery.id.in_(ids), Delivery.lease_token == lease.token)
                 .values(
                     status="pending",
                     next_attempt_at=at,
@@ -563,6 +591,16 @@ class Dispatcher:
             channel=(club.external_id, str(channel)),
             platform=Platform(club.platform),
         )
+
+
+async def _platform_of(session: AsyncSession, delivery: Delivery) -> Platform | None:
+    """The platform a delivery goes to (from the identity map the batch has warmed)."""
+    club_id = delivery.club_id
+    if delivery.member_id is not None:
+        member = await session.get(Member, delivery.member_id)
+        club_id = member.club_id if member else None
+    club = await session.get(Club, club_id) if club_id is not None else None
+    return Platform(club.platform) if club else None
 
 
 def useful_until(delivery: Delivery) -> datetime:

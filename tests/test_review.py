@@ -91,12 +91,12 @@ def test_dimensions_apply_only_where_they_fit(library: Library) -> None:
         assert question is not None
         return set(reviewer.review_now(question, BRIEF).scores)
 
-    always = {"length", "framing", "confidence", "wording"}
-    assert dims("why-were-you-fired") == always | {"sensitive"}
-    assert dims("beh-leadership") == always | {"structure"}
+    always = {"length", "framing", "confidence", "wording", "relevance"}
+    assert dims("why-were-you-fired") == always | {"sensitive", "motivation"}
+    assert dims("beh-leadership") == always | {"structure", "motivation"}
     assert dims("salary-expectations") == always | {"money"}
-    assert dims("explain-your-job") == always | {"structure", "plain_language"}
-    assert dims("why-this-company") == always
+    assert dims("explain-your-job") == always | {"structure", "plain_language", "motivation"}
+    assert dims("why-this-company") == always | {"motivation"}
 
 
 def test_overall_is_the_weighted_mean_of_what_applies(reviewed: Reviewed) -> None:
@@ -133,10 +133,10 @@ def _plain(text: str) -> str:
 def test_the_outline_and_strengths_quote_only_the_members_words(reviewed: Reviewed) -> None:
     for question, text, review in reviewed:
         source = _plain(text)
-        for line in review.outline + review.strengths:
+        for line in review.outline_lines + review.strengths:
             if line.startswith(tuple("123")) and "[e.g." in line:
                 continue
-            for quoted in _QUOTE.findall(line.split("[", 1)[0]):
+            for quoted in _QUOTE.findall(line.split("[", 1)[0].split(" (", 1)[0]):
                 piece = _plain(quoted).rstrip(".,;:!? ")
                 assert piece in source or piece in " ".join(text.split()).lower(), (
                     question.id,
@@ -161,10 +161,15 @@ def test_the_outline_rebuilds_a_sensitive_answer_in_three_steps(library: Library
     question = library.question("why-were-you-fired")
     assert question is not None
     review = RuleReviewer().review_now(question, RAMBLING)
-    assert [line[:2] for line in review.outline[:3]] == ["1.", "2.", "3."]
-    assert review.outline[-1].startswith("Leave out:")
-    assert "worst manager" in review.outline[-1]
-    assert "[e.g." in review.outline[2]  # no question of their own to quote
+    lines = review.outline_lines
+    assert [line[:2] for line in lines[:3]] == ["1.", "2.", "3."]
+    # What to leave out is named, never quoted back: the outline offers none of the blame.
+    assert lines[-1].startswith("Leave out:") and "blaming others" in lines[-1]
+    assert "worst manager" not in " ".join(lines)
+    assert "[e.g." in lines[2]  # no question of their own to quote
+    # The fact step would have been a blaming sentence: a placeholder and the fix instead.
+    fact = review.outline[0]
+    assert fact.quote is None and fact.placeholder and fact.fix
 
 
 def test_the_outline_maps_a_story_to_ccar(library: Library) -> None:
@@ -172,10 +177,10 @@ def test_the_outline_maps_a_story_to_ccar(library: Library) -> None:
     question = library.question(pair.question)
     assert question is not None
     review = RuleReviewer().review_now(question, pair.weak)
-    titles = [line.split(":", 1)[0] for line in review.outline]
+    titles = [step.title for step in review.outline]
     assert titles == ["Context", "Challenge", "Action", "Result", "Why it mattered"]
-    assert review.outline[3] == "Result: [what changed, with a number if you can]"
-    assert "“Last spring I was the shift lead" in review.outline[0]
+    assert review.outline_lines[3] == "Result: [what changed, with a number if you can]"
+    assert review.outline[0].quote and "“Last spring I was the shift lead" in review.outline[0].quote
 
 
 def test_filler_words_are_tidied_out_of_quotes() -> None:

@@ -148,11 +148,30 @@ def _check_references(library: Library, where: dict[str, dict[str, Path]]) -> No
     for question in library.questions:
         require("questions", question.id, "category", "categories", question.category)
         require("questions", question.id, "tip", "tips", question.tip)
+        _check_answer_points(question, where["questions"][question.id])
     for task in library.plan:
         require("plan", task.id, "tip", "tips", task.tip)
         require("plan", task.id, "question", "questions", task.question)
     for item in library.quiz:
         require("quiz", item.id, "tip", "tips", item.tip)
+
+
+def _check_answer_points(question: Question, path: Path) -> None:
+    """Each point a question says an answer must address names concepts the reviewer knows.
+
+    The vocabulary lives with the reviewer (`bot/review/concepts.py`); it is imported here,
+    at check time, because the reviewer itself reads the content schema.
+    """
+    from bot.review.concepts import CONCEPTS, OFF_TOPIC_ONLY
+
+    for n, point in enumerate(question.addresses):
+        for name in point.concepts:
+            if name not in CONCEPTS or name in OFF_TOPIC_ONLY:
+                known = ", ".join(sorted(set(CONCEPTS) - OFF_TOPIC_ONLY))
+                raise ContentError(
+                    f"{path}: questions ({question.id}).addresses[{n}].concepts: unknown "
+                    f"concept {name!r}; known concepts: {known}"
+                )
 
 
 def _unique(kind: str, items: list[tuple[Any, Path]]) -> None:

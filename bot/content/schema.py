@@ -80,6 +80,20 @@ class Category(Strict):
     summary: Annotated[Line, StringConstraints(max_length=200)]
 
 
+class AnswerPoint(Strict):
+    """Something an answer to a practice question must address, for the relevance check.
+
+    `says` is how the feedback names it ("what you do about it"); `concepts` are names of
+    word families in `bot/review/concepts.py` that show an answer touches it (any one is
+    enough). `jobclub content check` refuses a concept name that does not exist.
+    """
+
+    says: Annotated[Line, StringConstraints(max_length=120)]
+    concepts: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{1,39}$")]] = Field(
+        min_length=1, max_length=6
+    )
+
+
 class Question(Strict):
     """A hard interview question to practise, with what a coach would look for."""
 
@@ -98,6 +112,8 @@ class Question(Strict):
     flags: list[QuestionFlag] = Field(default_factory=list)
     tip: Id | None = None
     """A related tip, offered with the feedback."""
+    addresses: list[AnswerPoint] = Field(min_length=1, max_length=4)
+    """What an answer must address; one that touches none of it is off topic."""
 
 
 class PlanTask(Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -27,14 +28,31 @@ from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.features.progress import bar, trend_arrow
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
-from bot.review import DIMENSION_TITLES, FLAG_LABELS, Review, Reviewer, RuleReviewer
+from bot.review import (
+    DIMENSION_TITLES,
+    FLAG_FAMILIES,
+    FLAG_LABELS,
+    Review,
+    Reviewer,
+    RuleReviewer,
+)
+from bot.review.text import plural
 from bot.review.wordlists import STOPWORDS
 from bot.router import Router
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import Member, PracticeAnswer, PracticeSession, Story, StoryDraft
 from bot.text import fold, shorten
 
-CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "leave"})
+CANCEL_WORDS = frozenset(
+    {"cancel", "stop", "quit", "exit", "leave", "nevermind", "never mind", "forget it"}
+)
+SKIP_WORDS = frozenset({"skip", "pass", "next", "next question", "another", "another one"})
+"""Typed instead of an answer, these leave the question (cancel) or swap it for another in
+the same category (skip); neither is ever graded."""
+_COURTESY = frozenset(
+    "please thanks thank you ok okay this that it one question for now i ill will the on "
+    "just can we lets let me".split()
+)
 MIN_ANSWER_WORDS = 3
 WEAK_BELOW = 60
 """An answer scoring under this is weak: worth another go a few days later."""
@@ -110,9 +128,11 @@ class Practice(Feature):
         elif (category := category_named(ctx.library, folded)) is not None:
             question = await _pick_in_category(ctx, category)
         else:
-            question = ctx.library.question(folded.replace(" ", "-")) or best_match(
-                ctx.library, query
-            )
+            # The same matcher as /tip: a question the words name, or their topic's category.
+            found = ctx.library.question(
+                folded.replace(" ", "-")
+            ) or ctx.services.tip_index.practice_choice(query)
+            question = await _pick_in_category(ctx, found) if isinstance(found, Category) else found
         if question is None:
             reply = self._categories(ctx)
             reply.text = (
@@ -195,7 +215,7 @@ class Practice(Feature):
         buttons.append(Button("A new question", "practice:new:any"))
         return ctx.private(
             Reply(
-                title=f"Your practice ({len(rows)} answers)",
+                title=f"Your practice ({plural(len(rows), 'answer')})",
                 text="\n".join(lines) + "\n\nLatest score per question; ↑ ↓ → compare with your "
                 "first try.",
                 buttons=buttons,
@@ -214,7 +234,8 @@ class Practice(Feature):
         folded = fold(text)
         if text.startswith("/") or not folded:
             return None
-        if folded in CANCEL_WORDS:
+        control = control_word(folded)
+        if control in CANCEL_WORDS:
             return await self.on_cancel(ctx)
         question = ctx.library.question(open_row.question_id)
         if question is None:
@@ -223,6 +244,10 @@ class Practice(Feature):
                 "The question you were answering has been taken out of the library, so I "
                 "closed it. `/practice` sends you a new one."
             )
+        if control in SKIP_WORDS:
+            return await _skip(ctx, question)
+        if is_dont_know(folded):
+            return _dont_know_reply(question)
         if len(folded.split()) < MIN_ANSWER_WORDS:
             if self._router.command(folded.split()[0]) is not None:
                 return None  # a command typed without the slash, e.g. `progress`
@@ -609,8 +634,8 @@ def _feedback_reply(
     stats = review.stats
     lines = [
         f"“{shorten(question.text, 140)}”",
-        f"About {stats.seconds} seconds spoken ({stats.words} words); the target is about "
-        f"{_seconds(stats.target_seconds)}.",
+        f"About {plural(stats.seconds, 'second')} spoken ({plural(stats.words, 'word')}); the "
+        f"target is about {_seconds(stats.target_seconds)}.",
     ]
     if earlier:
         before = earlier[-1].overall
@@ -636,7 +661,10 @@ def _feedback_reply(
             )
         )
     sections.append(
-        Section(title="A stronger answer, from your own words", text="\n".join(review.outline))
+        Section(
+            title="A stronger answer, from your own words",
+            text="\n".join(step.line for step in review.outline),
+        )
     )
     chart = [f"{bar(review.overall)} {review.overall:>3}  Overall"]
     chart += [
@@ -668,7 +696,14 @@ def _feedback_reply(
             "scores": dict(review.scores),
             "overall": review.overall,
             "flags": list(review.flags),
+            "serious": list(review.serious),
             "main_fix": review.main_fix.flag if review.main_fix else None,
+            "main_fix_text": review.main_fix.text if review.main_fix else None,
+            "strengths": list(review.strengths),
+            "outline": [step.as_meta() for step in review.outline],
+            "flagged_sentences": {flag: list(s) for flag, s in review.flagged.items()},
+            "sounds_like": review.sounds_like,
+            "capped": review.capped,
             "answer_id": answer.id,
             "attempt": len(earlier) + 1,
             "previous_overall": earlier[-1].overall if earlier else None,
@@ -700,8 +735,7 @@ def _compare_reply(question: Question, attempts: list[PracticeAnswer], zone: Zon
             for d in last.scores
             if d in first.scores and last.scores[d] != first.scores[d]
         ]
-        fixed = [FLAG_LABELS.get(f, f) for f in first.flags if f not in last.flags]
-        still = [FLAG_LABELS.get(f, f) for f in last.flags]
+        fixed, still = fixed_and_open(first.flags, last.flags)
         text = "\n".join(changes) or "The same on every dimension."
         if fixed:
             text += "\nFixed since your first try: " + ", ".join(fixed) + "."
@@ -723,6 +757,8 @@ def _compare_reply(question: Question, attempts: list[PracticeAnswer], zone: Zon
             "question_id": question.id,
             "attempts": [a.overall for a in attempts],
             "trend": trend,
+            "fixed": fixed_and_open(first.flags, last.flags)[0] if len(attempts) > 1 else [],
+            "still_open": fixed_and_open(first.flags, last.flags)[1] if len(attempts) > 1 else [],
         },
     )
 
@@ -733,4 +769,103 @@ def _seconds(seconds: int) -> str:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     if seconds > 60:
         return f"{seconds // 60} min {seconds % 60} s"
-    return f"{seconds} seconds"
+    return plural(seconds, "second")
+
+
+# -- gentle edges ----------------------------------------------------------------------------
+
+_DONT_KNOW = re.compile(
+    r"^(?:(?:um+|erm|uh+|hmm+|honestly|sorry|well|oh|so|i guess|to be honest)\s)*"
+    r"(?:i\s(?:really\s|honestly\s|just\s)?(?:dont|do not|didnt)\s(?:really\s)?know|"
+    r"(?:i\s(?:have|ve got)\s)?no\s(?:idea|clue)|(?:im|i am)\s(?:not\s(?:really\s)?sure|"
+    r"stuck|blank|drawing a blank|lost)|not sure|idk|dunno|no clue|pass me|"
+    r"i\s(?:cant|cannot)\s(?:think|answer)|i\s(?:have|ve got)\snothing|"
+    r"nothing comes to mind|i\s(?:dont|do not)\shave\san answer|where do i (?:start|begin)|"
+    r"how do i (?:start|answer))"
+)
+DONT_KNOW_MAX_WORDS = 14
+_STARTERS = {
+    "sensitive": "“In my last role…” and one neutral sentence about what happened",
+    "behavioural": "“Last year, when I was working at…”, then what was at stake",
+    "motivation": "“What drew me to this was…” and one thing you found out about them",
+    "skills-value": "“One thing I'm good at is…, for example…”",
+    "money": "“From what I've seen, roles like this pay between … and …”",
+    "non-technical": "“In plain words, my job is to…”",
+    "closing": "“Yes, I'd like to know…” or one short, clear sentence",
+}
+
+
+def control_word(folded: str) -> str | None:
+    """`skip`, `never mind`, `stop`… when that is all the message says (with courtesies)."""
+    words = folded.split()
+    if not words or len(words) > 6:
+        return None
+    core = " ".join(w for w in words if w not in _COURTESY)
+    if core in CANCEL_WORDS or core in SKIP_WORDS:
+        return core
+    return None
+
+
+def is_dont_know(folded: str) -> bool:
+    """A short "I don't know" / "no idea" / "I'm stuck", not an answer that starts that way."""
+    return len(folded.split()) <= DONT_KNOW_MAX_WORDS and bool(_DONT_KNOW.search(folded))
+
+
+def _dont_know_reply(question: Question) -> Reply:
+    """Kind, with a way in; the question stays open and nothing is graded or stored."""
+    points = [p.says for p in question.addresses]
+    wants = points[0] if len(points) == 1 else ", ".join(points[:-1]) + " and " + points[-1]
+    starter = _STARTERS.get(question.category, "one plain sentence that answers it")
+    return Reply(
+        text=(
+            "That's a fair place to be: this is a hard one, and practising it here is how it "
+            f"gets easier. They are really asking for {wants}. A way to start: {starter}. "
+            "Say it aloud once, then send me what you've got: rough is fine. Or type `skip` "
+            "for another question."
+        ),
+        visibility=Visibility.DM,
+        meta={
+            "question_id": question.id,
+            "waiting": True,
+            "dont_know": True,
+            "hint": starter,
+        },
+    )
+
+
+async def _skip(ctx: Context, question: Question) -> list[Reply]:
+    """Swap the open question for another in its category (any category if it has one)."""
+    others = [q for q in ctx.library.questions_in(question.category) if q.id != question.id]
+    if not others:
+        others = [q for q in ctx.library.questions if q.id != question.id]
+    if not others:
+        await ctx.session.execute(
+            delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
+        )
+        return [Reply(text="Skipped, no score. `/practice` brings a new question.")]
+    answered = {a.question_id for a in await _attempts(ctx.session, ctx.member, None)}
+    fresh = [q for q in others if q.id not in answered] or others
+    nxt = min(fresh, key=lambda q: _member_order(ctx.member.id, q.id))
+    replies = await start_question(ctx, nxt.id)
+    replies[0].text = "Skipped, no score. Here's another one.\n\n" + replies[0].text
+    replies[0].meta["skipped"] = question.id
+    return replies
+
+
+def fixed_and_open(first: Sequence[str], last: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Flaws fixed since the first try, and flaws still open, each named once.
+
+    Flags of one family ("a little short" then "too short") are one flaw, so a flaw is
+    either fixed or still open, never both.
+    """
+
+    def families(flags: Sequence[str]) -> dict[str, str]:
+        named: dict[str, str] = {}
+        for flag in flags:
+            named.setdefault(FLAG_FAMILIES.get(flag, flag), FLAG_LABELS.get(flag, flag))
+        return named
+
+    before, now = families(first), families(last)
+    fixed = [label for family, label in before.items() if family not in now]
+    still = list(now.values())
+    return fixed, still

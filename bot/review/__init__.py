@@ -27,9 +27,11 @@ be passed to the practice feature: `Practice(reviewer=...)`.
 
 from bot.review.model import (
     DIMENSION_TITLES,
+    FLAG_FAMILIES,
     FLAG_LABELS,
     DimensionResult,
     MainFix,
+    OutlineStep,
     Problem,
     Review,
     Reviewer,
@@ -40,9 +42,11 @@ from bot.review.rules import RuleReviewer
 
 __all__ = [
     "DIMENSION_TITLES",
+    "FLAG_FAMILIES",
     "FLAG_LABELS",
     "DimensionResult",
     "MainFix",
+    "OutlineStep",
     "Problem",
     "Review",
     "Reviewer",

@@ -1,13 +1,21 @@
-"""Confident, not cocky: superlatives and claims without evidence, and the opposite, hedging."""
+"""Confident, not cocky: boasting and claims without evidence, and the opposite, hedging.
+
+Boasting is found two ways: the superlatives in `wordlists.COCKY`, and patterns built from
+word groups, for the shapes arrogance takes in any words: a comparative aimed at everyone
+else ("sharper than anyone"), nobody matching you ("no one else could do"), them being lucky
+("lucky to get me"), the job being too easy ("in my sleep", "beneath me"), and being beyond
+fault ("never make mistakes", "no weaknesses").
+"""
 
 from __future__ import annotations
 
 import re
 
 from bot.content.schema import Question
+from bot.review import money
 from bot.review import wordlists as wl
 from bot.review.model import DimensionResult, Problem, Strength
-from bot.review.text import Answer, count, hits, quote
+from bot.review.text import Answer, Sentence, count, hits, quote
 
 COCKY_COST, COCKY_MAX = 30, 80
 CLAIM_COST, CLAIM_MAX = 25, 50
@@ -15,6 +23,38 @@ HEDGE_COST, HEDGE_MAX = 10, 40
 HEDGES_ALLOWED = 1
 
 _NUMBER = re.compile(r"[0-9]")
+_RIVALS = (
+    r"(?:anyone|anybody|everyone|everybody|all of them|the rest|the others|other candidates|"
+    r"others|most people|my colleagues|my peers|them|any other)"
+)
+_BOASTS = (
+    rf"\b(?:i|im|i am|ill|i will|i would|id|my \w+ (?:is|are))\s(?:\w+\s){{0,4}}?(?:better|"
+    rf"smarter|faster|sharper|stronger|brighter|cleverer|quicker|more talented|more skilled|"
+    rf"more capable)\sthan\s{_RIVALS}\b",
+    r"\b(?:anyone|anybody|someone|a candidate)\s(?:better|sharper|smarter|stronger)\sthan me\b",
+    r"\b(?:no one|nobody|noone|none of them|no other \w+)\s(?:else\s)?(?:\w+\s)?(?:can|could|"
+    r"will|would)(?:\sever)?(?:\sreally)?\s(?:do|match|compete|beat|touch|keep up|come close|"
+    r"compare|replace)\b",
+    r"\b(?:cant|cannot|can not|couldnt|could not)\s(?:really\s)?(?:compete|keep up)\swith me\b",
+    r"\b(?:lucky|fortunate|privileged|honoured|honored)\sto\s(?:get|have|hire|land|find)\sme\b",
+    r"\b(?:you|they)\s(?:wont|will not|will never|would never|wouldnt|cant|cannot|could never)"
+    r"\s(?:\w+\s)?find\s(?:anyone|anybody|someone|a better|better)\b",
+    r"\bbest\s\w+\s(?:youll|you will|youve|you have|youd|you would)\s(?:ever\s)?(?:meet|see|"
+    r"find|hire|had|get|interview)\b",
+    r"\b(?:im|i am)\s(?:simply\s|easily\s|clearly\s|obviously\s|honestly\s|just\s)?(?:the|a)\s"
+    r"(?:best|greatest|smartest|finest|strongest)\b(?!\s(?:fit|match|way))",
+    r"\b(?:in my sleep|with my eyes closed|beneath me|too good for|easy for me|easiest decision|"
+    r"no brainer|keep up with me|carried the team|carry the team)\b",
+    r"\b(?:never|dont|do not)\s(?:ever\s)?(?:make|made)\s(?:a\s|any\s)?mistakes?\b",
+    r"\b(?:dont|do not)\shave\s(?:any\s)?(?:real\s)?weakness",
+    r"\b(?:no|zero)\s(?:real\s)?weaknesses\b",
+    r"\bmy (?:only )?weakness is that i am too (?:good|talented|smart)\b",
+    r"\bi am too good\b|\bim too good\b",
+    r"\bdont (?:really )?need to prove\b",
+    r"\bknow more than (?:anyone|everyone|my manager|them)\b",
+    r"\bsingle ?handedly\b",
+)
+BOAST = re.compile("|".join(f"(?:{b})" for b in _BOASTS))
 
 
 def applies(question: Question) -> bool:
@@ -26,28 +66,35 @@ def has_evidence(answer: Answer) -> bool:
     return bool(_NUMBER.search(answer.raw)) or bool(hits(answer.folded, wl.EVIDENCE))
 
 
+def boasting(sentence: Sentence) -> bool:
+    return bool(hits(sentence.folded, wl.COCKY)) or bool(BOAST.search(sentence.folded))
+
+
 def check(answer: Answer, question: Question) -> DimensionResult:
     problems: list[Problem] = []
     strengths: list[Strength] = []
-    cocky = hits(answer.folded, wl.COCKY)
+    boasts = [s for s in answer.sentences if boasting(s)]
     claims = hits(answer.folded, wl.SELF_CLAIMS)
+    claimed_at = [s for s in answer.sentences if hits(s.folded, wl.SELF_CLAIMS)]
     evidence = has_evidence(answer)
     hedges = count(answer.folded, wl.HEDGES)
     notes: list[str] = []
 
-    if cocky:
-        shown = ", ".join(f"“{w.rstrip('*')}”" for w in cocky[:3])
-        boast = next(s for s in answer.sentences if hits(s.folded, cocky))
+    if boasts:
+        words = hits(answer.folded, wl.COCKY)
+        shown = ", ".join(f"“{w.rstrip('*')}”" for w in words[:3])
         problems.append(
             Problem(
                 "cocky",
-                min(COCKY_MAX, COCKY_COST * len(cocky)),
-                f"Tone down the superlatives ({shown}). {quote(boast.text, 90)} sounds as if you "
-                "are above the process; swap the claim for one example with a number and let "
-                "them draw the conclusion.",
+                min(COCKY_MAX, COCKY_COST * len(boasts)),
+                f"Drop the boasts{f' ({shown})' if shown else ''} and the superlatives. "
+                f"{quote(boasts[0].text, 90)} sounds as if you are above the process and the "
+                "other candidates; confidence is one example with a number, letting them draw "
+                "the conclusion.",
+                tuple(s.index for s in boasts),
             )
         )
-        notes.append(f"superlatives: {', '.join(w.rstrip('*') for w in cocky[:3])}")
+        notes.append(f"boasting in {len(boasts)} sentence{'s' if len(boasts) > 1 else ''}")
     if claims and not evidence:
         shown = ", ".join(f"“{w.rstrip('*')}”" for w in claims[:3])
         problems.append(
@@ -56,6 +103,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 min(CLAIM_MAX, CLAIM_COST * len(claims)),
                 f"Back up {shown} with proof. Every candidate says it; one short example "
                 "(when, what you did, what changed) makes it believable.",
+                tuple(s.index for s in claimed_at),
             )
         )
         notes.append("claims without evidence")
@@ -68,22 +116,21 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 min(HEDGE_MAX, HEDGE_COST * (hedges - HEDGES_ALLOWED)),
                 f"Drop the hedges ({shown}). Say what you did and what happened as facts; you "
                 "were there, so you can say it plainly.",
+                tuple(s.index for s in answer.sentences if hits(s.folded, wl.HEDGES)),
             )
         )
         notes.append(f"{hedges} hedges")
 
     score = max(0, 100 - sum(p.cost for p in problems))
-    if not cocky and evidence and (claims or _NUMBER.search(answer.raw)):
-        proof = next(
-            (s for s in answer.sentences if _NUMBER.search(s.text)),
-            None,
-        ) or next((s for s in answer.sentences if hits(s.folded, wl.EVIDENCE)), None)
-        if proof is not None:
+    if not boasts and evidence:
+        proof = [
+            s
+            for s in answer.sentences
+            if hits(s.folded, wl.EVIDENCE) or (_NUMBER.search(s.text) and not money.amounts(s.text))
+        ]
+        if proof:
             strengths.append(
-                Strength(
-                    4,
-                    f"Confident without boasting: you let evidence speak, {quote(proof.text, 90)}",
-                )
+                Strength(4, "Confident without boasting: you let evidence speak, ", tuple(proof))
             )
-    note = "Measured tone, no superlatives." if not notes else "Found " + "; ".join(notes) + "."
+    note = "Measured tone, no boasting." if not notes else "Found " + "; ".join(notes) + "."
     return DimensionResult("confidence", score, note, tuple(problems), tuple(strengths))

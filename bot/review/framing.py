@@ -1,6 +1,8 @@
-"""Framing: negative words, blaming a former employer or boss, private details, apologising."""
+"""Framing: negative words, blaming or badmouthing people, private details, apologising."""
 
 from __future__ import annotations
+
+import re
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
@@ -17,34 +19,114 @@ def applies(question: Question) -> bool:
     return True
 
 
+def _pattern(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+_FAMILY = (
+    r"(?:husband|wife|partner|boyfriend|girlfriend|ex|mother|father|mum|mom|dad|parents|"
+    r"brother|sister|son|daughter|in laws|family|kids|children)"
+)
+_CONFLICT = (
+    r"(?:fight|fighting|fights|fought|argue|arguing|arguments?|rows|split|separat\w*|broke up|"
+    r"falling out|fell out|abus\w*|violen\w*|kicked me out|walked out|left me|drama|estranged|"
+    r"cheat\w*|affair)"
+)
+_MONEY = r"(?:rent|bills|mortgage|savings|money|overdraft|loans?|credit cards?|payments|debts?)"
+_TROUBLE = (
+    r"(?:behind|piling|running out|ran out|almost gone|nearly gone|all gone|gone|maxed|"
+    r"cant afford|cannot afford|struggling|owe|arrears|cant pay|cannot pay)"
+)
+PRIVATE_DETAIL = _pattern(
+    # health, named in detail ("a health matter now behind me" is fine and not caught); a
+    # nurse's "stroke ward" or a pharmacist's "medication" is work, so most terms need "my",
+    # "had" or "I was" beside them
+    r"\b(?:diagnosed with|my diagnosis|my (?:cancer|tumou?r|illness|condition|surgery|"
+    r"operation|treatment|therapist|therapy|medication|meds|doctor|depression|anxiety|"
+    r"breakdown|stroke|pregnancy|miscarriage|addiction|recovery|burnout|mental health|"
+    r"health problems|stitches)|had (?:cancer|a tumou?r|surgery|an operation|a stroke|a heart "
+    r"attack|a breakdown|a miscarriage|burnout)|(?:i am|im|i was|i got|was)\s(?:pregnant|"
+    r"depressed|in rehab|in hospital|an alcoholic|an addict|sober|on medication|on "
+    r"antidepressants|signed off|burnt out|burned out)|having \w+ surgery|\w+ surgery next|"
+    r"surgery on my|radiotherapy|antidepressants?|(?:with|from|of|suffer\w* from)\s"
+    r"(?:depression|anxiety|burnout)|mental health (?:problems|issues|crisis)|nervous breakdown|"
+    r"eating disorder|overdose|suicid\w*|self harm|alcohol problem|drinking problem|gambling "
+    r"problem|ptsd|bipolar|the stitches|been sober|in therapy|sick note)\b",
+    # family conflict
+    r"\b(?:divorc\w*|custody|separation|my ex|domestic)\b",
+    rf"\b{_FAMILY}\b.*\b{_CONFLICT}\b|\b{_CONFLICT}\b.*\b{_FAMILY}\b",
+    # money trouble
+    r"\b(?:bankrupt\w*|bailiffs?|evict\w*|repossess\w*|in debt|my debts|payday loans?|"
+    r"overdraft|arrears)\b",
+    rf"\b{_MONEY}\b.*\b{_TROUBLE}\b|\b{_TROUBLE}\b.*\b(?:on|with) (?:my|the) {_MONEY}\b",
+)
+BADMOUTH = _pattern(
+    r"\b(?:idiots?|clueless|lazy|hopeless|amateurs?|bully|bullied|bullying|dead weight|rigged|"
+    r"incompetent|useless|pathetic|disorgani[sz]ed|chaotic|a joke|a mess|a shambles|"
+    r"backstabb\w*|two faced|spineless|jealous|corrupt)\b",
+    r"\b(?:no one|nobody|none of them|noone)\s(?:\w+\s)?(?:knew|knows|had a clue|had any idea|"
+    r"cared|bothered|listened)\b",
+    r"\b(?:didnt|did not|dont|do not)\sknow what (?:they|he|she) (?:was|were|are|is) doing\b",
+    r"\b(?:their|his|her|the companys|managements?) fault\b",
+    r"\b(?:had it in for me|out to get me|set me up|under the bus|took the credit|stole the "
+    r"credit|took credit|held me back|let me down|took advantage|treated me badly|got rid of me)\b",
+    r"\bblamed me\b|\bblamed (?:the \w+ )?instead of\b",
+    r"\b(?:only|all) because of me\b",
+    r"\b(?:not|wasnt|was not|isnt|is not)\s(?:entirely\s)?my fault\b|\bentirely their fault\b",
+)
+
+
 def blaming(sentence: Sentence, pronouns: bool = True) -> bool:
-    """A sentence that names someone (a boss, the company, "they") and pins fault on them.
+    """A sentence that names someone (a boss, the company, "they") and pins fault on them,
+    or that badmouths a person or an employer outright ("the team were dead weight").
 
     With `pronouns` off (stories about clients or colleagues), only a named boss, company or
     colleague counts: "they refused to sign off" is the challenge of a story, not blame.
     """
     actors = wl.BLAME_ACTORS + wl.BLAME_PRONOUNS if pronouns else wl.BLAME_ACTORS
-    return bool(hits(sentence.folded, actors)) and bool(hits(sentence.folded, wl.BLAME_MARKERS))
+    named = bool(hits(sentence.folded, actors))
+    if named and hits(sentence.folded, wl.BLAME_MARKERS):
+        return True
+    return bool(BADMOUTH.search(sentence.folded)) and (named or _about_people(sentence))
+
+
+def _about_people(sentence: Sentence) -> bool:
+    return bool(
+        hits(
+            sentence.folded,
+            (
+                "they",
+                "he",
+                "she",
+                "them",
+                "people",
+                "everyone",
+                "everybody",
+                "nobody",
+                "no one",
+                "staff",
+                "the rest",
+                "employers",
+                "recruiters",
+                "the market",
+                "their",
+                "his",
+                "her",
+                "not my fault",
+                "wasnt my fault",
+                "because of me",
+            ),
+        )
+    )
 
 
 def pronouns_blame(question: Question) -> bool:
     return "sensitive" in question.flags
 
 
-def left_out(answer: Answer, question: Question) -> list[Sentence]:
-    """Sentences a stronger answer would drop: blame, negativity, boasting, private details
-    and apologies."""
-    pronouns = pronouns_blame(question)
-    return [
-        s
-        for s in answer.sentences
-        if blaming(s, pronouns)
-        or hits(s.folded, wl.PRIVATE)
-        or hits(s.folded, wl.APOLOGY)
-        or hits(s.folded, ("fault", "blame*"))
-        or hits(s.folded, wl.NEGATIVE)
-        or hits(s.folded, wl.COCKY)
-    ]
+def private(sentence: Sentence) -> bool:
+    """Health, family-conflict or money-trouble detail that the member does not owe anyone."""
+    return bool(PRIVATE_DETAIL.search(sentence.folded)) or bool(hits(sentence.folded, wl.PRIVATE))
 
 
 def check(answer: Answer, question: Question) -> DimensionResult:
@@ -52,8 +134,10 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     strengths: list[Strength] = []
     blame = [s for s in answer.sentences if blaming(s, pronouns_blame(question))]
     negative = hits(answer.folded, wl.NEGATIVE)
-    private = hits(answer.folded, wl.PRIVATE)
+    negative_at = [s for s in answer.sentences if hits(s.folded, wl.NEGATIVE)]
+    shared = [s for s in answer.sentences if private(s)]
     sorry = hits(answer.folded, wl.APOLOGY)
+    sorry_at = [s for s in answer.sentences if hits(s.folded, wl.APOLOGY)]
     notes: list[str] = []
 
     if blame:
@@ -66,6 +150,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 "blame on someone who is not in the room, and interviewers hear it as how you "
                 "would talk about them one day. Say what happened in one neutral sentence, "
                 "then what you took from it.",
+                tuple(s.index for s in blame),
             )
         )
         notes.append(f"blame in {len(blame)} sentence{'s' if len(blame) > 1 else ''}")
@@ -78,17 +163,20 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 cost,
                 f"Swap the negative words ({shown}) for neutral ones. You can be honest about a "
                 "hard time without sounding bitter: “it wasn't the right fit” says enough.",
+                tuple(s.index for s in negative_at),
             )
         )
         notes.append(f"negative words: {', '.join(w.rstrip('*') for w in negative[:4])}")
-    if private:
-        cost = min(PRIVATE_MAX, PRIVATE_COST * len(private))
+    if shared:
+        cost = min(PRIVATE_MAX, PRIVATE_COST * len(shared))
         problems.append(
             Problem(
                 "private_details",
                 cost,
-                "Keep private details private. You don't owe them your personal or health "
-                "story; “for personal reasons that are now resolved” is truthful and enough.",
+                "Keep private details private. You don't owe them your health, family or money "
+                "story; “for personal reasons that are now resolved” is truthful and enough, and "
+                "then move to what you have done since.",
+                tuple(s.index for s in shared),
             )
         )
         notes.append("private details")
@@ -101,6 +189,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 cost,
                 f"Stop apologising ({shown}). State the fact plainly and move to what you did "
                 "with the time; an apology invites them to see it as a problem.",
+                tuple(s.index for s in sorry_at),
             )
         )
         notes.append("apologising")
@@ -108,9 +197,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     score = max(0, 100 - sum(p.cost for p in problems))
     positive = [s for s in answer.sentences if hits(s.folded, wl.POSITIVE) and s not in blame]
     if not problems and positive:
-        strengths.append(
-            Strength(5, f"Positive, forward-looking framing: {quote(positive[0].text)}")
-        )
+        strengths.append(Strength(5, "Positive, forward-looking framing: ", tuple(positive)))
     elif not problems:
         strengths.append(Strength(1, "Nothing negative about anyone, and no private details."))
     note = "No negative framing found." if not notes else "Found " + "; ".join(notes) + "."

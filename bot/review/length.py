@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content.schema import Question
 from bot.review.model import DimensionResult, Problem, Strength
-from bot.review.text import Answer, target_words
+from bot.review.text import Answer, plural, target_words
 
 FULL_FROM = 0.35
 """Share of the target length from which an answer gets full marks for length."""
@@ -27,7 +27,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     r = ratio(answer, question)
     seconds, target = answer.seconds, question.target_seconds
     said = (
-        f"about {seconds} seconds spoken ({answer.word_count} words) "
+        f"about {plural(seconds, 'second')} spoken ({plural(answer.word_count, 'word')}) "
         f"against a {target}-second target"
     )
     if r < FULL_FROM:

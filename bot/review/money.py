@@ -29,6 +29,22 @@ _AMOUNT = re.compile(
     rf"|(?<![\w£$€.,])\d[\d.]*{_PER}"
     rf"|(?<![\w£$€.,])\d{{5,}}(?!\d)"
 )
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred)"
+_SPELLED = re.compile(
+    rf"(?i)\b{_TENS}(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    rf"(?:\s(?:and\s)?(?:a\s)?half)?\s(?:thousand|grand|k)\b(?:\s(?:pounds|dollars|euros))?"
+)
+"""Figures said in words ("forty-eight thousand"), as people speak them aloud."""
+_INFLEXIBLE = re.compile(
+    r"\b(?:wont|will not|cant|cannot|not going to|dont|do not|never)\s(?:go|accept|take|settle "
+    r"for|consider|work for|look at)\s(?:any(?:thing)?\s)?(?:lower|less|below|under|a penny "
+    r"less|a cent less|a step back)\b"
+    r"|\bnot taking a step back\b|\bfull stop\b|\bsimple as that\b|\bnothing less\b"
+    r"|\b(?:that is|thats|its|it is) my (?:final|last|lowest|bottom)\b"
+    r"|\b(?:final|last) (?:number|offer|figure)\b"
+    r"|\b(?:figure|number|thousand|grand|k|pounds|dollars|euros) exactly\b"
+)
+"""Shapes of "no room to move" beyond the listed phrases."""
 _JOINED_RANGE = re.compile(
     r"[£$€]?\s?\d[\d,.]*\s?(?:k|K|thousand)?\s?(?:-|–|—|to|and|up to)\s?[£$€]?\s?\d[\d,.]*"
 )
@@ -44,7 +60,8 @@ def expects_range(question: Question) -> bool:
 
 
 def amounts(text: str) -> list[re.Match[str]]:
-    return list(_AMOUNT.finditer(text))
+    found = list(_AMOUNT.finditer(text)) + list(_SPELLED.finditer(text))
+    return sorted(found, key=lambda m: m.start())
 
 
 def gives_range(answer: Answer) -> bool:
@@ -74,9 +91,10 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     found = amounts(answer.raw)
     ranged = gives_range(answer)
     figure = _sentence_with_amount(answer)
+    figures = [s for s in answer.sentences if amounts(s.text)]
     if ranged and figure is not None:
         score += points["range"]
-        strengths.append(Strength(6, f"A range, not a single number: {quote(figure.text, 90)}"))
+        strengths.append(Strength(6, "A range, not a single number: ", tuple(figures), limit=90))
     elif found and figure is not None:
         early = figure.index == 0
         if not wants_range:
@@ -89,6 +107,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 f"{quote(figure.text, 80)} sets a ceiling you can't raise later. Offer a "
                 "researched range (for example “roles like this pay 42 to 48 thousand”) and "
                 "say the whole package matters.",
+                tuple(s.index for s in figures),
             )
         )
     elif wants_range:
@@ -106,7 +125,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     research = [s for s in answer.sentences if hits(s.folded, wl.RESEARCH)]
     if research:
         score += points["research"]
-        strengths.append(Strength(5, f"You showed your homework: {quote(research[0].text, 90)}"))
+        strengths.append(Strength(5, "You showed your homework: ", tuple(research), limit=90))
     elif wants_range:
         problems.append(
             Problem(
@@ -117,23 +136,24 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             )
         )
 
-    rigid = hits(answer.folded, wl.INFLEXIBLE)
-    flexible = [s for s in answer.sentences if hits(s.folded, wl.FLEXIBLE)]
-    if rigid:
+    rigid_at = [
+        s for s in answer.sentences if hits(s.folded, wl.INFLEXIBLE) or _INFLEXIBLE.search(s.folded)
+    ]
+    flexible = [s for s in answer.sentences if hits(s.folded, wl.FLEXIBLE) and s not in rigid_at]
+    if rigid_at:
         problems.append(
             Problem(
                 "inflexible",
                 points["flexible"] + INFLEXIBLE_COST,
-                f"Leave room to move: “{rigid[0]}” can end the conversation. Say you are "
-                "flexible across the whole package (pay, leave, training, hours).",
+                f"Leave room to move: {quote(rigid_at[0].text, 80)} can end the conversation. "
+                "Say you are flexible across the whole package (pay, leave, training, hours).",
+                tuple(s.index for s in rigid_at),
             )
         )
         score -= INFLEXIBLE_COST
     elif flexible:
         score += points["flexible"]
-        strengths.append(
-            Strength(4, f"Flexible without underselling: {quote(flexible[0].text, 90)}")
-        )
+        strengths.append(Strength(4, "Flexible without underselling: ", tuple(flexible), limit=90))
     else:
         problems.append(
             Problem(
@@ -147,7 +167,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     if answer.last is not None and answer.last.is_question:
         score += points["question"]
         strengths.append(
-            Strength(3, f"You handed it back with a question: {quote(answer.last.text, 80)}")
+            Strength(3, "You handed it back with a question: ", (answer.last,), limit=80)
         )
     else:
         problems.append(
@@ -160,7 +180,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
         )
     parts = [
         "range" if ranged else ("single number" if found else "no figure"),
-        "inflexible" if rigid else ("flexible" if flexible else "no flexibility"),
+        "inflexible" if rigid_at else ("flexible" if flexible else "no flexibility"),
     ]
     if wants_range:
         parts.insert(1, "research" if research else "no research")

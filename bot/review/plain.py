@@ -7,7 +7,7 @@ import re
 from bot.content.schema import Question
 from bot.review import wordlists as wl
 from bot.review.model import DimensionResult, Problem, Strength
-from bot.review.text import Answer, count, hits, quote
+from bot.review.text import Answer, count, hits
 
 DENSITY_PENALTY = 1000
 """Points off per unit of jargon density (jargon terms / words): 3% costs 30."""
@@ -56,6 +56,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 f"Trade the jargon ({shown}) for what it does for people. Someone outside your "
                 "field hears noise; say the problem, who it helped, and the result in words "
                 "you would use with a neighbour.",
+                tuple(s.index for s in answer.sentences if hits(s.folded, wl.JARGON)),
             )
         )
     if len(caps) >= 2:
@@ -66,6 +67,13 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 caps_cost + ACRONYM_COST,
                 f"Spell out or drop the acronyms ({shown}); each one is a small wall between "
                 "you and a listener outside your field.",
+                tuple(
+                    s.index
+                    for s in answer.sentences
+                    if any(
+                        re.search(rf"(?<![A-Za-z0-9]){a}s?(?![A-Za-z0-9])", s.text) for a in caps
+                    )
+                ),
             )
         )
         caps_cost += ACRONYM_COST
@@ -73,7 +81,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     comparison = [s for s in answer.sentences if hits(s.folded, wl.COMPARISON)]
     if not problems and comparison:
         strengths.append(
-            Strength(5, f"Plain words and an everyday picture: {quote(comparison[0].text, 90)}")
+            Strength(5, "Plain words and an everyday picture: ", tuple(comparison), limit=90)
         )
     elif not problems and terms == 0:
         strengths.append(Strength(4, "No jargon or acronyms: anyone could follow it."))

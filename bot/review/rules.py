@@ -2,7 +2,13 @@
 
 Each dimension is a module with `applies(question)` and `check(answer, question)`. A
 dimension that does not apply to the question (money rules on a teamwork story) is
-left out of the overall score, which is a weighted mean of the ones that do.
+left out of the overall score, which is a weighted mean of the ones that do. Relevance runs
+last, because a sentence another serious flag explains (a dodge, a boast) is a bad answer
+to the question, not an answer to a different one.
+
+Then severity (`severity.py`) decides: a serious flaw is the main fix and caps the score;
+without one, the main fix is the problem costing the most points. Every sentence that
+raised a flag is kept out of the strengths and the outline.
 """
 
 from __future__ import annotations
@@ -16,25 +22,30 @@ from bot.review import (
     framing,
     length,
     money,
+    motive,
     outline,
     plain,
+    relevance,
     sensitive,
+    severity,
     structure,
     wording,
 )
-from bot.review.model import DimensionResult, MainFix, Review, WordStats
-from bot.review.text import Answer
+from bot.review.evasion import evasive_sentences
+from bot.review.model import DimensionResult, MainFix, Problem, Review, Strength, WordStats
+from bot.review.text import Answer, quote
 
 TOO_SHORT_CAP = 45
 """An answer far below the target length is capped at most here, and lower the shorter it
 is (in proportion to its length): there is too little to judge."""
 MAX_STRENGTHS = 3
+EVASION_COST = 40
 IMPLIED_FLAGS = {"blame": "negative"}
 """Blaming a former boss is negative framing too, so both names appear."""
 ROOT_CAUSES: dict[str, tuple[str, ...]] = {
     "unbacked_claims": ("no_result", "no_action", "vague_result"),
     "too_long": ("not_brief",),
-    "too_short": ("no_result", "no_action", "no_context", "no_challenge", "no_why"),
+    "too_short": ("no_result", "no_action", "no_context", "no_challenge", "no_why", "misses_point"),
     "blame": ("not_positive", "negative"),
     "negative": ("not_positive",),
 }
@@ -58,15 +69,18 @@ RULES: tuple[Rule, ...] = (
     Rule("plain_language", 2.5, plain.applies, plain.check),
     Rule("sensitive", 3.0, sensitive.applies, sensitive.check),
     Rule("money", 3.0, money.applies, money.check),
+    Rule("motivation", 2.0, motive.applies, motive.check),
     Rule("wording", 1.0, wording.applies, wording.check),
 )
-WEIGHTS = {r.name: r.weight for r in RULES}
+RELEVANCE_WEIGHT = 2.0
+"""Relevance always applies; its check needs the other dimensions' flags, so it runs last."""
+WEIGHTS = {r.name: r.weight for r in RULES} | {"relevance": RELEVANCE_WEIGHT}
 
 
 class RuleReviewer:
     """Deterministic, offline feedback from small rules and word lists (`bot/review/`)."""
 
-    name = "rules-v1"
+    name = "rules-v2"
 
     def __init__(self, rules: tuple[Rule, ...] = RULES) -> None:
         self.rules = rules
@@ -78,7 +92,8 @@ class RuleReviewer:
         """The same review, without awaiting (the rules never wait on anything)."""
         parsed = Answer.of(answer)
         results = [r.check(parsed, question) for r in self.rules if r.applies(question)]
-        weights = {r.name: r.weight for r in self.rules}
+        results.append(_relevance(parsed, question, results))
+        weights = {r.name: r.weight for r in self.rules} | {"relevance": RELEVANCE_WEIGHT}
         scores = {d.name: d.score for d in results}
         total = sum(weights[d.name] for d in results)
         overall = round(sum(d.score * weights[d.name] for d in results) / total)
@@ -93,15 +108,29 @@ class RuleReviewer:
             cap = round(TOO_SHORT_CAP * min(1.0, length.ratio(parsed, question) / length.TOO_SHORT))
             if overall > cap:
                 overall, capped = cap, "too short to judge fully"
+        serious = severity.serious_flags(flags)
+        held = severity.cap(flags)
+        if held is not None and overall > held[0]:
+            overall, capped = held[0], held[1]
+        flagged = _flagged_sentences(results)
+        off_topic = "off_topic" in flags
+        sounds_like = next(
+            (
+                d.note.split("sounds like ", 1)[1].rstrip(".")
+                for d in results
+                if d.name == "relevance" and off_topic and "sounds like " in d.note
+            ),
+            None,
+        )
         return Review(
             question_id=question.id,
             reviewer=self.name,
             scores=scores,
             overall=overall,
             flags=flags,
-            strengths=_strengths(results),
-            main_fix=_main_fix(results, weights),
-            outline=outline.build(parsed, question),
+            strengths=[] if off_topic else _strengths(results, set(flagged), bool(serious)),
+            main_fix=_main_fix(results, weights, serious),
+            outline=outline.build(parsed, question, flagged),
             notes={d.name: d.note for d in results},
             stats=WordStats(
                 words=parsed.word_count,
@@ -111,19 +140,76 @@ class RuleReviewer:
                 fillers=tuple(wording.fillers(parsed)),
             ),
             capped=capped,
+            flagged={
+                flag: [s.text for s in parsed.sentences if flagged.get(s.index) == flag]
+                for flag in dict.fromkeys(flagged.values())
+            },
+            serious=serious,
+            sounds_like=sounds_like,
             details=tuple(results),
         )
 
 
-def _main_fix(results: list[DimensionResult], weights: dict[str, float]) -> MainFix | None:
-    """The problem that costs the most overall points (its cost times its dimension's weight),
-    counting what the problems it causes cost too."""
+def _relevance(
+    answer: Answer, question: Question, results: list[DimensionResult]
+) -> DimensionResult:
+    """Evasion and off-topic answers: whether the answer takes on the question asked."""
+    dodges = evasive_sentences(answer, money.applies(question))
+    explained = {
+        i for d in results for p in d.problems if p.flag in severity.SERIOUS for i in p.sentences
+    } | {s.index for s in dodges}
+    extra: list[Problem] = []
+    if dodges:
+        extra.append(
+            Problem(
+                "evasive",
+                EVASION_COST,
+                f"Answer it rather than dodge it: {quote(dodges[0].text, 80)} makes them wonder "
+                "what is being hidden. One true, neutral sentence is enough, then move to what "
+                "you did or learned; the interviewer moves on once you have answered.",
+                tuple(s.index for s in dodges),
+            )
+        )
+    checked = relevance.check(answer, question, explained)
+    problems = tuple(extra) + checked.result.problems
+    score = max(0, checked.result.score - sum(p.cost for p in extra))
+    note = checked.result.note
+    if checked.sounds_like and "sounds like" not in note:
+        note += f" It sounds like {checked.sounds_like}."
+    return DimensionResult("relevance", score, note, problems)
+
+
+def _flagged_sentences(results: list[DimensionResult]) -> dict[int, str]:
+    """Sentence index → the most serious flag it raised (serious before polish)."""
+    flagged: dict[int, str] = {}
+    for d in results:
+        for p in d.problems:
+            for i in p.sentences:
+                current = flagged.get(i)
+                if current is None or _rank(p.flag) < _rank(current):
+                    flagged[i] = p.flag
+    return dict(sorted(flagged.items()))
+
+
+def _rank(flag: str) -> int:
+    return severity.RANK.get(flag, len(severity.RANK))
+
+
+def _main_fix(
+    results: list[DimensionResult], weights: dict[str, float], serious: list[str]
+) -> MainFix | None:
+    """The most serious flaw if there is one; else the problem that costs the most overall
+    points (its cost times its dimension's weight), counting what the problems it causes
+    cost too."""
     impact: dict[str, float] = {}
     found: dict[str, MainFix] = {}
     for d in results:
         for p in d.problems:
             impact[p.flag] = impact.get(p.flag, 0) + p.cost * weights[d.name]
             found.setdefault(p.flag, MainFix(p.flag, d.name, p.fix))
+    for flag in serious:
+        if flag in found:
+            return found[flag]
     credited: set[str] = set()
     for root, caused in ROOT_CAUSES.items():
         if root not in impact:
@@ -140,16 +226,24 @@ def _main_fix(results: list[DimensionResult], weights: dict[str, float]) -> Main
     return found[best]
 
 
-def _strengths(results: list[DimensionResult]) -> list[str]:
-    """The most notable real strengths, at most one per dimension first, then any others."""
-    ranked = sorted(
-        ((s.weight, i, s.text) for i, d in enumerate(results) for s in d.strengths),
-        key=lambda x: (-x[0], x[1]),
-    )
+def _strengths(results: list[DimensionResult], flagged: set[int], serious: bool) -> list[str]:
+    """The most notable real strengths, at most one per dimension first, then any others.
+
+    A strength quoting the member uses only a sentence that raised no flag; with a serious
+    flaw, only such specific praise is kept (no "good length" for a blaming answer).
+    """
+    rendered: list[tuple[int, int, str]] = []
+    for i, d in enumerate(results):
+        for s in d.strengths:
+            shown = _render(s, flagged)
+            if shown is None or (serious and not s.quotes):
+                continue
+            rendered.append((s.weight, i, shown))
+    ranked = sorted(rendered, key=lambda x: (-x[0], x[1]))
     chosen: list[str] = []
     seen_dims: set[int] = set()
     for _weight, dim, text in ranked:
-        if dim not in seen_dims and len(chosen) < MAX_STRENGTHS:
+        if dim not in seen_dims and len(chosen) < MAX_STRENGTHS and text not in chosen:
             chosen.append(text)
             seen_dims.add(dim)
     for _, _, text in ranked:
@@ -158,3 +252,8 @@ def _strengths(results: list[DimensionResult]) -> list[str]:
         if text not in chosen:
             chosen.append(text)
     return chosen
+
+
+def _render(strength: Strength, flagged: set[int]) -> str | None:
+    shown = strength.render(flagged)
+    return shown[0] if shown is not None else None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
+from bot.review.evasion import evasive_sentences
 from bot.review.framing import blaming
 from bot.review.length import ratio
 from bot.review.model import DimensionResult, Problem, Strength
-from bot.review.text import Answer, Sentence, hits, quote
+from bot.review.text import Answer, Sentence, hits, plural, quote
 
 BRIEF, POSITIVE, REFOCUS, STRAIGHT = 25, 30, 35, 10
 BRIEF_UNTIL = 0.9
@@ -46,7 +47,10 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     if r <= BRIEF_UNTIL:
         score += BRIEF
         strengths.append(
-            Strength(3, f"Brief: {answer.word_count} words, so the awkward part doesn't linger.")
+            Strength(
+                3,
+                f"Brief: {plural(answer.word_count, 'word')}, so the awkward part doesn't linger.",
+            )
         )
     else:
         part = BRIEF // 2 if r <= FAIRLY_BRIEF_UNTIL else 0
@@ -82,7 +86,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     if asked is not None and asked is last:
         score += REFOCUS
         strengths.append(
-            Strength(6, f"You ended by turning the talk back to them: {quote(asked.text, 90)}")
+            Strength(6, "You ended by turning the talk back to them: ", (asked,), limit=90)
         )
     elif asked is not None:
         score += REFOCUS // 2
@@ -104,22 +108,21 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             )
         )
 
-    evasive = hits(answer.folded, wl.EVASIVE)
+    evasive = evasive_sentences(answer)
     if evasive:
         problems.append(
             Problem(
                 "evasive",
                 STRAIGHT,
-                f"Give a straight answer instead of “{evasive[0]}”: one true, neutral sentence "
-                "sounds far better than something that seems hidden.",
+                f"Give a straight answer instead of {quote(evasive[0].text, 80)}: one true, "
+                "neutral sentence sounds far better than something that seems hidden.",
+                tuple(s.index for s in evasive),
             )
         )
     else:
         score += STRAIGHT
     if positive and not negative:
-        strengths.append(
-            Strength(5, f"Positive and truthful in tone: {quote(positive[0].text, 90)}")
-        )
+        strengths.append(Strength(5, "Positive and truthful in tone: ", tuple(positive), limit=90))
     steps = []
     steps.append("brief" if r <= BRIEF_UNTIL else "not brief")
     steps.append("positive" if positive and not negative else "not positive")

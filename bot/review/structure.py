@@ -165,6 +165,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 concrete_points,
                 f"Make the result concrete: {quote(results[0].text)} How much, how many, how "
                 "fast, or what could people do afterwards that they could not before?",
+                tuple(s.index for s in results),
             )
         )
     if present["result"] and not present["why"]:
@@ -203,6 +204,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             )
         )
     if we_count >= 3 and we_count > i_count:
+        we_sentences = [s for s in answer.sentences if action_owner(s) == "we"]
         we_sentence = next(
             (s for s in answer.sentences if any(w in wl.WE_WORDS for w in s.folded.split())),
             None,
@@ -214,19 +216,18 @@ def check(answer: Answer, question: Question) -> DimensionResult:
                 WE_COST,
                 f"Say “I” for your own part: you said “we” {we_count} times and “I” {i_count} "
                 f"times, so what you did is hard to see.{example} Who did which step?",
+                tuple(s.index for s in we_sentences),
             )
         )
         score -= WE_COST
 
     if concrete:
-        strengths.append(Strength(6, f"A concrete result: {quote(concrete[0].text)}"))
+        strengths.append(Strength(6, "A concrete result: ", tuple(concrete)))
     if present["why"]:
-        strengths.append(
-            Strength(5, f"You said why it mattered: {quote(parts.present['why'][0].text)}")
-        )
+        strengths.append(Strength(5, "You said why it mattered: ", tuple(parts.present["why"])))
     own = [s for s in answer.sentences if action_owner(s) == "i"]
     if own and i_count >= we_count:
-        strengths.append(Strength(4, f"Clear ownership of the action: {quote(own[0].text)}"))
+        strengths.append(Strength(4, "Clear ownership of the action: ", tuple(own)))
     if how == "ccar" and all(present[p] for p in ("context", "challenge", "action", "result")):
         strengths.append(
             Strength(3, "All four CCAR parts are there: context, challenge, action and result.")

@@ -161,3 +161,8 @@ def quote(text: str, limit: int = 120) -> str:
         space = cut.rfind(" ")
         text = (cut[:space] if space > limit // 2 else cut).rstrip(",;:- ") + "…"
     return f"“{text}”"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """“1 second”, “2 seconds”: the count with the word in agreement."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

@@ -9,6 +9,10 @@ its ack when the bot is otherwise idle and the core answers within `ack_budget`;
 the ack goes out empty and the replies follow through the command's `response_url`
 (`gate.py` has the rules). Buttons and events are acked at once and answered after.
 Where each reply goes is decided in `respond.py`; how it looks, in `blocks.py`.
+
+Every reply to a member's own request goes out, in the order the requests came: each
+request takes a ticket in its member's line on arrival (`replyline.py`), and its
+replies wait for their turn and for the channel's pacing however long that takes.
 """
 
 from __future__ import annotations
@@ -41,7 +45,8 @@ from adapters.slack.gate import CoreGate
 from adapters.slack.home import HomePublisher
 from adapters.slack.outbox import SlackOutbox
 from adapters.slack.pacing import Pacer
-from adapters.slack.respond import Origin, Responder, plan, take_ack
+from adapters.slack.replyline import ReplyLines, Ticket
+from adapters.slack.respond import Origin, Responder, Step, plan, take_ack
 from adapters.slack.users import UserDirectory
 from bot.app import JobClubBot
 from bot.events import Event, MemberRef, Platform
@@ -157,6 +162,7 @@ class SlackAdapter:
             },
         )
         self.seen = SeenEvents(ttl=self.tuning.event_ttl)
+        self.lines = ReplyLines()
         secret = settings.slack_signing_secret
         self.app = AsyncApp(
             client=self.client,
@@ -308,10 +314,15 @@ class SlackAdapter:
 
     async def _on_command(self, ack: Any, body: dict[str, Any]) -> None:
         """A slash command: answered in the ack when the bot is idle and the core quick,
-        otherwise acked at once and answered through the response_url (see `gate.py`)."""
-        if not self.core.try_enter_idle():
+        otherwise acked at once and answered through the response_url (see `gate.py`).
+        Not in the ack while earlier replies to the member are still on their way."""
+        key = _line_key(body.get("team_id"), body.get("user_id"))
+        behind = self.lines.busy(key)
+        ticket = self.lines.ticket(key)
+        if behind or not self.core.try_enter_idle():
+            # Queued before the ack is awaited, so the ticket always has an owner.
+            self.core.submit(lambda: self._queued_command(body, ticket))
             await ack()
-            self.core.submit(lambda: self._queued_command(body))
             return
         work = asyncio.create_task(self._command_replies(body))
         with self.core.interruption() as interrupted:
@@ -321,16 +332,23 @@ class SlackAdapter:
             )
             others.cancel()
         if not work.done():
+            self.spawn(_lined(ticket, self._follow_up(work, body, ticket)), "command follow-up")
             await ack()
-            self.spawn(self._follow_up(work, body), "command follow-up")
             return
-        member, replies = work.result()
-        origin = _command_origin(member, body)
-        steps = plan(replies, origin)
-        first = take_ack(steps)
-        await ack(first) if first else await ack()
+        try:
+            member, replies = work.result()
+            origin = _command_origin(member, body)
+            steps = plan(replies, origin)
+            first = take_ack(steps)
+            await ack(first) if first else await ack()
+        except BaseException:
+            ticket.close()
+            raise
         if any(step.messages for step in steps):
-            self.spawn(self.responder.deliver(steps, origin), "command replies")
+            rest = self._deliver_steps(steps, origin, ticket)
+            self.spawn(_lined(ticket, rest), "command replies")
+        else:
+            ticket.close()
         self._after(member, replies)
 
     async def _command_replies(self, body: dict[str, Any]) -> tuple[MemberRef, list[Reply]]:
@@ -342,32 +360,52 @@ class SlackAdapter:
         finally:
             self.core.leave()
 
-    async def _queued_command(self, body: dict[str, Any]) -> None:
+    async def _queued_command(self, body: dict[str, Any], ticket: Ticket) -> None:
         """A command acked without its answer: run the core, then send the replies."""
-        user = await self.users.get(str(body.get("user_id") or ""), self.tuning.user_wait)
-        event = translate.command_event(body, user)
-        replies = await self.bot.handle(event)
-        self.spawn(self._deliver(event.member, replies, body), "command replies")
+        try:
+            user = await self.users.get(str(body.get("user_id") or ""), self.tuning.user_wait)
+            event = translate.command_event(body, user)
+            replies = await self.bot.handle(event)
+        except BaseException:
+            ticket.close()
+            raise
+        self.spawn(
+            _lined(ticket, self._deliver(event.member, replies, body, ticket)), "command replies"
+        )
 
     async def _follow_up(
-        self, work: asyncio.Task[tuple[MemberRef, list[Reply]]], body: dict[str, Any]
+        self,
+        work: asyncio.Task[tuple[MemberRef, list[Reply]]],
+        body: dict[str, Any],
+        ticket: Ticket,
     ) -> None:
         member, replies = await work
-        await self._deliver(member, replies, body)
+        await self._deliver(member, replies, body, ticket)
 
-    async def _deliver(self, member: MemberRef, replies: list[Reply], body: dict[str, Any]) -> None:
+    async def _deliver(
+        self, member: MemberRef, replies: list[Reply], body: dict[str, Any], ticket: Ticket
+    ) -> None:
         origin = _command_origin(member, body)
-        await self.responder.deliver(plan(replies, origin), origin)
+        await self._deliver_steps(plan(replies, origin), origin, ticket)
         self._after(member, replies)
+
+    async def _deliver_steps(self, steps: list[Step], origin: Origin, ticket: Ticket) -> None:
+        """Send once every earlier reply to this member has gone out."""
+        async with ticket:
+            await self.responder.deliver(steps, origin)
 
     async def _on_action(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         """A button press: ack at once (Slack ignores the body), answer via response_url."""
         await ack()
         if body.get("type") != "block_actions":
             return
-        self.spawn(self._handle_action(body, action), "button")
+        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        ticket = self.lines.ticket(_line_key(team, (body.get("user") or {}).get("id")))
+        self.spawn(_lined(ticket, self._handle_action(body, action, ticket)), "button")
 
-    async def _handle_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def _handle_action(
+        self, body: dict[str, Any], action: dict[str, Any], ticket: Ticket
+    ) -> None:
         who = (body.get("user") or {}).get("id") or ""
         user = await self.users.get(str(who), self.tuning.user_wait)
         event = translate.action_event(body, action, user)
@@ -384,16 +422,20 @@ class SlackAdapter:
                 and not container.get("is_ephemeral")
             ),
         )
-        await self._answer(event, origin)
+        await self._answer(event, origin, ticket)
 
     async def _on_message(self, ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         """`message.im`: a member wrote to the bot. Retries of one event are handled once."""
         await ack()
         if not translate.is_member_dm(event) or not self._first_delivery(body):
             return
-        self.spawn(self._handle_message(body, event), "direct message")
+        team = str(body.get("team_id") or event.get("team") or "")
+        ticket = self.lines.ticket(_line_key(team, event.get("user")))
+        self.spawn(_lined(ticket, self._handle_message(body, event, ticket)), "direct message")
 
-    async def _handle_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def _handle_message(
+        self, body: dict[str, Any], event: dict[str, Any], ticket: Ticket
+    ) -> None:
         team = str(body.get("team_id") or event.get("team") or "")
         user = await self.users.get(str(event["user"]), self.tuning.user_wait)
         core_event = translate.message_event(team, event, user)
@@ -401,7 +443,7 @@ class SlackAdapter:
         if channel:
             self.outbox.remember_dm(core_event.member.user_id, channel)
         origin = Origin(core_event.member, channel_id=channel, bot_dm=True)
-        await self._answer(core_event, origin)
+        await self._answer(core_event, origin, ticket)
 
     async def _on_home_opened(self, ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
         await ack()
@@ -417,9 +459,9 @@ class SlackAdapter:
 
     # -- shared ---------------------------------------------------------------------------
 
-    async def _answer(self, event: Event, origin: Origin) -> None:
+    async def _answer(self, event: Event, origin: Origin, ticket: Ticket) -> None:
         replies = await self.core.run(lambda: self.bot.handle(event))
-        await self.responder.deliver(plan(replies, origin), origin)
+        await self._deliver_steps(plan(replies, origin), origin, ticket)
         self._after(event.member, replies)
 
     def _after(self, member: MemberRef, replies: list[Reply]) -> None:
@@ -436,6 +478,19 @@ class SlackAdapter:
             return True
         log.info("ignoring a repeated delivery of event %s", event_id)
         return False
+
+
+def _line_key(team: Any, user: Any) -> str:
+    """Whose line a request joins: one per member of a workspace."""
+    return f"{team or ''}:{user or ''}"
+
+
+async def _lined(ticket: Ticket, work: Coroutine[Any, Any, Any]) -> Any:
+    """Run `work`, then let the member's next reply go, whatever happened."""
+    try:
+        return await work
+    finally:
+        ticket.close()
 
 
 def _command_origin(member: MemberRef, body: dict[str, Any]) -> Origin:

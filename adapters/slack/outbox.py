@@ -3,7 +3,13 @@
 A DM goes to the channel `conversations.open` gives for the member (remembered here, and
 returned so the scheduler stores it on the member). The client retries 429s (after
 `Retry-After`) and 5xx itself; whatever still fails becomes `SendError`, so the
-dispatcher retries the delivery later instead of losing it.
+dispatcher retries the delivery later instead of losing it, and no sooner than Slack
+asked (`retry_after`).
+
+Scheduled sends do not queue behind a busy channel: when the channel's next slot is
+more than `scheduled_wait` seconds away, the send is handed back (`SendError` with
+`retry_after` = that delay) rather than holding the dispatcher's lease. Replies to a
+member's own requests use `post` without a limit and always go out.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import Message, render_messages
-from adapters.slack.pacing import Pacer, PacingTimeout
+from adapters.slack.pacing import SCHEDULED_MAX_WAIT, Pacer, PacingTimeout
 from bot.events import Platform
 from bot.outbox import MemberAddress, SendError
 from bot.replies import Reply
@@ -58,18 +64,26 @@ def send_error(exc: BaseException, what: str) -> SendError:
             error = str(data.get("error") or "")
         reason = f"{what}: {error or f'HTTP {status}'}"
         permanent = error in PERMANENT_ERRORS and status < 500
-        return SendError(reason, retryable=not permanent)
+        return SendError(reason, retryable=not permanent, retry_after=_retry_after(response))
     if isinstance(exc, PacingTimeout):
-        return SendError(f"{what}: {exc}", retryable=True)
+        return SendError(f"{what}: {exc}", retryable=True, retry_after=exc.delay)
     return SendError(f"{what}: {type(exc).__name__}: {exc}"[:300], retryable=True)
 
 
 class SlackOutbox:
     """Sends replies to DMs and channels through one paced Web API client."""
 
-    def __init__(self, client: AsyncWebClient, pacer: Pacer, *, max_dm_cache: int = 50_000) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        pacer: Pacer,
+        *,
+        max_dm_cache: int = 50_000,
+        scheduled_wait: float = SCHEDULED_MAX_WAIT,
+    ) -> None:
         self.client = client
         self.pacer = pacer
+        self.scheduled_wait = scheduled_wait
         self._dm: OrderedDict[str, str] = OrderedDict()
         self._max_dm = max_dm_cache
         self._opening: dict[str, asyncio.Task[str]] = {}
@@ -85,13 +99,13 @@ class SlackOutbox:
             if channel is None:
                 channel = await self.open_dm(to.user_id)
             try:
-                await self.post(channel, messages)
+                await self.post(channel, messages, max_wait=self.scheduled_wait)
             except SlackApiError as exc:
                 if opened or _error(exc) != "channel_not_found":
                     raise
                 # A remembered DM channel that no longer works: open the DM afresh, once.
                 channel = await self.open_dm(to.user_id, refresh=True)
-                await self.post(channel, messages)
+                await self.post(channel, messages, max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"DM to {to.user_id}") from exc
         return channel
@@ -103,7 +117,7 @@ class SlackOutbox:
         if platform is not Platform.SLACK:
             raise SendError(f"the Slack outbox cannot post to {platform}", retryable=False)
         try:
-            await self.post(channel_id, render_messages(reply))
+            await self.post(channel_id, render_messages(reply), max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"post to {channel_id}") from exc
 
@@ -134,16 +148,36 @@ class SlackOutbox:
         while len(self._dm) > self._max_dm:
             self._dm.popitem(last=False)
 
-    async def post(self, channel: str, messages: list[Message]) -> None:
-        """`chat.postMessage` each message in order, at the channel's pace."""
-        for message in messages:
-            await self.pacer.wait(channel)
+    async def post(
+        self, channel: str, messages: list[Message], *, max_wait: float | None = None
+    ) -> None:
+        """`chat.postMessage` each message in order, at the channel's pace.
+
+        Without `max_wait` it waits as long as pacing needs (replies to a member). With
+        it, only the first message can be refused (`PacingTimeout`, nothing sent): the
+        rest of a reply follows at its pace, so a reply never goes out in part.
+        """
+        for index, message in enumerate(messages):
+            await self.pacer.wait(channel, max_wait if index == 0 else None)
             await self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
 
     async def post_ephemeral(self, channel: str, user: str, messages: list[Message]) -> None:
         for message in messages:
             await self.pacer.wait(channel)
             await self.client.chat_postEphemeral(channel=channel, user=user, **message)
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds from a `Retry-After` header (Slack sends it with 429s), if any."""
+    headers = getattr(response, "headers", None) or {}
+    raw = next((v for k, v in headers.items() if str(k).lower() == "retry-after"), None)
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    try:
+        seconds = float(str(raw))
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 86_400 else None
 
 
 def _error(exc: SlackApiError) -> str:

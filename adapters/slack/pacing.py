@@ -4,6 +4,14 @@ Slack allows `chat.postMessage` roughly one message per second per channel (brie
 are tolerated) and several hundred per minute per workspace. Sending at that pace avoids
 most 429s; the client's rate-limit retry handler covers the rest. Each `wait` reserves a
 slot, so concurrent senders to one channel are spaced out rather than released together.
+
+Two kinds of callers want different things when a channel is busy:
+- scheduled sends (the dispatcher's outbox) pass a `max_wait`; past it they get
+  `PacingTimeout` with the delay, so the dispatcher retries later instead of holding
+  its lease while it waits;
+- replies to a member's own requests wait as long as it takes (`max_wait=None`): they
+  are never dropped, and `replyline.py` keeps them in order.
+The clock and the sleep are injected, so tests run on virtual time.
 """
 
 from __future__ import annotations
@@ -11,12 +19,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 
 class PacingTimeout(Exception):
-    """The next free slot is further away than the caller is willing to wait."""
+    """The next free slot is further away than the caller is willing to wait.
+
+    `delay` is how long it would have been, which is when to try again.
+    """
+
+    def __init__(self, channel: str, delay: float) -> None:
+        super().__init__(f"channel {channel} is busy for {delay:.0f} s")
+        self.delay = delay
+
+
+SCHEDULED_MAX_WAIT = 10.0
+"""Longest a scheduled send waits for its slot before it is handed back to the dispatcher."""
 
 
 @dataclass
@@ -46,20 +65,23 @@ class Pacer:
         channel_burst: float = 3.0,
         workspace: float = 5.0,
         workspace_burst: float = 20.0,
-        max_wait: float = 30.0,
         max_channels: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._per_channel = per_channel
         self._channel_burst = channel_burst
-        self._max_wait = max_wait
         self._max_channels = max_channels
         self._clock = clock
+        self._sleep = sleep
         self._workspace = _Bucket(workspace, workspace_burst, workspace_burst, clock())
         self._channels: OrderedDict[str, _Bucket] = OrderedDict()
 
-    def reserve(self, channel: str) -> float:
-        """Take the next slot for `channel`; returns how long to wait before sending."""
+    def reserve(self, channel: str, max_wait: float | None = None) -> float:
+        """Take the next slot for `channel`; returns how long to wait before sending.
+
+        With `max_wait`, a slot further away than that is not taken: `PacingTimeout`.
+        """
         now = self._clock()
         bucket = self._channels.get(channel)
         if bucket is None:
@@ -70,15 +92,15 @@ class Pacer:
         else:
             self._channels.move_to_end(channel)
         delay = max(bucket.delay(now), self._workspace.delay(now))
-        if delay > self._max_wait:
-            raise PacingTimeout(f"channel {channel} is busy for {delay:.0f} s")
+        if max_wait is not None and delay > max_wait:
+            raise PacingTimeout(channel, delay)
         # Taking at `now` may leave a bucket negative: that debt is the queue ahead.
         bucket.take(now)
         self._workspace.take(now)
         return delay
 
-    async def wait(self, channel: str) -> None:
-        """Wait for this channel's next slot."""
-        delay = self.reserve(channel)
+    async def wait(self, channel: str, max_wait: float | None = None) -> None:
+        """Wait for this channel's next slot (see `reserve` for `max_wait`)."""
+        delay = self.reserve(channel, max_wait)
         if delay > 0:
-            await asyncio.sleep(delay)
+            await self._sleep(delay)

@@ -1,14 +1,17 @@
 """Where each reply to an interaction goes, and getting it there.
 
-- In the member's DM with the bot (a DM message, a button on a bot message there):
-  every reply is a normal message in that DM.
+- In the member's DM with the bot: every reply is a normal message in that DM; for a
+  button there, through the button's `response_url` (`in_channel`), which Slack does
+  not pace per channel; for a DM the member wrote, with `chat.postMessage`.
 - `Visibility.DM`: the member's DM with the bot (`conversations.open` + `chat.postMessage`).
 - Otherwise, with a `response_url` (slash commands, buttons on messages): ephemeral for
   `ONLY_MEMBER`, `in_channel` for `CHANNEL`. The first of these can ride in the ack.
 - Without one (buttons on the App Home): the member's DM.
 
 Slack accepts five `response_url` posts per interaction; past that, or when one fails,
-a reply meant for the member alone goes to their DM instead of being lost.
+a reply meant for the member alone goes to their DM instead of being lost. Posts made
+here wait for the channel's pacing as long as it takes: a reply to a member is never
+dropped for being slow (the app sends each member's replies in order).
 """
 
 from __future__ import annotations
@@ -66,7 +69,9 @@ def plan(replies: list[Reply], origin: Origin) -> list[Step]:
         messages = render_messages(reply)
         if not messages:
             continue
-        if origin.bot_dm and origin.channel_id:
+        if origin.bot_dm and origin.response_url:
+            steps.append(Step(Route.RESPOND, reply, messages, "in_channel"))
+        elif origin.bot_dm and origin.channel_id:
             steps.append(Step(Route.POST, reply, messages))
         elif reply.visibility is Visibility.DM or not origin.response_url:
             steps.append(Step(Route.DM, reply, messages))

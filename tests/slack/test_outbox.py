@@ -110,24 +110,34 @@ def test_pacer_spaces_messages_per_channel_after_a_short_burst() -> None:
     assert pacer.reserve("D1") == 0.0  # the bucket refilled
 
 
-def test_pacer_applies_a_workspace_cap_and_refuses_very_long_waits() -> None:
+def test_pacer_applies_a_workspace_cap_and_refuses_waits_past_a_limit() -> None:
     time = FakeTime()
-    pacer = Pacer(
-        per_channel=1, channel_burst=1, workspace=2, workspace_burst=2, max_wait=1.0, clock=time
-    )
-    assert [pacer.reserve(f"D{i}") for i in range(4)] == [0.0, 0.0, 0.5, 1.0]
-    with pytest.raises(PacingTimeout):
-        pacer.reserve("D9")
+    pacer = Pacer(per_channel=1, channel_burst=1, workspace=2, workspace_burst=2, clock=time)
+    assert [pacer.reserve(f"D{i}", max_wait=1.0) for i in range(4)] == [0.0, 0.0, 0.5, 1.0]
+    with pytest.raises(PacingTimeout) as refused:
+        pacer.reserve("D9", max_wait=1.0)
+    assert refused.value.delay == 1.5
+    assert pacer.reserve("D9") == 1.5  # the refused slot was not taken; no limit, no refusal
 
 
-async def test_pacing_timeout_becomes_a_retryable_send_error(rig: Rig) -> None:
+async def test_a_busy_channel_hands_a_scheduled_send_back_with_retry_after(rig: Rig) -> None:
     time = FakeTime()
-    pacer = Pacer(per_channel=0.001, channel_burst=1, max_wait=1.0, clock=time)
-    outbox = SlackOutbox(rig.adapter.client, pacer)
+    pacer = Pacer(per_channel=0.01, channel_burst=1, clock=time)
+    outbox = SlackOutbox(rig.adapter.client, pacer, scheduled_wait=1.0)
     await outbox.send_dm(ada("D0ADA"), REMINDER)
     with pytest.raises(SendError) as failed:
         await outbox.send_dm(ada("D0ADA"), REMINDER)
     assert failed.value.retryable
+    assert failed.value.retry_after == pytest.approx(100.0)  # 1 message per 100 s
+    assert len(rig.fake.of("chat.postMessage")) == 1  # nothing half sent
+
+
+async def test_slacks_retry_after_reaches_the_send_error(rig: Rig) -> None:
+    rig.fake.fail("chat.postMessage", status=429, retry_after=0, times=2)  # client retries: 2
+    rig.fake.fail("chat.postMessage", status=429, retry_after=37)
+    with pytest.raises(SendError) as failed:
+        await rig.adapter.outbox.send_dm(ada("D0ADA"), REMINDER)
+    assert failed.value.retryable and failed.value.retry_after == 37.0
 
 
 async def test_replies_past_the_five_response_url_uses_go_to_the_dm(rig: Rig) -> None:

@@ -86,9 +86,20 @@ def _snowflake(value: str | None, what: str) -> int:
 
 
 def _send_error(exc: Exception) -> SendError:
-    """Retry what time can fix (5xx, 429, network, not yet connected); not refusals."""
+    """Retry what time can fix (5xx, 429, network, not yet connected); not refusals.
+
+    discord.py waits out short rate limits itself; when it gives up (`RateLimited`, or a
+    429 or 503 after its own retries) the wait Discord asked for becomes `retry_after`,
+    so the dispatcher does not come back sooner.
+    """
     if isinstance(exc, SendError):
         return exc
+    if isinstance(exc, discord.RateLimited):
+        return SendError(
+            f"Discord rate limit ({exc.retry_after:.1f} s)",
+            retryable=True,
+            retry_after=_seconds(exc.retry_after),
+        )
     if isinstance(exc, discord.Forbidden):
         reason = (
             "cannot send messages to this user (DMs closed or bot blocked)"
@@ -97,11 +108,36 @@ def _send_error(exc: Exception) -> SendError:
         )
         return SendError(reason, retryable=False)
     if isinstance(exc, discord.DiscordServerError):
-        return SendError(f"Discord server error {exc.status}", retryable=True)
+        return SendError(
+            f"Discord server error {exc.status}",
+            retryable=True,
+            retry_after=_header_seconds(exc.response),
+        )
     if isinstance(exc, discord.HTTPException):
         retryable = exc.status in (401, 408, 429)
-        return SendError(f"Discord refused: {exc.status} {exc.text[:120]}", retryable=retryable)
+        return SendError(
+            f"Discord refused: {exc.status} {exc.text[:120]}",
+            retryable=retryable,
+            retry_after=_header_seconds(exc.response) if retryable else None,
+        )
     if isinstance(exc, aiohttp.ClientError | OSError | TimeoutError):
         return SendError(f"network: {type(exc).__name__}", retryable=True)
     log.exception("unexpected error sending to Discord")
     return SendError(f"unexpected: {type(exc).__name__}", retryable=True)
+
+
+def _header_seconds(response: object) -> float | None:
+    """`Retry-After` (seconds) from a REST response's headers, when there is one."""
+    headers = getattr(response, "headers", None)
+    raw = headers.get("Retry-After") if headers is not None else None
+    if raw is None:
+        return None
+    try:
+        return _seconds(float(raw))
+    except (TypeError, ValueError):
+        return None
+
+
+def _seconds(value: float) -> float | None:
+    """A usable wait: not negative, not NaN, not absurdly long."""
+    return value if 0 <= value < 86_400 else None

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot import commitments as store
 from bot import members
 from bot.app import JobClubBot
@@ -15,6 +17,7 @@ from bot.events import MemberRef, Platform
 from bot.outbox import Pace, SendError
 from bot.scheduling import Outgoing
 from bot.store.database import Database
+from bot.store.models import Delivery
 from tests.conftest import START, make_settings
 
 
@@ -75,6 +78,15 @@ async def make_bot(url: str, tmp_path: Path, clock: FakeClock) -> JobClubBot:
     db = Database(settings.database_url)
     await db.upgrade()
     return await JobClubBot.create(settings, clock, db=db)
+
+
+async def statuses(bot: JobClubBot) -> Counter[str]:
+    """How many deliveries are in each status."""
+    async with bot.services.db.session() as session:
+        rows = await session.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status)
+        )
+        return Counter({status: count for status, count in rows.all()})
 
 
 async def add_reminders(

@@ -24,7 +24,7 @@ from bot.runner import DispatchRunner
 from bot.scheduling import LEASE, Dispatcher, DueItem
 from bot.store.models import Delivery, Member
 from tests.conftest import START, Conversation
-from tests.dispatch_helpers import FakePlatform, Sent, add_reminders, make_bot
+from tests.dispatch_helpers import FakePlatform, Sent, add_reminders, make_bot, statuses
 
 
 @pytest.fixture
@@ -34,14 +34,6 @@ async def bot(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncItera
         yield instance
     finally:
         await instance.close()
-
-
-async def statuses(bot: JobClubBot) -> Counter[str]:
-    async with bot.services.db.session() as session:
-        rows = await session.execute(
-            select(Delivery.status, func.count()).group_by(Delivery.status)
-        )
-        return Counter({status: count for status, count in rows.all()})
 
 
 # -- leases ----------------------------------------------------------------------------------
@@ -124,7 +116,7 @@ async def test_a_batch_is_never_more_than_half_a_lease_of_sends(
 
 
 async def test_two_dispatchers_many_due_and_slow_sends_none_twice_none_lost(
-    database_url: str, tmp_path: Path, clock: FakeClock
+    database_url: str, tmp_path: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The issue's replica scenario (6,000 × 60 ms gave 961 duplicates) scaled for CI: 600
     due, each send 1 s on the shared fake clock, both replicas ticking concurrently."""
@@ -154,7 +146,8 @@ async def test_two_dispatchers_many_due_and_slow_sends_none_twice_none_lost(
         counts = Counter(s.id for s in log)
         duplicates = sum(n - 1 for n in counts.values())
         lost = len(set(expected) - set(counts))
-        print(f"\n600 due, two dispatchers: {len(log)} sends, {duplicates} duplicates, {lost} lost")
+        with capsys.disabled():
+            print(f"\n600 due, two dispatchers: {len(log)} sends, {duplicates} dup., {lost} lost")
         assert (duplicates, lost) == (0, 0)
         assert await statuses(a) == {"sent": 600}
         assert min(len(platform_a.sent), len(platform_b.sent)) > 100  # both shared the work
@@ -167,7 +160,7 @@ async def test_two_dispatchers_many_due_and_slow_sends_none_twice_none_lost(
 
 
 async def test_after_a_ten_minute_outage_all_600_due_are_delivered_once(
-    bot: JobClubBot, clock: FakeClock
+    bot: JobClubBot, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     due = START + timedelta(minutes=5)
     expected = await add_reminders(bot, 600, due, per_member=50)
@@ -179,7 +172,8 @@ async def test_after_a_ten_minute_outage_all_600_due_are_delivered_once(
     assert set(platform.counts().values()) == {1}
     assert await statuses(bot) == {"sent": 600}
     # The breaker held the platform off as a whole: a few probes, not 600 × retries.
-    print(f"\n10-min outage: {len(platform.refused)} refused tries for 600 messages")
+    with capsys.disabled():
+        print(f"\n10-min outage: {len(platform.refused)} refused tries for 600 messages")
     assert len(platform.refused) < 40
     # Back within one capped backoff of the recovery.
     assert min(s.at for s in platform.sent) <= due + timedelta(minutes=10) + RETRY_CAP

@@ -66,7 +66,7 @@ class JobClubBot:
             db=db,
             clock=clock,
             library=library,
-            tip_index=TipIndex(library.tips, library.topics),
+            tip_index=TipIndex.for_library(library),
             router=router,
             features=tuple(features),
         )

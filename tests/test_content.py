@@ -37,6 +37,7 @@ def test_shipped_content_loads_completely() -> None:
         "plan": str(len(raw("plan.yaml")["plan"])),
         "quiz": str(len(raw("quiz.yaml")["quiz"])),
         "drafts": str(len(raw("drafts.yaml")["drafts"])),
+        "phrasings": library.counts()["phrasings"],
     }
     assert [t.id for t in library.topics] == [t["id"] for t in topics]
     assert [t.id for t in library.tips] == [t["id"] for t in tips]
@@ -85,7 +86,11 @@ def test_check_on_shipped_content_prints_counts(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["tips", "questions", "plan", "quiz", "drafts"]
+    assert [line.split(":")[0] for line in lines] == [
+        "tips", "questions", "plan", "quiz", "drafts", "phrasings",
+    ]  # fmt: skip
+    phrasings = r"phrasings: \d+ for \d+ topics, \d+ out of scope, \d+ synonym groups"
+    assert re.fullmatch(phrasings, lines[5])
     assert lines[0] == f"tips: {len(raw('tips.yaml')['tips'])}"
     assert re.fullmatch(r"questions: \d+ in \d+ categories", lines[1])
 

@@ -63,10 +63,66 @@ async def test_topic_title_as_words_picks_from_that_topic(conversation: Conversa
 
 
 async def test_no_match_says_so_and_offers_topics(conversation: Conversation) -> None:
-    reply = await conversation.one("/tip quantum chromodynamics")
+    reply = await conversation.one("/tip can you book me a flight")
     assert reply.meta.get("no_match") is True
-    assert "no tip that matches" in reply.text
-    assert len(reply.buttons) == len(conversation.bot.services.library.topics)
+    assert "tip_id" not in reply.meta
+    assert "I don't have a tip on" in reply.text
+    topics = conversation.bot.services.library.topics
+    assert [b.action for b in reply.buttons] == [f"tip:topic:{t.id}" for t in topics]
+
+
+async def test_members_own_words_reach_the_right_topic(conversation: Conversation) -> None:
+    asked = {
+        "/tip what do I say about salary": "money",
+        "/tip how do i stop rambling": "ccar-stories",
+        "/tip what is my biggest weakness": "weaknesses",
+        "/tip they ghosted me after the second interview": "no-reply-follow-up",
+    }
+    for line, topic in asked.items():
+        reply = await conversation.one(line)
+        assert reply.meta["topic"] == topic, line
+        in_topic = conversation.bot.services.library.tips_in(topic)
+        assert reply.meta["tip_id"] in {t.id for t in in_topic}
+
+
+async def test_unsure_words_get_did_you_mean_without_a_tip(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip follow up")
+    assert "tip_id" not in reply.meta
+    candidates = reply.meta["candidates"]
+    assert 2 <= len(candidates) <= 3
+    assert {"thank-you-notes", "no-reply-follow-up"} <= set(candidates)
+    assert "Did you mean" in (reply.title or "")
+    assert [b.action for b in reply.buttons] == [
+        *(f"tip:topic:{c}" for c in candidates),
+        "tip:topics",
+    ]
+    (picked,) = await conversation.press(reply.buttons[0].action)
+    assert picked.meta["topic"] == candidates[0]
+
+
+async def test_a_plain_dm_asking_for_advice_gets_a_tip(conversation: Conversation) -> None:
+    (reply,) = await conversation.dm("any advice on salary?")
+    assert reply.meta["topic"] == "money"
+    (command,) = await conversation.dm("tip salary")
+    assert command.meta["topic"] == "money"
+
+
+async def test_dm_chat_that_asks_for_nothing_still_gets_help(conversation: Conversation) -> None:
+    (reply,) = await conversation.dm("hello there")
+    assert "tip_id" not in reply.meta
+    assert "help" in reply.text
+
+
+async def test_a_practice_answer_about_salary_is_graded_not_taken_for_a_tip(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/practice money")
+    (feedback,) = await conversation.dm(
+        "Any advice on salary? I would say I have researched the market rate for this role "
+        "and I am looking for something between 40 and 45 thousand, depending on the package."
+    )
+    assert "tip_id" not in feedback.meta
+    assert "overall" in feedback.meta
 
 
 async def test_share_posts_the_tip_to_the_channel(conversation: Conversation) -> None:

@@ -1,4 +1,9 @@
-"""Tip search on how people actually ask: phrasings, typos, and nonsense."""
+"""Tip search on how members actually ask: paraphrases, typos, slang and nonsense.
+
+These check behaviour, not the benchmark figures (those are in bench/tip_eval.py):
+a clear question gets its topic, a vague one gets choices, and words no tip answers
+get nothing rather than a random tip.
+"""
 
 from __future__ import annotations
 
@@ -7,86 +12,142 @@ from pathlib import Path
 import pytest
 
 from bot.content import load_library
-from bot.content.search import TipIndex, stem, terms
+from bot.content.schema import Category, Question
+from bot.content.search import TipIndex
+from bot.understanding import Example, Matcher, Vocabulary
+from bot.understanding.words import plain_words
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 @pytest.fixture(scope="module")
 def index() -> TipIndex:
-    library = load_library(CONTENT)
-    return TipIndex(library.tips, library.topics)
+    return TipIndex.for_library(load_library(CONTENT))
 
 
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
         ("they hired someone else, now what", "after-rejection"),
-        ("I got rejected", "after-rejection"),
-        ("should I stay in touch with the manager who said no", "after-rejection"),
         ("how do I explain being fired", "sensitive-questions"),
-        ("why was I fired", "sensitive-questions"),
+        ("got sacked last month, how do i explain that", "sensitive-questions"),
         ("there's a gap in my resume", "sensitive-questions"),
-        ("what have you been doing since you lost your job", "sensitive-questions"),
         ("thank you note", "thank-you-notes"),
         ("salary expectations", "money"),
-        ("how much should I ask for", "money"),
         ("the HR person isn't technical", "plain-language"),
-        ("too much jargon", "plain-language"),
         ("who is interviewing me", "research-interviewer"),
-        ("research the company", "research-company"),
         ("STAR stories", "ccar-stories"),
-        ("confident but not arrogant", "confidence"),
-        ("I'm good at interviews, I'll just wing it", "preparation"),
-        ("what do interviewers want", "what-wins-interviews"),
-        ("how to describe my accomplishments", "articulate-value"),
         ("my interview is tomorrow, what should I do tonight", "day-before"),
         ("the interview is on zoom, how do I look good on camera", "video-interviews"),
-        ("what should I ask them at the end", "questions-to-ask"),
         ("it's been two weeks and they haven't gotten back to me", "no-reply-follow-up"),
-        ("should I email again if they don't reply", "no-reply-follow-up"),
-        ("I'm worried I come across as arrogant", "confidence"),
-        ("how do I tell a story about a project without rambling", "ccar-stories"),
-        ("what should my thank you email say", "thank-you-notes"),
-        ("how do I look up the person interviewing me", "research-interviewer"),
+        ("they made me an offer, should I accept straight away?", "offers"),
+        ("who should I ask to be my referee", "references"),
+        ("my hands shake and my voice goes wobbly when I'm anxious", "nerves"),
+        ("what is your greatest weakness", "weaknesses"),
+        ("tell me about yourself", "tell-me-about-yourself"),
+        ("why do you want to work for us", "why-this-role"),
     ],
 )
-def test_natural_questions_find_the_right_topic(index: TipIndex, question: str, topic: str) -> None:
-    hits = index.search(question)
-    assert hits, f"nothing found for {question!r}"
-    assert hits[0].tip.topic == topic
+def test_clear_questions_get_their_topic(index: TipIndex, question: str, topic: str) -> None:
+    found = index.match(question)
+    assert found.verdict.kind == "answer", found.verdict
+    assert found.topic == topic
+    assert found.hits and all(h.tip.topic == topic for h in found.hits)
 
 
 @pytest.mark.parametrize(
     ("typo", "topic"),
     [
         ("thnak you note", "thank-you-notes"),
-        ("netwroking", "after-rejection"),
-        ("salarry negotation", "money"),
+        ("salarry expectaions", "money"),
         ("reserch the compnay", "research-company"),
+        ("refrences for a new job", "references"),
     ],
 )
 def test_typos_are_forgiven(index: TipIndex, typo: str, topic: str) -> None:
-    hits = index.search(typo)
-    assert hits and hits[0].tip.topic == topic
+    assert index.match(typo).topic == topic
 
 
-@pytest.mark.parametrize("nonsense", ["quantum chromodynamics", "zzzz qqqq", "!!!", ""])
-def test_nonsense_finds_nothing(index: TipIndex, nonsense: str) -> None:
-    assert index.search(nonsense) == []
+@pytest.mark.parametrize(
+    "words",
+    [
+        "can you book me a flight",
+        "what's the weather like in Leeds",
+        "quantum chromodynamics",
+        "zzzz qqqq",
+        "!!!",
+        "",
+        "tell me a joke",
+    ],
+)
+def test_words_no_tip_answers_get_no_tip(index: TipIndex, words: str) -> None:
+    found = index.match(words)
+    assert found.verdict.kind != "answer"
+    assert found.hits == []
+
+
+def test_a_vague_question_offers_two_or_three_topics_in_order(index: TipIndex) -> None:
+    found = index.match("follow up")
+    assert found.verdict.kind == "unsure"
+    assert 2 <= len(found.verdict.candidates) <= 3
+    assert set(found.verdict.candidates) >= {"thank-you-notes", "no-reply-follow-up"}
+    ranked = [t for t, _ in found.verdict.ranked]
+    assert list(found.verdict.candidates) == ranked[: len(found.verdict.candidates)]
 
 
 def test_search_is_deterministic(index: TipIndex) -> None:
-    first = [h.tip.id for h in index.search("follow up after the interview")]
-    assert first == [h.tip.id for h in index.search("follow up after the interview")]
+    first = index.match("follow up after the interview")
+    assert first == index.match("follow up after the interview")
 
 
 def test_huge_queries_are_cut_not_choked_on(index: TipIndex) -> None:
-    hits = index.search("salary " * 20_000)
-    assert hits and hits[0].tip.topic == "money"
+    assert index.match("salary " * 20_000).topic == "money"
 
 
-def test_stemming_and_stopwords() -> None:
-    assert stem("notes") == stem("note")
-    assert stem("resume") == "cv"
-    assert terms("How do I write the thank-you notes?") == ["write", "thank", "note"]
+def test_tips_inside_a_topic_follow_the_words(index: TipIndex) -> None:
+    hits = index.rank_tips("my last pay was much higher than this job", "money")
+    assert hits[0].tip.id == "money-pay-gap-explain"
+    assert index.rank_tips("how do i stop rambling", "ccar-stories")[0].tip.id == "ccar-two-minutes"
+
+
+def test_politeness_and_contractions_are_read_through() -> None:
+    assert plain_words("Hi there, what's my best bet? Thanks in advance") == [
+        "what", "is", "my", "best", "bet",
+    ]  # fmt: skip
+    assert plain_words("I didn't get it") == ["i", "did", "not", "get", "it"]
+
+
+def test_typo_fixes_keep_the_first_letter() -> None:
+    vocabulary = Vocabulary()
+    vocabulary.learn(["light", "salary", "interview"])
+    assert vocabulary.correct("salry") == "salary"
+    assert vocabulary.correct("intervew") == "interview"
+    assert vocabulary.correct("flight") is None
+
+
+def test_a_club_synonym_teaches_a_new_word() -> None:
+    examples = [Example("pay", "how much salary to ask"), Example("sleep", "cannot sleep")]
+    plain = Matcher(examples, Vocabulary())
+    taught = Matcher(examples, Vocabulary([["salary", "dosh"]]))
+    assert plain.decide("dosh").kind == "none"
+    assert taught.decide("dosh").best == "pay"
+
+
+# --- /practice words go through the same matcher ----------------------------------------
+
+
+def test_practice_words_name_a_question(index: TipIndex) -> None:
+    found = index.practice_choice("why was I sacked")
+    assert isinstance(found, Question)
+    assert found.id == "why-were-you-fired"
+
+
+def test_practice_words_reach_a_category_through_their_topic(index: TipIndex) -> None:
+    found = index.practice_choice("the money talk")
+    assert isinstance(found, Question | Category)
+    category = found.id if isinstance(found, Category) else found.category
+    assert category == "money"
+
+
+def test_practice_words_that_fit_nothing_pick_nothing(index: TipIndex) -> None:
+    assert index.practice_choice("book me a flight") is None

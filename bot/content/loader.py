@@ -18,15 +18,18 @@ from bot.content.schema import (
     Category,
     Draft,
     DraftsFile,
+    PhrasingsFile,
     PlanFile,
     PlanTask,
     Question,
     QuestionsFile,
     QuizFile,
     QuizItem,
+    SynonymGroup,
     Tip,
     TipsFile,
     Topic,
+    TopicPhrasings,
     TopicsFile,
 )
 
@@ -46,6 +49,9 @@ FILES: dict[str, tuple[type[BaseModel], tuple[str, ...]]] = {
     "quiz.yaml": (QuizFile, ("quiz",)),
     "drafts.yaml": (DraftsFile, ("drafts",)),
 }
+PHRASINGS_FILE = "phrasings.yaml"
+"""How members ask (see `PhrasingsFile`); its entries have no ids, so a club's file adds
+phrasings to shipped topics instead of clashing with them."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,9 @@ class Library:
     plan: tuple[PlanTask, ...] = ()
     quiz: tuple[QuizItem, ...] = ()
     drafts: tuple[Draft, ...] = ()
+    phrasings: tuple[TopicPhrasings, ...] = ()
+    out_of_scope: tuple[str, ...] = ()
+    synonyms: tuple[SynonymGroup, ...] = ()
     _by_id: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,7 +113,15 @@ class Library:
             "plan": str(len(self.plan)),
             "quiz": str(len(self.quiz)),
             "drafts": str(len(self.drafts)),
+            "phrasings": (
+                f"{sum(len(p.say) for p in self.phrasings)} for "
+                f"{len({p.topic for p in self.phrasings})} topics, "
+                f"{len(self.out_of_scope)} out of scope, {len(self.synonyms)} synonym groups"
+            ),
         }
+
+    def phrasings_for(self, topic_id: str) -> list[str]:
+        return [text for p in self.phrasings if p.topic == topic_id for text in p.say]
 
 
 def load_library(directory: Path, club_directory: Path | None = None) -> Library:
@@ -126,10 +143,33 @@ def load_library(directory: Path, club_directory: Path | None = None) -> Library
                 )
     for kind, items in collected.items():
         _unique(kind, items)
-    library = Library(**{kind: tuple(i for i, _ in items) for kind, items in collected.items()})
+    phrasings: list[tuple[TopicPhrasings, Path]] = []
+    out_of_scope: list[str] = []
+    synonyms: list[SynonymGroup] = []
+    for path in (
+        directory / PHRASINGS_FILE,
+        *([club_directory / PHRASINGS_FILE] if club_directory else []),
+    ):
+        if not path.exists():
+            continue  # optional: without it the matcher learns from the tips and topics alone
+        loaded_phrasings = _load(path, PhrasingsFile)
+        phrasings.extend((p, path) for p in loaded_phrasings.phrasings)
+        out_of_scope.extend(loaded_phrasings.out_of_scope)
+        synonyms.extend(loaded_phrasings.synonyms)
+    library = Library(
+        **{kind: tuple(i for i, _ in items) for kind, items in collected.items()},
+        phrasings=tuple(p for p, _ in phrasings),
+        out_of_scope=tuple(out_of_scope),
+        synonyms=tuple(synonyms),
+    )
     _check_references(
         library, {kind: dict((i.id, p) for i, p in v) for kind, v in collected.items()}
     )
+    for entry, path in phrasings:
+        if library.topic(entry.topic) is None:
+            raise ContentError(
+                f"{path}: phrasings ({entry.topic}).topic: unknown topic {entry.topic!r}"
+            )
     return library
 
 
@@ -143,6 +183,9 @@ def _check_references(library: Library, where: dict[str, dict[str, Path]]) -> No
                 f"unknown {target_kind.rstrip('s')} {value!r}"
             )
 
+    for topic in library.topics:
+        for category in topic.practice:
+            require("topics", topic.id, "practice", "categories", category)
     for tip in library.tips:
         require("tips", tip.id, "topic", "topics", tip.topic)
     for question in library.questions:

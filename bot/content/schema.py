@@ -58,6 +58,8 @@ class Topic(Strict):
     id: Id
     title: Annotated[Line, StringConstraints(max_length=60)]
     summary: Annotated[Line, StringConstraints(max_length=160)]
+    practice: list[Id] = Field(default_factory=list)
+    """Practice categories this topic helps with (`/practice` words reach them through it)."""
     phrases: list[Annotated[Line, StringConstraints(max_length=80)]] = Field(default_factory=list)
 
 
@@ -180,6 +182,30 @@ class Draft(Strict):
         if "{" in stripped or "}" in stripped:
             raise ValueError("a brace that is not part of a {placeholder}")
         return value
+
+
+Phrasing = Annotated[Line, StringConstraints(max_length=600)]
+
+
+class TopicPhrasings(Strict):
+    """How members ask about one tip topic, in their own words: what the matcher learns."""
+
+    topic: Id
+    say: list[Phrasing] = Field(min_length=1)
+
+
+class SynonymGroup(Strict):
+    """Words and short phrases that mean the same thing to a member ("sacked", "let go")."""
+
+    words: list[Annotated[Line, StringConstraints(max_length=40)]] = Field(min_length=2)
+
+
+class PhrasingsFile(Strict):
+    """`phrasings.yaml`: training phrasings per topic, questions no tip answers, synonyms."""
+
+    phrasings: list[TopicPhrasings] = Field(default_factory=list)
+    out_of_scope: list[Phrasing] = Field(default_factory=list)
+    synonyms: list[SynonymGroup] = Field(default_factory=list)
 
 
 class TopicsFile(Strict):

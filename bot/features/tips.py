@@ -1,4 +1,10 @@
-"""`/tip`: interview advice on request, new tips first, ranked search on words."""
+"""`/tip`: interview advice on request, new tips first, found from the member's own words.
+
+The words go through the shared matcher (`TipIndex.match`): a clear topic gets a tip,
+a close call gets "Did you mean…" with two or three topics, and words no tip answers
+get an honest "no tip on that" with the topic list. A plain DM that asks for advice
+("any advice on salary?") reaches the same place.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Tip
+from bot.content.search import TipMatch
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -20,6 +27,28 @@ from bot.text import fold, shorten
 
 NEAR_BEST = 0.8
 """Among hits scoring at least this share of the best, an unseen tip is preferred."""
+DM_PRIORITY = 200
+"""After practice answers (40) and story drafts (45): text they wait for is never a tip
+request, however much it talks about salary."""
+ASKING = (
+    "advice",
+    "advise",
+    "tip",
+    "tips",
+    "suggestion",
+    "suggestions",
+    "how do i",
+    "how to",
+    "how can i",
+    "how should i",
+    "what do i",
+    "what should i",
+    "should i",
+    "help me",
+    "help with",
+    "any ideas",
+)
+"""Words that make a DM a request for advice even when the matcher is only fairly sure."""
 
 
 @feature
@@ -37,6 +66,8 @@ class Tips(Feature):
         router.add_action("tip:topic", self.on_topic)
         router.add_action("tip:topics", self.on_topics)
         router.add_action("tip:share", self.on_share)
+        router.add_dm_handler(self.on_dm, priority=DM_PRIORITY)
+        self._router = router
 
     async def on_tip(self, ctx: Context) -> Reply:
         query = ctx.text.strip()
@@ -50,19 +81,64 @@ class Tips(Feature):
         topic = _topic_named(ctx, folded)
         if topic is not None:
             return await self._show_unseen(ctx, ctx.library.tips_in(topic))
-        hits = ctx.services.tip_index.search(query)
-        if not hits:
+        return await self._answer(ctx, query, ctx.services.tip_index.match(query))
+
+    async def on_dm(self, ctx: Context) -> Reply | None:
+        """A DM asking for advice in plain words ("any advice on salary?") gets /tip.
+
+        Commands typed without the slash ("tip salary", "progress") are left to the
+        router; a DM that is not clearly about a topic falls through to the help reply.
+        """
+        text = ctx.text.strip()
+        folded = fold(text)
+        if not folded or text.startswith("/"):
+            return None
+        if self._router.command(folded.split()[0]) is not None:
+            return None
+        found = ctx.services.tip_index.match(text)
+        asking = any(f" {cue} " in f" {folded} " for cue in ASKING)
+        if found.verdict.kind == "answer" or (asking and found.verdict.kind == "unsure"):
+            return await self._answer(ctx, text, found)
+        return None
+
+    async def _answer(self, ctx: Context, query: str, found: TipMatch) -> Reply:
+        verdict = found.verdict
+        if verdict.kind == "unsure" and verdict.candidates:
+            return self._did_you_mean(ctx, query, list(verdict.candidates))
+        if verdict.kind != "answer" or not found.hits:
             reply = self._topics_reply(ctx)
             reply.text = (
-                f"I have no tip that matches “{shorten(query, 80)}” yet. "
-                "Pick a topic, or try other words.\n\n" + reply.text
+                f"I don't have a tip on “{shorten(query, 80)}”. Here are the topics I can "
+                "help with: pick one, or ask in other words.\n\n" + reply.text
             )
             reply.meta["no_match"] = True
             return reply
+        hits = found.hits
         seen = await _seen_ids(ctx.session, ctx.member)
         near = [h.tip for h in hits if h.score >= hits[0].score * NEAR_BEST]
-        tip = next((t for t in near if t.id not in seen), hits[0].tip)
+        tip = next((t for t in near if t.id not in seen), None)
+        if tip is None:
+            # Everything that fits the words was seen: another unseen tip of the topic.
+            tip = next((h.tip for h in hits if h.tip.id not in seen), hits[0].tip)
         return await self._show(ctx, tip)
+
+    def _did_you_mean(self, ctx: Context, query: str, candidates: list[str]) -> Reply:
+        topics = [t for c in candidates if (t := ctx.library.topic(c)) is not None]
+        lines = [f"• {t.title}: {t.summary}" for t in topics]
+        return ctx.private(
+            Reply(
+                title="Did you mean…",
+                text=(
+                    f"I'm not sure which topic “{shorten(query, 80)}” is about. "
+                    "Did you mean one of these?\n\n" + "\n".join(lines)
+                ),
+                buttons=[
+                    *(Button(t.title, f"tip:topic:{t.id}") for t in topics),
+                    Button("All topics", "tip:topics"),
+                ],
+                meta={"candidates": [t.id for t in topics], "did_you_mean": True},
+            )
+        )
 
     async def on_another(self, ctx: Context) -> Reply:
         return await self._show_unseen(ctx, ctx.library.tips)

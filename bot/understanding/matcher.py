@@ -1,0 +1,194 @@
+"""Which label (tip topic, out of scope...) a message belongs to, and how sure we are.
+
+The model is deliberately small and trained in milliseconds at start-up, so a club
+that adds phrasings to its content gets them used on the next start, with no
+build step and nothing fetched:
+
+- every example (a phrasing, a tip title, a topic summary) becomes a TF-IDF vector
+  over the features of `words.Vocabulary` (stems, concepts, stem pairs). A
+  feature's weight is how few *labels* use it, so "interview", which every topic
+  uses, counts for little and "referee" counts for a lot;
+- a label's score blends two linear views of the same vectors: the cosine to the
+  label's centroid (what the label is about overall) and the mean cosine to the
+  label's nearest examples (a phrasing that closely fits);
+- words the matcher has never seen stay in the message's vector length, so "what's
+  the weather in Leeds" scores low everywhere instead of latching onto "in".
+
+`decide` turns scores into an honest answer: a clear winner, a short list to
+choose from, or nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.understanding.words import Vocabulary, plain_words
+
+QUERY_CHARS = 600
+"""Longer messages are cut: the gist of a worried paragraph is in its first lines."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A text known to belong to `label`; `weight` < 1 for looser evidence (tip bodies)."""
+
+    label: str
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where a score becomes an answer. Tuned on the train and dev splits only
+    (`bench/tip_eval.py --tune`); see bench/README.md for the figures."""
+
+    answer: float = 0.1
+    """The best label's score needed to answer outright..."""
+    ratio: float = 0.6
+    """...with the runner-up scoring at most this share of it. A ratio separated right
+    from wrong answers better on dev than a fixed gap, because scores of short and long
+    messages live on different scales."""
+    suggest: float = 0.08
+    """Below this nothing matches: say so instead of guessing."""
+    knn_share: float = 0.5
+    """Weight of the nearest examples against the centroid in a label's score."""
+    neighbours: int = 3
+    """How many of a label's nearest examples are averaged."""
+    unknown_weight: float = 1.0
+    """How much an unknown word counts in the message's length, relative to the
+    rarest known feature."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The matcher's reading of a message.
+
+    `kind` is "answer" (one label is clearly best), "unsure" (show `candidates`) or
+    "none" (no label fits). `ranked` holds every label with a score, best first.
+    """
+
+    kind: Literal["answer", "unsure", "none"]
+    ranked: tuple[tuple[str, float], ...]
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def best(self) -> str | None:
+        return self.ranked[0][0] if self.ranked else None
+
+
+class Matcher:
+    """A label for a message. `none_label` marks examples that no label answers."""
+
+    def __init__(
+        self,
+        examples: Iterable[Example],
+        vocabulary: Vocabulary,
+        *,
+        none_label: str | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.none_label = none_label
+        self.thresholds = thresholds or Thresholds()
+        examples = list(examples)
+        for ex in examples:
+            vocabulary.learn(plain_words(ex.text))
+        raw = [(ex, Counter(vocabulary.features(ex.text)[0])) for ex in examples]
+        labels_using: dict[str, set[str]] = defaultdict(set)
+        for ex, feats in raw:
+            for f in feats:
+                labels_using[f].add(ex.label)
+        n_labels = max(len({ex.label for ex in examples}), 1)
+        self._idf = {f: math.log(1 + n_labels / len(ls)) for f, ls in labels_using.items()}
+        self._unknown_idf = math.log(1 + n_labels)
+        self.labels: tuple[str, ...] = tuple(dict.fromkeys(ex.label for ex in examples))
+        # Inverted indexes: feature -> [(example, weight)] and feature -> {label: weight}.
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._example_label: list[str] = []
+        self._example_weight: list[float] = []
+        centroids: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for ex, feats in raw:
+            vector = self._vector(feats, count_unknown=False)
+            if not vector:
+                continue
+            index = len(self._example_label)
+            self._example_label.append(ex.label)
+            self._example_weight.append(ex.weight)
+            for f, w in vector.items():
+                self._postings[f].append((index, w))
+                centroids[ex.label][f] += w * ex.weight
+        self._centroid: dict[str, dict[str, float]] = defaultdict(dict)
+        for label, vec in centroids.items():
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            for f, v in vec.items():
+                self._centroid[f][label] = v / norm
+
+    def _vector(self, feats: Counter[str], *, count_unknown: bool) -> dict[str, float]:
+        """L2-normalised TF-IDF; unknown features only lengthen the vector."""
+        weights: dict[str, float] = {}
+        unknown = 0.0
+        for f, count in feats.items():
+            tf = 1.0 + math.log(count)
+            idf = self._idf.get(f)
+            if idf is None:
+                if count_unknown and not f.startswith("~") and "+" not in f:
+                    unknown += (tf * self._unknown_idf * self.thresholds.unknown_weight) ** 2
+                continue
+            weights[f] = tf * idf
+        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
+        return {f: w / norm for f, w in weights.items()} if norm else {}
+
+    def rank(self, text: str, thresholds: Thresholds | None = None) -> list[tuple[str, float]]:
+        """Every label that shares a feature with `text`, with its score, best first."""
+        feats, _ = self.vocabulary.features(text[:QUERY_CHARS])
+        query = self._vector(Counter(feats), count_unknown=True)
+        if not query:
+            return []
+        th = thresholds or self.thresholds
+        centroid: dict[str, float] = defaultdict(float)
+        sims: dict[int, float] = defaultdict(float)
+        for f, w in query.items():
+            for label, cw in self._centroid.get(f, {}).items():
+                centroid[label] += w * cw
+            for index, ew in self._postings.get(f, ()):
+                sims[index] += w * ew
+        nearest: dict[str, list[float]] = defaultdict(list)
+        for index, sim in sims.items():
+            nearest[self._example_label[index]].append(sim * self._example_weight[index])
+        scores = []
+        for label in set(centroid) | set(nearest):
+            top = sorted(nearest.get(label, ()), reverse=True)[: th.neighbours]
+            knn = sum(top) / th.neighbours if top else 0.0
+            scores.append((label, th.knn_share * knn + (1 - th.knn_share) * centroid[label]))
+        scores.sort(key=lambda item: (-item[1], item[0]))
+        return scores
+
+    def decide(self, text: str, thresholds: Thresholds | None = None) -> Verdict:
+        """Answer, ask, or admit there is nothing: never a confident guess."""
+        th = thresholds or self.thresholds
+        ranked = self.rank(text, th)
+        topics = tuple((label, score) for label, score in ranked if label != self.none_label)
+        out_score = next((s for label, s in ranked if label == self.none_label), 0.0)
+        if not topics or topics[0][1] < th.suggest:
+            return Verdict("none", topics)
+        best, score = topics[0]
+        runner_up = topics[1][1] if len(topics) > 1 else 0.0
+        if out_score >= score:
+            if score <= th.ratio * out_score:
+                return Verdict("none", topics)
+            return Verdict("unsure", topics, _candidates(topics))
+        if score >= th.answer and max(runner_up, out_score) <= th.ratio * score:
+            return Verdict("answer", topics, (best,))
+        return Verdict("unsure", topics, _candidates(topics))
+
+
+def _candidates(topics: tuple[tuple[str, float], ...]) -> tuple[str, ...]:
+    """Two choices, or three when the third is nearly as likely as the second."""
+    chosen = [label for label, _ in topics[:2]]
+    if len(topics) > 2 and topics[2][1] >= 0.75 * topics[1][1]:
+        chosen.append(topics[2][0])
+    return tuple(chosen)

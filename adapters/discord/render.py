@@ -4,10 +4,16 @@ Core text is plain, so every piece is escaped here (`escape.py`): markdown, mask
 and angle tokens lose their meaning (backticks stay, the core uses them for command
 examples) and mentions get a zero-width space. Every message is also sent with
 `AllowedMentions.none()`.
+
+A reply too long for `MAX_MESSAGES` messages (an export of hundreds of commitments
+would be dozens) goes out as one message: the start of the text, and the whole reply
+as a plain-text file attached to it. A text file is shown as written, never as markup.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +32,20 @@ FIELDS_MAX = 25
 EMBED_TOTAL_MAX = 6000
 BLANK = "\u200b"
 NO_MENTIONS = discord.AllowedMentions.none()
+MAX_MESSAGES = 3
+"""More text messages than this for one reply, and it becomes a preview and a file."""
+PREVIEW_CHARS = 1500
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach: its name and bytes (a fresh `discord.File` is made per send)."""
+
+    filename: str
+    data: bytes
+
+    def file(self) -> discord.File:
+        return discord.File(io.BytesIO(self.data), filename=self.filename)
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,7 @@ class OutMessage:
     content: str | None = None
     embeds: tuple[discord.Embed, ...] = ()
     view: discord.ui.View | None = None
+    attachment: Attachment | None = None
 
     def kwargs(self) -> dict[str, Any]:
         out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
@@ -44,6 +65,8 @@ class OutMessage:
             out["embeds"] = list(self.embeds)
         if self.view is not None:
             out["view"] = self.view
+        if self.attachment is not None:
+            out["file"] = self.attachment.file()
         return out
 
 
@@ -60,18 +83,35 @@ def clip(text: str, limit: int) -> str:
 def render(reply: Reply) -> list[OutMessage]:
     """The messages for one reply; buttons ride on the last one (25 per message)."""
     texts, embeds = _body(reply)
-    messages = [OutMessage(content=t) for t in texts]
+    if len(texts) > MAX_MESSAGES:
+        messages = [_as_file(reply)]
+    else:
+        messages = [OutMessage(content=t) for t in texts]
     if embeds is not None:
         messages.append(OutMessage(embeds=(embeds,)))
     views = build_views(reply.buttons)
     if views:
         if messages:
             last = messages.pop()
-            messages.append(OutMessage(last.content, last.embeds, views[0]))
+            messages.append(OutMessage(last.content, last.embeds, views[0], last.attachment))
         else:
             messages.append(OutMessage(view=views[0]))
         messages.extend(OutMessage(view=v) for v in views[1:])
     return messages
+
+
+def _as_file(reply: Reply) -> OutMessage:
+    """One message for a very long reply: its start, and all of it as a text file."""
+    full = reply.plain_text()
+    start = escape(reply.text.strip() or full)
+    preview = clip(start, PREVIEW_CHARS)
+    heading = f"**{clip(escape(reply.title), TITLE_MAX)}**\n" if reply.title else ""
+    note = f"\n\nThe whole reply ({len(full):,} characters) is in the attached file."
+    name = re.sub(r"[^a-z0-9]+", "-", (reply.title or "reply").lower()).strip("-") or "reply"
+    return OutMessage(
+        content=heading + preview + note,
+        attachment=Attachment(f"{name[:60]}.txt", full.encode("utf-8")),
+    )
 
 
 def split_text(text: str, limit: int = CONTENT_MAX) -> list[str]:

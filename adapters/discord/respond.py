@@ -104,6 +104,8 @@ class Answer:
         if self._thinking:
             self._thinking = False
             if ephemeral != self.in_dm:  # the deferral's own visibility
+                if "file" in kwargs:  # an edit takes files as its new attachments
+                    kwargs["attachments"] = [kwargs.pop("file")]
                 await self.interaction.edit_original_response(**kwargs)
                 return
             await self.interaction.delete_original_response()

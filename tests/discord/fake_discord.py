@@ -512,6 +512,8 @@ class FakeDiscord:
             raise FakeDiscordError(404, 10062, "Unknown interaction")
         kind = call.body["type"]
         data = call.body.get("data") or {}
+        if "_files" in call.body:
+            data = {**data, "_files": call.body["_files"]}
         found.response_type = kind
         message: Json | None = None
         flags = int(data.get("flags") or 0)
@@ -562,6 +564,8 @@ class FakeDiscord:
         for key in ("content", "embeds"):
             if key in call.body:
                 message[key] = call.body[key]
+        if "_files" in call.body:
+            message["attachments"] = [self._attachment(f) for f in call.body["_files"]]
         if "components" in call.body:
             message["components"] = _with_ids(call.body["components"])
         if "allowed_mentions" in call.body:
@@ -685,7 +689,7 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": [self._attachment(f) for f in body.get("_files") or []],
             "embeds": body.get("embeds") or [],
             "pinned": False,
             "type": 0,
@@ -696,6 +700,11 @@ class FakeDiscord:
             message["allowed_mentions"] = body["allowed_mentions"]
         self.messages[message["id"]] = message
         return message
+
+    def _attachment(self, upload: Json) -> Json:
+        aid = str(next(self._ids))
+        url = f"{self.api_url}/attachments/{aid}/{upload['filename']}"
+        return {"id": aid, "size": len(upload["content"]), "url": url, "proxy_url": url, **upload}
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -757,7 +766,16 @@ async def _read_body(request: web.Request) -> Any:
     if request.content_type == "multipart/form-data":
         form = await request.post()
         raw = form.get("payload_json")
-        return json.loads(str(raw)) if raw is not None else None
+        body = json.loads(str(raw)) if raw is not None else None
+        uploads = [v for k, v in form.items() if k.startswith("files[")]
+        if isinstance(body, dict) and uploads:
+            # Files sent with the message: kept as Discord would keep attachments.
+            body["_files"] = [
+                {"filename": f.filename, "content": f.file.read().decode("utf-8", "replace")}
+                for f in uploads
+                if isinstance(f, web.FileField)
+            ]
+        return body
     text = await request.text()
     return json.loads(text) if text else None
 

@@ -32,10 +32,13 @@ async def test_short_text_is_content_and_long_text_an_embed_or_split() -> None:
     (medium,) = render(Reply(text="x " * 1500))
     assert medium.content is None and len(medium.embeds[0].description or "") <= 4096
 
-    parts = render(Reply(text="line of text\n" * 700))  # 9,100 characters
-    assert len(parts) == 5
+    parts = render(Reply(text="line of text\n" * 400))  # 5,200 characters
+    assert len(parts) == 3
     assert all(p.content and len(p.content) <= CONTENT_MAX for p in parts)
-    assert "".join(p.content or "" for p in parts).count("line of text") == 700
+    assert "".join(p.content or "" for p in parts).count("line of text") == 400
+    # Longer than three messages: the start, and the whole text as a file (test_long_replies).
+    (single,) = render(Reply(text="line of text\n" * 700))
+    assert single.attachment is not None
 
 
 async def test_titles_and_sections_become_an_embed() -> None:

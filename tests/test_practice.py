@@ -345,3 +345,80 @@ def test_the_console_shows_scores_overall_and_flags(tmp_path: Path) -> None:
         assert set(meta) >= {"question_id", "scores", "overall", "flags"}
     assert rambling["overall"] < brief["overall"]
     assert {"blame", "negative", "too_long"} <= set(rambling["flags"])
+
+
+# -- trust: gentle edges, coherent feedback, compare ------------------------------------------
+
+
+async def test_skip_and_never_mind_are_never_graded(conversation: Conversation) -> None:
+    first = dm_reply(await conversation.command("/practice why-were-you-fired"))
+    (skipped,) = await conversation.dm("skip")
+    assert skipped.meta["skipped"] == first.meta["question_id"]
+    assert skipped.meta["question_id"] != first.meta["question_id"]
+    assert skipped.meta["category"] == "sensitive"
+    assert "no score" in skipped.text
+    (passed,) = await conversation.dm("pass on this one please")
+    assert "skipped" in passed.meta and "scores" not in passed.meta
+    for word in ("nevermind", "never mind", "stop", "cancel"):
+        await conversation.command("/practice sensitive")
+        (left,) = await conversation.dm(word)
+        assert left.meta["cancelled"] is True, word
+        assert await open_rows(conversation) == 0
+    async with conversation.bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(PracticeAnswer)) == 0
+
+
+async def test_i_dont_know_gets_a_kind_hint_and_the_question_stays_open(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/practice greatest-weakness")
+    for text in ("I don't know", "honestly no idea", "idk"):
+        (hint,) = await conversation.dm(text)
+        assert hint.meta["dont_know"] is True and hint.meta["waiting"] is True
+        assert "scores" not in hint.meta and "/100" not in hint.text
+        assert "a real weakness" in hint.text  # what the question is really asking
+        assert "start" in hint.text.lower()
+    assert await open_rows(conversation) == 1
+    feedback = await answer(conversation, BRIEF)
+    assert "overall" in feedback.meta
+
+
+async def test_one_second_and_one_answer_are_singular(conversation: Conversation) -> None:
+    await conversation.command("/practice when-can-you-start")
+    feedback = await answer(conversation, "Monday works well.")
+    assert "About 1 second spoken (3 words)" in feedback.text
+    (history,) = await conversation.command("/practice history")
+    assert history.title == "Your practice (1 answer)"
+
+
+async def test_feedback_meta_carries_strengths_outline_and_the_main_fix(
+    conversation: Conversation,
+) -> None:
+    boast = (
+        "My greatest strength is planning. Nobody else could do what I do with a rota. "
+        "At my last job I cut overtime by a fifth in six months by planning shifts a month "
+        "ahead. Frankly you would be lucky to get me."
+    )
+    await conversation.command("/practice greatest-strength")
+    feedback = await answer(conversation, boast)
+    meta = feedback.meta
+    assert meta["main_fix"] == "cocky" and "cocky" in meta["serious"]
+    assert meta["overall"] <= 55
+    shown = " ".join(meta["strengths"]) + " ".join(s["quote"] or "" for s in meta["outline"])
+    assert "lucky" not in shown and "Nobody else" not in shown
+    assert any("cut overtime" in s for s in meta["strengths"])
+    assert all({"step", "quote", "placeholder", "fix"} <= set(s) for s in meta["outline"])
+    assert meta["flagged_sentences"]["cocky"]
+
+
+async def test_compare_names_a_flaw_once_as_fixed_or_still_open(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/practice why-were-you-fired")
+    await answer(conversation, "I was let go when the office shut down last year.")
+    await conversation.press("practice:again:why-were-you-fired")
+    await answer(conversation, "I was let go when the office shut down last year, sadly.")
+    (compare,) = await conversation.press("practice:compare:why-were-you-fired")
+    fixed, still = compare.meta["fixed"], compare.meta["still_open"]
+    assert not set(fixed) & set(still)
+    assert not ({"too short", "a little short"} <= set(fixed) | set(still))

@@ -180,7 +180,9 @@ def test_the_outline_maps_a_story_to_ccar(library: Library) -> None:
     titles = [step.title for step in review.outline]
     assert titles == ["Context", "Challenge", "Action", "Result", "Why it mattered"]
     assert review.outline_lines[3] == "Result: [what changed, with a number if you can]"
-    assert review.outline[0].quote and "“Last spring I was the shift lead" in review.outline[0].quote
+    assert (
+        review.outline[0].quote and "“Last spring I was the shift lead" in review.outline[0].quote
+    )
 
 
 def test_filler_words_are_tidied_out_of_quotes() -> None:

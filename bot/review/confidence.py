@@ -30,7 +30,7 @@ _RIVALS = (
 _BOASTS = (
     rf"\b(?:i|im|i am|ill|i will|i would|id|my \w+ (?:is|are))\s(?:\w+\s){{0,4}}?(?:better|"
     rf"smarter|faster|sharper|stronger|brighter|cleverer|quicker|more talented|more skilled|"
-    rf"more capable)\sthan\s{_RIVALS}\b",
+    rf"more capable)(?:\s\w+){{0,3}}\sthan\s(?:\w+\s)?{_RIVALS}\b",
     r"\b(?:anyone|anybody|someone|a candidate)\s(?:better|sharper|smarter|stronger)\sthan me\b",
     r"\b(?:no one|nobody|noone|none of them|no other \w+)\s(?:else\s)?(?:\w+\s)?(?:can|could|"
     r"will|would)(?:\sever)?(?:\sreally)?\s(?:do|match|compete|beat|touch|keep up|come close|"

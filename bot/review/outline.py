@@ -62,6 +62,12 @@ class _Builder:
 def build(answer: Answer, question: Question, flagged: Mapping[int, str]) -> list[OutlineStep]:
     """`flagged`: sentence index → the (most serious) flag that sentence raised."""
     b = _Builder(flagged)
+    if question.addresses and "off_topic" in flagged.values():
+        # Nothing of theirs to build on: the steps are what the question asks for.
+        return [
+            OutlineStep(f"{n}. {p.says[:1].upper()}{p.says[1:]}", placeholder=f"[{p.says}]")
+            for n, p in enumerate(question.addresses, start=1)
+        ]
     if sensitive.applies(question):
         steps = _sensitive(answer, b)
     elif money.applies(question):

@@ -28,7 +28,9 @@ ON_TOPIC_SHARE = 0.34
 the answer is off topic even if a stray word touched a point."""
 SHARE_FROM = 3
 ASIDE_SHARE = 0.5
-"""An answer whose sentences are this much about free time or home life is off topic."""
+"""An answer whose sentences are this much about free time or home life is off topic when
+nothing else in it is on topic, or when it never mentions work, study or volunteering at
+all (a stray "grew" in a gardening story is not an example from work)."""
 MISSING_COST = 10
 SOUNDS_LIKE_MIN = 2
 _INSTEAD_ORDER = ("leisure", "home_life")
@@ -110,15 +112,24 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
         on = [s for s in considered if s.index in on_topic]
         stray = [s for s in considered if s.index not in on_topic]
         aside = [
-            s for s in stray if any(CONCEPTS[c].found_in(stems(s.folded)) for c in OFF_TOPIC_ONLY)
+            s
+            for s in considered
+            if any(CONCEPTS[c].found_in(stems(s.folded)) for c in OFF_TOPIC_ONLY)
         ]
+        at_work = any(CONCEPTS["workplace"].found_in(stems(s.folded)) for s in considered)
+        stray_aside = [s for s in aside if s.index not in on_topic]
         off = (
             not addressed
             or (len(considered) >= SHARE_FROM and len(on) / len(considered) < ON_TOPIC_SHARE)
             or (
-                len(considered) >= 3
-                and len(aside) / len(considered) >= ASIDE_SHARE
+                len(considered) >= SHARE_FROM
+                and len(stray_aside) / len(considered) >= ASIDE_SHARE
                 and len(on) <= 1
+            )
+            or (
+                len(considered) >= SHARE_FROM
+                and len(aside) / len(considered) >= ASIDE_SHARE
+                and not at_work
             )
         )
         if off:
@@ -135,8 +146,9 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
                 )
             )
     if not problems and answer.sentences:
-        missing = [p.says for i, p in enumerate(points) if i not in addressed]
-        covered = [p.says for i, p in enumerate(points) if i in addressed]
+        spoken = [i for i, found in touched.items() if found]
+        missing = [p.says for i, p in enumerate(points) if i not in spoken]
+        covered = [p.says for i, p in enumerate(points) if i in spoken]
         if missing and covered:
             problems.append(
                 Problem(

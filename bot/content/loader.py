@@ -246,7 +246,12 @@ def _load(path: Path, model: type[M]) -> M:
         raise ContentError(f"{path}: {_describe(exc, raw)}") from None
 
 
-class _StrictLoader(yaml.SafeLoader):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it: the content (phrasings above all) parses about
+five times faster, which keeps start-up quick."""
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A safe loader that refuses a key given twice (the second would silently win)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -223,3 +223,25 @@ def test_money_questions_that_need_no_figure_ask_for_none(library: Library) -> N
     )
     assert "single_number" in named.flags and named.main_fix is not None
     assert named.main_fix.flag == "single_number"
+
+
+def test_content_check_refuses_unknown_or_missing_answer_points(tmp_path: Path) -> None:
+    from bot.content import ContentError
+
+    question = (
+        "questions:\n  - id: club-q\n    category: closing\n    text: Why us?\n"
+        "    checking: Whether you did your homework.\n    strong_answer: Names one thing.\n"
+        "    pitfalls: [Flattery, Vagueness]\n    target_seconds: 45\n"
+    )
+    (tmp_path / "questions.yaml").write_text(
+        question + "    addresses:\n      - says: one thing\n        concepts: [companyy]\n"
+    )
+    with pytest.raises(ContentError, match=r"addresses\[0\]\.concepts: unknown concept 'companyy'"):
+        load_library(ROOT / "content", tmp_path)
+    (tmp_path / "questions.yaml").write_text(question)
+    with pytest.raises(ContentError, match="addresses: Field required"):
+        load_library(ROOT / "content", tmp_path)
+    (tmp_path / "questions.yaml").write_text(
+        question + "    addresses:\n      - says: one thing\n        concepts: [company]\n"
+    )
+    assert load_library(ROOT / "content", tmp_path).question("club-q") is not None

@@ -14,12 +14,17 @@ the coach's advice, so each score can be explained.
 | plain_language | `non_technical_audience` | jargon density, unexplained acronyms |
 | sensitive | `sensitive` | brief, positive, straight, ends with a question back |
 | money | `money` | a range not one number, research behind it, flexibility |
+| motivation | not `money` | pay, nearness, "any job" as the reason; flattery |
+| relevance | every question | the points the question declares; evasion |
 | wording | every question | filler words, one word said too often |
 
 `overall` is the weighted mean of the dimensions that apply (weights in `rules.py`),
-capped for answers far shorter than the target. The main fix is the problem costing
-the most points (cost × weight, a root cause taking the points of what it causes);
-strengths and the outline quote only the member's own words.
+capped for answers far shorter than the target and for serious flaws (`severity.py`:
+off topic, blame, arrogance, evasion, oversharing, self-centred or flattering reasons, one
+salary figure, in that order). The main fix is the most serious flaw, else the problem
+costing the most points (cost × weight, a root cause taking the points of what it causes).
+Strengths and the outline quote only the member's own words, and never a sentence that
+raised a flag. docs/practice.md has the whole picture.
 
 A model-based reviewer would implement `async review(question, answer) -> Review` and
 be passed to the practice feature: `Practice(reviewer=...)`.

@@ -102,7 +102,7 @@ _ALL = (
         "for example, for instance, when i, at my last, in my last, in my current, as a result, "
         "saved, cut, reduced, increased, led, built, ran, went from, percent, doubled, halved, "
         "award, praised, trained, delivered, fixed, launched, grew, won, set up, rebuilt, "
-        "merged, caught, spotted",
+        "merged, caught, spotted, rebuild, used what, applied what, last month, last year",
     ),
     _c(
         "experience",

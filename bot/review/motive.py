@@ -39,6 +39,10 @@ _SELF = (
     r"(?:money|pay)\b",
     rf"\b(?:for|about|because of)\sthe\s{_PAY}\b",
     r"\bmoney\s(?:mostly|mainly|first|obviously)\b",
+    r"^(?:(?:honestly|mostly|mainly|well|probably|obviously|to be honest)\s)*(?:the\s)?"
+    rf"{_PAY}(?:\sand\s(?:the\s)?(?:holidays?|{_PAY}|perks|time off))?$",
+    r"^(?:(?:honestly|mostly|mainly|well)\s)*(?:the\s)?(?:pay|money|salary|bonus)\sand\s",
+    r"\b(?:long|longer)\s(?:weekends|lunches|holidays)\b",
     r"\b(?:mostly|mainly|really|just)\s(?:the\s)?money\b",
     rf"\bif the\s{_PAY}\sis right\b",
     r"\bneed\s(?:the|more)\smoney\b",

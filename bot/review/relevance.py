@@ -33,9 +33,25 @@ nothing else in it is on topic, or when it never mentions work, study or volunte
 all (a stray "grew" in a gardening story is not an example from work)."""
 MISSING_COST = 10
 SOUNDS_LIKE_MIN = 2
-_INSTEAD_ORDER = ("leisure", "home_life")
-"""Families checked first when naming what an answer is about instead; `workplace`, the
-vaguest, last."""
+INSTEAD = (
+    "leisure",
+    "home_life",
+    "teamwork",
+    "conflict",
+    "customer",
+    "leadership",
+    "setback",
+    "weakness",
+    "pay_figure",
+    "departure",
+    "gap_reason",
+    "company",
+    "industry",
+    "strength",
+    "workplace",
+)
+"""Families that can name what an answer is about instead, most telling first (on a tie);
+`workplace`, the vaguest, last. Generic ones (an example, a result) name no topic."""
 
 
 @dataclass(frozen=True)
@@ -72,18 +88,13 @@ def _sounds_like(answer: Answer, question: Question, stray: list[Sentence]) -> s
     counts: dict[str, int] = {}
     for s in stray:
         st = stems(s.folded)
-        for concept in CONCEPTS.values():
-            if concept.id in declared or concept.questions_count:
-                continue
-            if _hits(concept, s, st):
-                counts[concept.id] = counts.get(concept.id, 0) + 1
+        for name in INSTEAD:
+            if name not in declared and _hits(CONCEPTS[name], s, st):
+                counts[name] = counts.get(name, 0) + 1
     if not counts:
         return None
     needed = min(SOUNDS_LIKE_MIN, len(stray))
-    order = [*_INSTEAD_ORDER, *(c for c in CONCEPTS if c not in _INSTEAD_ORDER)]
-    order.remove("workplace")
-    order.append("workplace")
-    best = max(order, key=lambda c: (counts.get(c, 0), -order.index(c)))
+    best = max(INSTEAD, key=lambda c: (counts.get(c, 0), -INSTEAD.index(c)))
     return CONCEPTS[best].about if counts.get(best, 0) >= needed else None
 
 
@@ -145,7 +156,7 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
                     tuple(s.index for s in answer.sentences),
                 )
             )
-    if not problems and answer.sentences:
+    if not problems and answer.sentences and not explained:
         spoken = [i for i, found in touched.items() if found]
         missing = [p.says for i, p in enumerate(points) if i not in spoken]
         covered = [p.says for i, p in enumerate(points) if i in spoken]

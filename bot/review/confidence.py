@@ -43,8 +43,16 @@ _BOASTS = (
     r"find|hire|had|get|interview)\b",
     r"\b(?:im|i am)\s(?:simply\s|easily\s|clearly\s|obviously\s|honestly\s|just\s)?(?:the|a)\s"
     r"(?:best|greatest|smartest|finest|strongest)\b(?!\s(?:fit|match|way))",
-    r"\b(?:in my sleep|with my eyes closed|beneath me|too good for|easy for me|easiest decision|"
-    r"no brainer|keep up with me|carried the team|carry the team)\b",
+    r"\b(?:in my sleep|with my eyes closed|beneath me|too good for|easiest decision|"
+    r"no brainer|keep up with me)\b",
+    # "easy for me" is a boast about the work, not about the bus ride or the hours
+    r"\b(?:job|role|work|position|tasks?)\s(?:\w+\s){0,3}(?:easy|simple|trivial)\sfor me\b",
+    r"\b(?:carried|carry|carrying|carries)\s(?:the\s)?(?:whole\s|entire\s)?(?:team|department|"
+    r"company|office|project)\b",
+    r"\b(?:im|i am)\s(?:basically\s|simply\s|honestly\s|just\s|a bit of\s)?an?\s(?:\w+\s)?"
+    r"(?:genius|rock ?star|ninja|legend|prodigy)\b",
+    r"\b(?:mad|crazy|foolish|stupid|insane|silly)\snot\sto\s(?:hire|pick|take|choose|want)\sme\b",
+    r"\b(?:slow|useless|lazy|clueless|hopeless|average)\s(?:\w+\s)?compared\s(?:to|with)\sme\b",
     r"\b(?:never|dont|do not)\s(?:ever\s)?(?:make|made)\s(?:a\s|any\s)?mistakes?\b",
     r"\b(?:dont|do not)\shave\s(?:any\s)?(?:real\s)?weakness",
     r"\b(?:no|zero)\s(?:real\s)?weaknesses\b",

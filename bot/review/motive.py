@@ -53,6 +53,9 @@ _SELF = (
     rf"\b(?:close|near|closer)\s(?:to\s)?(?:my\s{_HOME}|where i live|home)\b.*\b(?:office|job|"
     rf"role|you|your|commute)\b",
     r"\b(?:short|shorter|easy|easier|no)\scommute\b",
+    r"\b(?:bus|buses|train|tube|metro|tram|station|stop|parking|car park)\b.*\b(?:outside|nearby|"
+    r"near|close|right there|next door|on my doorstep|round the corner|around the corner)\b",
+    r"\bhours\s(?:suit|fit|work for|work around)\s(?:me|my)\b",
     r"\bget up later\b",
     r"\b(?:less|fewer)\s(?:work|hours|stress|responsibility)\b",
     r"\b(?:easy|easier|short|shorter)\s(?:hours|days|job|life|week)\b",

@@ -497,7 +497,6 @@ COCKY = (
     "beneath me",
     "wing it",
     "no brainer",
-    "easy for me",
     "trust me",
     "perfect candidate",
     *(f"{lead} {word}" for word in _BOASTS for lead in ("im", "i am", "im a", "i am a", "im an")),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
+
+from bot.errors import UserError
+from bot.text import shorten
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -17,7 +20,13 @@ Handler = Callable[["Context"], Awaitable["Reply | list[Reply] | None"]]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A slash command; adapters register these with their platform."""
+    """A slash command; adapters register these with their platform.
+
+    `handler` is what runs for `/name TEXT`: when the command has sub-commands it is the
+    router's dispatcher (which falls back to the feature's own handler when no verb is
+    given), so every path that runs a command gets the same parsing and admin check.
+    `usage` is the command's own form; `Router.usage_line` adds its sub-commands.
+    """
 
     name: str
     summary: str
@@ -27,13 +36,71 @@ class CommandSpec:
     """Well-known first words (e.g. tip topics), offered as choices where platforms allow."""
 
 
+ArgKind = Literal["number", "word", "text"]
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a sub-command, in the order the member types it.
+
+    `number` is one whole number (a leading `#` is allowed), `word` is one word (from
+    `choices` when they are given), `text` takes the rest of the line and so comes last.
+    `ask` is what the member is told when a required argument is missing.
+    """
+
+    name: str
+    kind: ArgKind = "text"
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    ask: str = ""
+
+    @property
+    def shown(self) -> str:
+        return f"[{self.name}]" if self.optional else self.name
+
+
+def number(name: str = "N", *, optional: bool = False, ask: str = "") -> Arg:
+    return Arg(name, "number", optional, ask=ask or "Say which one by its number")
+
+
+def word(name: str, *choices: str, optional: bool = False, ask: str = "") -> Arg:
+    return Arg(name, "word", optional, tuple(choices), ask)
+
+
+def text(name: str = "TEXT", *, optional: bool = False, ask: str = "") -> Arg:
+    return Arg(name, "text", optional, ask=ask)
+
+
 @dataclass(frozen=True)
 class SubcommandSpec:
+    """`/parent name ARGS`: a verb of a command, with the arguments the core parses for it.
+
+    `parent` may itself be a sub-command path (`"jobclub contact"`). `example` is the part
+    after `/parent`, e.g. `"snooze 2 friday 9am"`; help and error messages show it.
+    """
+
     parent: str
     name: str
     summary: str
     handler: Handler
+    args: tuple[Arg, ...] = ()
     admin_only: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent} {self.name}"
+
+    @property
+    def usage(self) -> str:
+        """`/commitments snooze N WHEN`."""
+        return " ".join(["/" + self.path, *(a.shown for a in self.args)])
+
+    @property
+    def form(self) -> str:
+        """The usage without the root command: `snooze N WHEN`, `contact add NAME`."""
+        return self.usage.partition(" ")[2]
 
 
 @dataclass
@@ -48,17 +115,37 @@ class Router:
     def add_command(
         self, name: str, summary: str, usage: str, handler: Handler, options: tuple[str, ...] = ()
     ) -> None:
+        """`handler` answers `/name TEXT`, or `/name` alone once the command has sub-commands."""
         if name in self.commands:
             raise ValueError(f"command /{name} registered twice")
-        self.commands[name] = CommandSpec(name, summary, usage, handler, options)
+
+        async def entry(ctx: Context) -> Reply | list[Reply] | None:
+            return await self._dispatch(name, handler, ctx)
+
+        self.commands[name] = CommandSpec(name, summary, usage, entry, options)
 
     def add_subcommand(
-        self, parent: str, name: str, summary: str, handler: Handler, *, admin_only: bool = False
+        self,
+        parent: str,
+        name: str,
+        summary: str,
+        handler: Handler,
+        *,
+        args: tuple[Arg, ...] = (),
+        admin_only: bool = False,
+        aliases: tuple[str, ...] = (),
+        example: str = "",
     ) -> None:
-        key = (parent, name)
-        if key in self.subcommands:
-            raise ValueError(f"/{parent} {name} registered twice")
-        self.subcommands[key] = SubcommandSpec(parent, name, summary, handler, admin_only)
+        """Register `/parent name ARGS`; the core parses `args` into `ctx.args` (in order,
+        numbers as digit strings, a missing optional one as "") and `ctx.text` (the text
+        argument, or what is left over), and refuses non-admins when `admin_only`."""
+        if any(a.kind == "text" for a in args[:-1]):
+            raise ValueError(f"/{parent} {name}: a text argument must come last")
+        spec = SubcommandSpec(parent, name, summary, handler, args, admin_only, aliases, example)
+        for verb in (name, *aliases):
+            if self._find(parent, verb) is not None:
+                raise ValueError(f"/{parent} {verb} registered twice")
+        self.subcommands[(parent, name)] = spec
 
     def add_action(self, prefix: str, handler: Handler) -> None:
         """Route action ids `prefix` and `prefix:args...` to `handler`."""
@@ -80,6 +167,56 @@ class Router:
     def subcommands_of(self, parent: str) -> list[SubcommandSpec]:
         return [s for (p, _), s in self.subcommands.items() if p == parent]
 
+    def all_subcommands(self, parent: str) -> list[SubcommandSpec]:
+        """Every sub-command under `parent`, nested ones (`jobclub contact add`) included."""
+        out: list[SubcommandSpec] = []
+        for spec in self.subcommands_of(parent):
+            nested = self.all_subcommands(spec.path)
+            out.extend(nested or [spec])
+        return out
+
+    def usage_line(self, name: str, *, admin: bool = True) -> str:
+        """`/story · /story list · /story show N …`: the command's form, then every verb's."""
+        spec = self.commands[name]
+        forms = [spec.usage] if spec.usage else [f"/{name}"]
+        forms += [s.usage for s in self.all_subcommands(name) if admin or not s.admin_only]
+        return " · ".join(forms)
+
+    def _find(self, parent: str, verb: str) -> SubcommandSpec | None:
+        verb = verb.lower().strip(".,:;!?")
+        for (p, _), spec in self.subcommands.items():
+            if p == parent and (verb == spec.name or verb in spec.aliases):
+                return spec
+        return None
+
+    async def _dispatch(
+        self, path: str, default: Handler, ctx: Context
+    ) -> Reply | list[Reply] | None:
+        """Run `/path VERB ARGS` for the verb's spec, or `default` when no verb is given."""
+        if not self.subcommands_of(path):
+            return await default(ctx)
+        verb, _, rest = ctx.text.strip().partition(" ")
+        if not verb:
+            return await default(ctx)
+        spec = self._find(path, verb)
+        if spec is None:
+            raise UserError(self._unknown_verb(path, verb, ctx.is_admin))
+        if spec.admin_only and not ctx.is_admin:
+            raise UserError("Only club admins can do that.")
+        ctx.text = rest.strip()
+        if self.subcommands_of(spec.path):
+            return await self._dispatch(spec.path, spec.handler, ctx)
+        ctx.args, ctx.text = parse_args(spec, ctx.text)
+        return await spec.handler(ctx)
+
+    def _unknown_verb(self, path: str, verb: str, admin: bool) -> str:
+        forms = [f"`{s.usage}`" for s in self.all_subcommands(path) if admin or not s.admin_only]
+        return (
+            f"`/{path} {shorten(verb, 30)}` is not something I know. Try one of: "
+            + ", ".join(forms)
+            + "."
+        )
+
     def action(self, action_id: str) -> tuple[Handler, list[str]] | None:
         """The handler for the longest registered prefix, and the remaining parts as args."""
         parts = action_id.split(":")
@@ -93,3 +230,50 @@ class Router:
         """The closest command name to a mistyped one, if any is close."""
         match = process.extractOne(name, list(self.commands), scorer=fuzz.ratio, score_cutoff=60)
         return match[0] if match else None
+
+
+def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:
+    """`rest` read against `spec.args`: (values in order, the text argument or what is left).
+
+    Raises `UserError` naming what is missing or wrong, with the spec's example.
+    """
+    values: list[str] = []
+    remaining = rest.strip()
+    for arg in spec.args:
+        if arg.kind == "text":
+            if not remaining and not arg.optional:
+                raise UserError(_missing(spec, arg))
+            values.append(remaining)
+            return tuple(values), remaining
+        head, _, tail = remaining.partition(" ")
+        if arg.kind == "number":
+            digits = head.lstrip("#")
+            if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+                if not head and arg.optional:
+                    values.append("")
+                    continue
+                raise UserError(_missing(spec, arg))
+            head = str(int(digits))
+        elif arg.kind == "word":
+            head = head.lower().strip(".,:;!?")
+            if not head:
+                if arg.optional:
+                    values.append("")
+                    continue
+                raise UserError(_missing(spec, arg))
+            if arg.choices and head not in arg.choices:
+                if arg.optional:
+                    values.append("")
+                    continue
+                raise UserError(
+                    f"`{shorten(head, 30)}` is not one of {', '.join(arg.choices)}: `{spec.usage}`."
+                )
+        values.append(head)
+        remaining = tail.strip()
+    return tuple(values), remaining
+
+
+def _missing(spec: SubcommandSpec, arg: Arg) -> str:
+    ask = arg.ask or f"Add {arg.name}"
+    example = f"/{spec.parent} {spec.example}" if spec.example else spec.usage
+    return f"{ask}, e.g. `{example}`."

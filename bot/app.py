@@ -13,13 +13,14 @@ from bot import members
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.content.search import TipIndex
-from bot.context import Context, Services
+from bot.context import Context
 from bot.errors import UserError
 from bot.events import ActionEvent, CommandEvent, Event, MemberRef, MessageEvent, Place
 from bot.features import Feature, load_features
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import Deliver, Dispatcher
+from bot.services import Services
 from bot.settings import Settings
 from bot.store.database import Database
 from bot.store.models import Club, Commitment, Member

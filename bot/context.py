@@ -15,26 +15,8 @@ from bot.replies import Reply, Visibility
 from bot.store.models import Club, Member
 
 if TYPE_CHECKING:
-    from bot.clock import Clock
     from bot.content import Library
-    from bot.content.search import TipIndex
-    from bot.features.base import Feature
-    from bot.router import Router
-    from bot.settings import Settings
-    from bot.store.database import Database
-
-
-@dataclass(frozen=True)
-class Services:
-    """Long-lived things built once at start and shared by every handler."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    library: Library
-    tip_index: TipIndex
-    router: Router
-    features: tuple[Feature, ...]
+    from bot.services import Services
 
 
 @dataclass

@@ -47,7 +47,7 @@ from bot.store.database import insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
 
 if TYPE_CHECKING:
-    from bot.context import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

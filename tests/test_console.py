@@ -21,12 +21,12 @@ from adapters.console.session import ConsoleSession
 from bot import members
 from bot.app import JobClubBot
 from bot.clock import FakeClock
-from bot.context import Services
 from bot.events import MemberRef, Platform
 from bot.features import Feature, load_features
 from bot.replies import Button, Reply
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
+from bot.services import Services
 from bot.store.models import Delivery
 from tests.conftest import START, make_settings
 

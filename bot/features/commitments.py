@@ -7,8 +7,10 @@ open, one check-in follows a day later (configurable), not a stream of nags.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,15 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity, members
 from bot import commitments as store
 from bot.content.drafts import fill
-from bot.context import Context, Services
+from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.recurrence import first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
-from bot.router import Router
+from bot.router import Handler, Router, number, text
 from bot.scheduling import DueItem, ScheduledWork
+from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
-from bot.text import shorten
 from bot.timezones import local_instant, show_time
 from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
@@ -42,6 +44,7 @@ PRESETS = {
     "monday": "Next Monday",
 }
 SNOOZES = {"1h": "1 hour", "tomorrow": "Tomorrow morning", "nextweek": "Next week"}
+NumberedHandler = Callable[[Context, Commitment, str], Awaitable[Reply]]
 
 
 @feature
@@ -58,10 +61,40 @@ class Commitments(Feature):
         router.add_command(
             "commitments",
             "Your open commitments; done, drop, snooze, edit, history.",
-            "/commitments · /commitments done N · drop N · snooze N WHEN · edit N TEXT|WHEN"
-            " · history",
-            self.on_commitments,
+            "/commitments",
+            self._list,
         )
+        sub = partial(router.add_subcommand, "commitments")
+        sub(
+            "done",
+            "Mark one done.",
+            self._numbered(self._cmd_done),
+            args=(number(),),
+            example="done 2",
+        )
+        sub(
+            "drop",
+            "Let one go.",
+            self._numbered(self._cmd_drop),
+            args=(number(),),
+            example="drop 2",
+        )
+        sub(
+            "snooze",
+            "Move one to a later time.",
+            self._numbered(self._cmd_snooze),
+            args=(number(), text("WHEN", ask="Snooze until when?")),
+            example="snooze 2 friday 9am",
+        )
+        sub(
+            "edit",
+            "Change one's text, its time, or both.",
+            self._numbered(self._cmd_edit),
+            args=(number(), text("TEXT|WHEN", ask="Give the new text or time")),
+            example="edit 2 tomorrow 4pm",
+        )
+        sub("history", "What you did or dropped lately.", self._history)
+        sub("list", "Your open commitments.", self._list, aliases=("open",))
         router.add_action("commit:done", self.on_done)
         router.add_action("commit:drop", self.on_drop)
         router.add_action("commit:snooze", self.on_snooze)
@@ -122,32 +155,18 @@ class Commitments(Feature):
             return _ask_when(commitment, problem)
         return _confirmation(commitment, zone, ctx.now)
 
-    async def on_commitments(self, ctx: Context) -> Reply:
-        verb, _, rest = ctx.text.strip().partition(" ")
-        verb = verb.lower()
-        if not verb or verb in ("list", "open"):
-            return await self._list(ctx)
-        if verb == "history":
-            return await self._history(ctx)
-        handlers = {
-            "done": self._cmd_done,
-            "drop": self._cmd_drop,
-            "snooze": self._cmd_snooze,
-            "edit": self._cmd_edit,
-        }
-        if verb not in handlers:
-            raise UserError(
-                f"`/commitments {shorten(verb, 30)}` is not something I know. Try "
-                "`/commitments`, `done N`, `drop N`, `snooze N WHEN`, `edit N TEXT` or `history`."
-            )
-        number_text, _, arg = rest.strip().partition(" ")
-        number = number_text.lstrip("#")
-        if not number.isascii() or not number.isdigit() or len(number) > 9:
-            raise UserError(f"Say which one by its number, e.g. `/commitments {verb} 2`.")
-        commitment = await store.by_number(ctx.session, ctx.member, int(number))
-        if commitment is None:
-            raise UserError(f"You have no commitment #{number}. `/commitments` lists yours.")
-        return await handlers[verb](ctx, commitment, arg.strip())
+    def _numbered(self, handler: NumberedHandler) -> Handler:
+        """A sub-command handler for `VERB N ...`: finds commitment N for `handler`."""
+
+        async def run(ctx: Context) -> Reply:
+            commitment = await store.by_number(ctx.session, ctx.member, int(ctx.args[0]))
+            if commitment is None:
+                raise UserError(
+                    f"You have no commitment #{ctx.args[0]}. `/commitments` lists yours."
+                )
+            return await handler(ctx, commitment, ctx.text.strip())
+
+        return run
 
     async def _list(self, ctx: Context) -> Reply:
         items = await store.open_for(ctx.session, ctx.member)
@@ -209,16 +228,10 @@ class Commitments(Feature):
         return await self._drop(ctx, c)
 
     async def _cmd_snooze(self, ctx: Context, c: Commitment, arg: str) -> Reply:
-        if not arg:
-            raise UserError(f"Snooze until when? e.g. `/commitments snooze {c.number} friday 9am`.")
         when = parse_when(arg, ctx.now, ctx.zone, store.day_start(ctx.member))
         return await self._reschedule(ctx, c, when.due_at, "Snoozed")
 
     async def _cmd_edit(self, ctx: Context, c: Commitment, arg: str) -> Reply:
-        if not arg:
-            raise UserError(
-                f"Give the new text or time, e.g. `/commitments edit {c.number} tomorrow 4pm`."
-            )
         self._require_open(c)
         try:
             when = parse_when(arg, ctx.now, ctx.zone, store.day_start(ctx.member))

@@ -14,13 +14,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
-from bot.context import Context, Services
+from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.features.member_settings import parse_clock
 from bot.replies import Reply, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
+from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
 from bot.timezones import effective_zone, local_instant, show_time
 

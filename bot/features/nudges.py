@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
 from bot.content.schema import PlanTask
-from bot.context import Context, Services
+from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.features.member_settings import parse_clock
@@ -34,6 +34,7 @@ from bot.nudges import (
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
+from bot.services import Services
 from bot.store.models import Club, Delivery, Ladder, Member
 from bot.text import ascii_number
 from bot.timezones import local_instant, show_time

@@ -242,7 +242,7 @@ def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:
     for arg in spec.args:
         if arg.kind == "text":
             if not remaining and not arg.optional:
-                raise UserError(_missing(spec, arg))
+                raise UserError(_missing(spec, arg, values))
             values.append(remaining)
             return tuple(values), remaining
         head, _, tail = remaining.partition(" ")
@@ -252,7 +252,7 @@ def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:
                 if not head and arg.optional:
                     values.append("")
                     continue
-                raise UserError(_missing(spec, arg))
+                raise UserError(_missing(spec, arg, values))
             head = str(int(digits))
         elif arg.kind == "word":
             head = head.lower().strip(".,:;!?")
@@ -260,7 +260,7 @@ def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:
                 if arg.optional:
                     values.append("")
                     continue
-                raise UserError(_missing(spec, arg))
+                raise UserError(_missing(spec, arg, values))
             if arg.choices and head not in arg.choices:
                 if arg.optional:
                     values.append("")
@@ -273,7 +273,12 @@ def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:
     return tuple(values), remaining
 
 
-def _missing(spec: SubcommandSpec, arg: Arg) -> str:
+def _missing(spec: SubcommandSpec, arg: Arg, given: list[str]) -> str:
+    """`Snooze until when? e.g. /commitments snooze 3 friday 9am` (with the member's 3)."""
     ask = arg.ask or f"Add {arg.name}"
-    example = f"/{spec.parent} {spec.example}" if spec.example else spec.usage
-    return f"{ask}, e.g. `{example}`."
+    if spec.example:
+        verb, *words = spec.example.split()
+        example = " ".join([f"/{spec.parent}", verb, *given, *words[len(given) :]])
+    else:
+        example = spec.usage
+    return f"{ask}{'' if ask.endswith('?') else ','} e.g. `{example}`."

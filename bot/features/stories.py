@@ -8,8 +8,10 @@ well-prepared candidate keeps to hand for "tell me about a time" questions.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, get_args
 
 from rapidfuzz import fuzz, process
@@ -26,7 +28,8 @@ from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.review.structure import is_concrete, ownership
 from bot.review.structure import mode as story_mode
 from bot.review.text import Answer
-from bot.router import Router
+from bot.router import Handler, Router, number, text
+from bot.router import word as one_word
 from bot.store.models import Member, PracticeSession, Story, StoryDraft
 from bot.text import fold, shorten
 
@@ -43,6 +46,7 @@ COMMON_COUNT = STORY_GOAL
 CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit"})
 YES_WORDS = frozenset({"ok", "okay", "yes", "y", "sure", "fine", "accept"})
 SKIP_WORDS = frozenset({"skip", "none", "no", "pass"})
+NumberedHandler = Callable[[Context, Story, str], Awaitable[Reply]]
 PART_TITLES = {
     "title": "Title",
     "context": "Context",
@@ -140,8 +144,64 @@ class Stories(Feature):
         router.add_command(
             "story",
             "Build and keep your CCAR stories (goal: eight ready); see which strengths lack one.",
-            "/story · /story list · show N · edit N FIELD TEXT · delete N · tag N WORDS · gaps",
-            self.on_story,
+            "/story",
+            self.on_start,
+        )
+        sub = partial(router.add_subcommand, "story")
+        sub("list", "Your stories and how ready each is.", self.on_list, aliases=("all", "mine"))
+        sub(
+            "show",
+            "One story in full.",
+            self._numbered(self._cmd_show),
+            args=(number(),),
+            example="show 2",
+        )
+        sub(
+            "edit",
+            "Change one part: title, context, challenge, action, result or why.",
+            self._numbered(self._cmd_edit),
+            args=(
+                number(),
+                one_word("FIELD", ask="Say which part to change"),
+                text(ask="Give the new text"),
+            ),
+            example="edit 2 result cut waiting time from 10 days to 4",
+        )
+        sub(
+            "delete",
+            "Delete a story (asks first).",
+            self._numbered(self._cmd_delete),
+            args=(number(),),
+            aliases=("remove",),
+            example="delete 2",
+        )
+        sub(
+            "tag",
+            "Add strengths a story shows.",
+            self._numbered(self._cmd_tag),
+            args=(number(), text("WORDS", ask="Which strengths")),
+            example="tag 2 teamwork",
+        )
+        sub(
+            "untag",
+            "Remove strengths from a story.",
+            self._numbered(self._cmd_untag),
+            args=(number(), text("WORDS", ask="Which strengths")),
+            example="untag 2 teamwork",
+        )
+        sub("gaps", "Common strengths that have no story yet.", self.on_gaps, aliases=("gap",))
+        sub(
+            "start",
+            "Build a story step by step in our DM (or carry on).",
+            self.on_start,
+            aliases=("build",),
+        )
+        sub("new", "Start a fresh story, dropping the draft.", self.on_restart)
+        sub(
+            "cancel",
+            "Drop the story draft.",
+            self._discard,
+            aliases=tuple(sorted(CANCEL_WORDS - {"cancel"})),
         )
         router.add_action("story:start", self.on_start)
         router.add_action("story:restart", self.on_restart)
@@ -155,42 +215,17 @@ class Stories(Feature):
 
     # -- /story ----------------------------------------------------------------------------
 
-    async def on_story(self, ctx: Context) -> Reply | list[Reply]:
-        verb, _, rest = ctx.text.strip().partition(" ")
-        verb = fold(verb)
-        rest = rest.strip()
-        if not verb or verb in ("start", "build"):
-            return await self.on_start(ctx)
-        if verb == "new":
-            return await self.on_restart(ctx)
-        if verb in ("list", "all", "mine"):
-            return await self.on_list(ctx)
-        if verb in ("gaps", "gap"):
-            return await self.on_gaps(ctx)
-        if verb in CANCEL_WORDS:
-            return await self._discard(ctx)
-        handlers = {
-            "show": self._cmd_show,
-            "edit": self._cmd_edit,
-            "delete": self._cmd_delete,
-            "remove": self._cmd_delete,
-            "tag": self._cmd_tag,
-            "untag": self._cmd_untag,
-        }
-        if verb not in handlers:
-            raise UserError(
-                f"`/story {shorten(verb, 30)}` is not something I know. Try `/story`, "
-                "`/story list`, `show N`, `edit N FIELD TEXT`, `delete N`, `tag N WORDS` or "
-                "`gaps`."
-            )
-        number_text, _, arg = rest.partition(" ")
-        number = number_text.lstrip("#")
-        if not (number.isascii() and number.isdigit()) or len(number) > 9:
-            raise UserError(f"Say which story by its number, e.g. `/story {verb} 2`.")
-        story = await _by_number(ctx.session, ctx.member, int(number))
-        if story is None:
-            raise UserError(f"You have no story #{number}. `/story list` shows yours.")
-        return await handlers[verb](ctx, story, arg.strip())
+    def _numbered(self, handler: NumberedHandler) -> Handler:
+        """A sub-command handler for `VERB N ...`: finds story N for `handler`."""
+
+        async def run(ctx: Context) -> Reply:
+            story = await _by_number(ctx.session, ctx.member, int(ctx.args[0]))
+            if story is None:
+                raise UserError(f"You have no story #{ctx.args[0]}. `/story list` shows yours.")
+            rest = " ".join(a for a in ctx.args[1:] if a) or ctx.text
+            return await handler(ctx, story, rest.strip())
+
+        return run
 
     async def _cmd_show(self, ctx: Context, story: Story, _arg: str) -> Reply:
         return ctx.private(_card(ctx.library, story))

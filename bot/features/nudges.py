@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, not_, select, update
@@ -33,6 +34,7 @@ from bot.nudges import (
 )
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
+from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Delivery, Ladder, Member
@@ -57,10 +59,41 @@ class Nudges(Feature):
         router.add_command(
             "nudges",
             "A 5–15 minute prep task by DM on the days and at the time you choose.",
-            "/nudges on [at 08:30] [weekdays|daily|mon,wed,fri] · off · pause until DATE"
-            " · time 07:45",
-            self.on_nudges,
+            "/nudges",
+            self.on_status,
         )
+        sub = partial(router.add_subcommand, "nudges")
+        sub(
+            "on",
+            "Turn nudges on, optionally with a time and days.",
+            self.on_command_on,
+            args=(text_arg("[at 08:30] [weekdays|daily|mon,wed,fri]", optional=True),),
+            example="on at 08:30 weekdays",
+        )
+        sub("off", "Stop nudges.", self.on_off)
+        sub(
+            "pause",
+            "No nudges until a date (a week when none is given).",
+            self.on_command_pause,
+            args=(text_arg("until DATE", optional=True),),
+            example="pause until friday",
+        )
+        sub("resume", "End a pause now.", self.on_resume)
+        sub(
+            "time",
+            "The time nudges arrive.",
+            self.on_time,
+            args=(text_arg("TIME", ask="Give a time"),),
+            example="time 07:45",
+        )
+        sub(
+            "days",
+            "The days nudges arrive.",
+            self.on_days,
+            args=(text_arg("weekdays|daily|mon,wed,fri", ask="Say which days"),),
+            example="days mon,wed,fri",
+        )
+        sub("status", "Your nudge settings.", self.on_status, aliases=("show",))
         router.add_action("nudge:done", self.on_done)
         router.add_action("nudge:skip", self.on_skip)
         router.add_action("nudge:pause", self.on_pause)
@@ -72,38 +105,39 @@ class Nudges(Feature):
 
     # -- command ------------------------------------------------------------------------
 
-    async def on_nudges(self, ctx: Context) -> Reply:
-        verb, _, rest = ctx.text.strip().partition(" ")
-        verb, rest = verb.lower(), rest.strip()
-        if not verb or verb in ("status", "show"):
-            return self._status(ctx)
-        if verb == "on":
-            return await self._turn_on(ctx, rest)
-        if verb == "off":
-            ctx.member.nudges_on = False
-            ctx.member.next_nudge_at = None
-            return _private(ctx, "Nudges are off. `/nudges on` brings them back any time.")
-        if verb == "pause":
-            return await self._pause(ctx, rest)
-        if verb == "resume":
-            ctx.member.nudges_paused_until = None
-            return await self._reschedule(ctx, "Nudges resumed.")
-        if verb == "time":
-            minutes = parse_clock(rest)
-            if minutes is None:
-                raise UserError("Give a time like `/nudges time 07:45` or `/nudges time 8am`.")
-            ctx.member.nudge_minutes = minutes
-            return await self._reschedule(ctx, f"Nudge time set to {_hhmm(minutes)}.")
-        if verb == "days":
-            mask = parse_days(rest)
-            if mask is None:
-                raise UserError("Say `weekdays`, `daily`, or days like `mon,wed,fri`.")
-            ctx.member.nudge_days = mask
-            return await self._reschedule(ctx, f"Nudges on {describe_days(mask)}.")
-        raise UserError(
-            "Try `/nudges on at 08:30 weekdays`, `/nudges off`, `/nudges pause until friday`, "
-            "`/nudges time 07:45` or just `/nudges`."
-        )
+    async def on_status(self, ctx: Context) -> Reply:
+        return self._status(ctx)
+
+    async def on_command_on(self, ctx: Context) -> Reply:
+        return await self._turn_on(ctx, ctx.text.strip())
+
+    async def on_off(self, ctx: Context) -> Reply:
+        ctx.member.nudges_on = False
+        ctx.member.next_nudge_at = None
+        return _private(ctx, "Nudges are off. `/nudges on` brings them back any time.")
+
+    async def on_command_pause(self, ctx: Context) -> Reply:
+        return await self._pause(ctx, ctx.text.strip())
+
+    async def on_resume(self, ctx: Context) -> Reply:
+        ctx.member.nudges_paused_until = None
+        return await self._reschedule(ctx, "Nudges resumed.")
+
+    async def on_time(self, ctx: Context) -> Reply:
+        rest = ctx.text.strip()
+        minutes = parse_clock(rest)
+        if minutes is None:
+            raise UserError("Give a time like `/nudges time 07:45` or `/nudges time 8am`.")
+        ctx.member.nudge_minutes = minutes
+        return await self._reschedule(ctx, f"Nudge time set to {_hhmm(minutes)}.")
+
+    async def on_days(self, ctx: Context) -> Reply:
+        rest = ctx.text.strip()
+        mask = parse_days(rest)
+        if mask is None:
+            raise UserError("Say `weekdays`, `daily`, or days like `mon,wed,fri`.")
+        ctx.member.nudge_days = mask
+        return await self._reschedule(ctx, f"Nudges on {describe_days(mask)}.")
 
     async def _turn_on(self, ctx: Context, rest: str) -> Reply:
         words = rest.split()

@@ -6,9 +6,14 @@ here with fixed rules, because dateparser's answers for them are missing or gues
 (midnight for "friday", None for "end of month", a month for a stray number).
 dateparser reads only what is left without digits or day and month names ("last week").
 
+Clock times ("3pm", "19h00", "half past 7", "tonight", "8 in the evening") are read by
+`bot.clocktime`, the one reader the whole bot shares: morning 09:00, afternoon 14:00,
+evening/tonight 19:00, noon 12:00, midnight 23:59. An hour alone ("friday at 3") is
+refused with a question here, because a deadline read as 03:00 instead of 15:00 is
+missed; "at 15" and "tonight at 8" are clear.
+
 Rules where the words give no clock time, or leave the day open:
-- a day alone → `default_time` that day; morning 09:00, afternoon 14:00,
-  evening/tonight 19:00, noon 12:00, midnight 23:59, end of day/eod 17:00;
+- a day alone → `default_time` that day; end of day/eod 17:00;
 - "today" → `default_time` if still ahead, else 17:00 if still ahead, else refused;
 - a time alone ("3pm", "noon", "in the morning") → today if still ahead, else tomorrow;
 - "friday" → the next Friday, today included only if the time is still ahead;
@@ -34,6 +39,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.clocktime import TimeOfDayError, take_time_of_day
 from bot.errors import UserError
 from bot.text import NUMBER_WORDS
 from bot.timezones import add_months, local_instant, show_time
@@ -52,13 +58,6 @@ RECENT_PAST_DAYS = 30
 """A yearless date this many days back or fewer is a mistake, not next year's date."""
 
 END_OF_DAY = time(17, 0)
-MIDNIGHT = time(23, 59)
-_PART_OF_DAY = {
-    "morning": time(9, 0),
-    "afternoon": time(14, 0),
-    "evening": time(19, 0),
-    "night": time(19, 0),
-}
 _EXAMPLES = "Try e.g. “friday 3pm”, “tomorrow morning” or “in 2 days”."
 
 
@@ -69,6 +68,9 @@ class When:
     due_at: datetime
     phrase: str
     explicit_time: bool
+    skipped: time | None = None
+    """The wall-clock time asked for when it doesn't exist that day (a daylight-saving
+    gap); `due_at` is then the first minute that does."""
 
 
 class WhenError(UserError, ValueError):
@@ -152,21 +154,13 @@ _VAGUE = re.compile(
     r"|when(?:ever)? i can|no rush"
 )
 
-# Clock times ---------------------------------------------------------------------------
+# Clock times (the rest is bot.clocktime) --------------------------------------------------
 
-_AT = r"(?:\bat\s+|@\s*)?"
-_CLOCK_12 = re.compile(_AT + r"\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap]m)\b")
-_CLOCK_24 = re.compile(_AT + r"\b(\d{1,2}):(\d{2})(?::\d{2})?\b")
-_CLOCK_NAMED = re.compile(_AT + r"\b(noon|midday|midnight)\b")
-_CLOCKS = (_CLOCK_12, _CLOCK_24, _CLOCK_NAMED)
-_PART = re.compile(r"(?:\b(?:in the|the)\s+)?\b(morning|afternoon|evening|night)\b")
-_TONIGHT = re.compile(r"\b(?:tonight|tonite)\b")
-_THIS_PART = re.compile(r"\bthis (morning|afternoon|evening)\b")
+_SECONDS = re.compile(r"\b(\d{1,2}:\d{2}):\d{2}\b")
 _EOD = re.compile(
     r"(?:\bthe\s+)?\b(?:end of (?:the\s+)?(?:business\s+|work\s+)?day|eod|cob|eob"
     r"|close of (?:business|play)|end of business)\b"
 )
-_BARE_HOUR = re.compile(r"(?:\bat\s+|@\s*)(\d{1,2})\b(?![:./-]|\s*(?:st|nd|rd|th)\b)")
 _CONNECTORS = re.compile(r"^(?:on|at|of|the)\s+|\s+(?:on|at|of)$")
 
 # Days ------------------------------------------------------------------------------
@@ -228,11 +222,13 @@ _TIME_WORDS = frozenset(
         "last", "after", "from", "now", "ago", "within", "half", "day", "days", "week",
         "weeks", "wks", "weekend", "fortnight", "fortnights", "month", "months", "year",
         "years", "yrs", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
-        "am", "pm", "a.m", "p.m", "a.m.", "p.m.", "@",
+        "am", "pm", "a.m", "p.m", "a.m.", "p.m.", "@", "quarter", "past", "to",
+        "o'clock", "oclock", "lunchtime", "mornings", "evenings",
     }
 )  # fmt: skip
 _TIME_TOKEN = re.compile(
-    r"\d{1,6}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}:\d{2}(?::\d{2})?"
+    r"\d{1,2}h(?:\d{2})?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?-?ish|noonish"
+    r"|\d{1,6}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}:\d{2}(?::\d{2})?"
     r"|\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:t\d{1,2}:\d{2})?|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
 )
 _WD_UNMISTAKABLE = _alternatives(set(_WEEKDAYS) - {"sun", "sat"})  # "book the sat"
@@ -245,6 +241,7 @@ _STRONG = re.compile(
     rf"|\b(?:{_N})\s+(?:{_UNIT})\s+(?:ago|from)\b"
     rf"|\b\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?(?:{_MO})\b|\b(?:{_MO})\s+\d{{1,2}}"
     r"|\b(?:next|this|last)\s+(?:week|month|year|weekend)\b|\bat\s+\d{1,2}\b"
+    r"|\bthis\s+(?:morning|afternoon|evening)\b|\b\d{1,2}h\d{2}\b|\b(?:half|quarter)\s+(?:past|to)\s|\bo'?clock\b|\blunchtime\b"
     rf"|\b(?:by|before|until|till|in|on|due)\s+(?:{_MO})\b|\b(?:by|before|until|till)\s+\d{{1,2}}$"
 )
 _WEAK = re.compile(
@@ -284,7 +281,7 @@ def parse_when(phrase: str, now: datetime, zone: ZoneInfo, default_time: time = 
     if isinstance(days, datetime):
         if clock is not None:
             raise reading.unreadable()  # "in 2 hours at 3pm"
-        due, explicit = days, True
+        due, explicit, asked = days, True, None
     else:
         if days is None:
             if clock is None:
@@ -292,7 +289,7 @@ def parse_when(phrase: str, now: datetime, zone: ZoneInfo, default_time: time = 
             today = reading.today
             days = _Days((today, today + timedelta(days=1)) if clock.may_roll else (today,))
         times = (clock.at,) if clock else days.fallback_times or (default_time,)
-        due = _first_ahead(days.candidates, times, zone, now)
+        due, asked = _first_ahead(days.candidates, times, zone, now)
         explicit = clock is not None and clock.explicit
         if days.today_word and clock is None:
             hint = " Try “tomorrow” or a later time today."
@@ -302,7 +299,8 @@ def parse_when(phrase: str, now: datetime, zone: ZoneInfo, default_time: time = 
         )
     if due > _years_later(now, MAX_YEARS_AHEAD):
         raise _too_far(shown)
-    return When(due_at=due, phrase=shown, explicit_time=explicit)
+    skipped = asked if asked is not None and _wall(due, zone) != asked else None
+    return When(due_at=due, phrase=shown, explicit_time=explicit, skipped=skipped)
 
 
 def split_text_and_when(
@@ -390,63 +388,27 @@ class _Reading:
 
     def clock(self, text: str) -> tuple[_Clock | None, str]:
         """Take the time of day out of `text`; return it and the words left for the day."""
-        text = _TONIGHT.sub("today evening", text)
-        text = _THIS_PART.sub(r"today \1", text)
-        rest = text
+        try:
+            found, rest = take_time_of_day(_SECONDS.sub(r"\1", text))
+        except TimeOfDayError:
+            raise self.unreadable() from None  # "tomorrow morning 3pm", "25:00"
         clock: _Clock | None = None
-        for pattern in _CLOCKS:
-            for match in pattern.finditer(rest):
-                if clock is not None:
-                    raise self.unreadable()  # two clock times
-                clock = self._clock_from(match)
-            rest = pattern.sub(" ", rest)
-
-        part = _PART.search(rest)
-        if part:
-            rest = _cut(rest, part)
         eod = _EOD.search(rest)
         if eod:
-            if part or clock:
+            if found is not None:
                 raise self.unreadable()
             rest = _cut(rest, eod)
             clock = _Clock(END_OF_DAY, explicit=False, may_roll=False)
-
-        if clock is None:
-            bare = _BARE_HOUR.search(rest)
-            if bare:
-                hour = int(bare.group(1))
-                rest = _cut(rest, bare)
-                if part and 1 <= hour <= 12:
-                    pm = part.group(1) != "morning"
-                    clock = _Clock(time(hour % 12 + (12 if pm else 0)), explicit=True)
-                elif 13 <= hour <= 23 and not part:
-                    clock = _Clock(time(hour), explicit=True)
-                else:
-                    raise self.ambiguous_hour(hour)
-            elif part:
-                clock = _Clock(_PART_OF_DAY[part.group(1)], explicit=False)
-        elif part and (clock.at.hour < 12) != (part.group(1) == "morning"):
-            raise self.unreadable()  # "tomorrow morning 3pm"
-
+        elif found is not None:
+            if found.bare:
+                raise self.ambiguous_hour(found.at.hour)
+            clock = _Clock(found.at, explicit=found.explicit)
+            if found.today:  # "tonight", "this afternoon"
+                rest = f"today {rest}"
         rest = " ".join(rest.split())
         if rest != text:
             rest = _CONNECTORS.sub("", rest).strip()
         return clock, rest
-
-    def _clock_from(self, match: re.Match[str]) -> _Clock:
-        groups = match.groups()
-        if groups[0] in ("noon", "midday"):
-            return _Clock(time(12, 0), explicit=True)
-        if groups[0] == "midnight":
-            return _Clock(MIDNIGHT, explicit=True)
-        hour, minute = int(groups[0]), int(groups[1] or 0)
-        if len(groups) == 3:  # with am/pm
-            if not 1 <= hour <= 12 or minute > 59:
-                raise self.unreadable()
-            hour = hour % 12 + (12 if groups[2] == "pm" else 0)
-        elif hour > 23 or minute > 59:
-            raise self.unreadable()
-        return _Clock(time(hour, minute), explicit=True)
 
     # -- day ----------------------------------------------------------------------------
 
@@ -698,15 +660,19 @@ def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 def _first_ahead(
     days: tuple[date, ...], times: tuple[time, ...], zone: ZoneInfo, now: datetime
-) -> datetime:
-    """The first day-and-time still after `now`, else the last one tried."""
-    tried = now
+) -> tuple[datetime, time | None]:
+    """The first day-and-time still after `now` (else the last one tried), and its time."""
+    tried, asked = now, None
     for day in days:
         for at in times:
-            tried = _to_utc(datetime.combine(day, at), zone)
+            tried, asked = _to_utc(datetime.combine(day, at), zone), at
             if tried > now:
-                return tried
-    return tried
+                return tried, asked
+    return tried, asked
+
+
+def _wall(instant: datetime, zone: ZoneInfo) -> time:
+    return instant.astimezone(zone).time().replace(second=0, microsecond=0)
 
 
 def _is_time_word(word: str) -> bool:

@@ -104,9 +104,10 @@ async def test_contact_rhythms_and_mistakes(conversation: Conversation) -> None:
 
     mistakes = [
         ("/jobclub contact add Eve every 30 months", "Pick a rhythm between every 1 and every 24"),
-        ("/jobclub contact add", "Try `/jobclub contact add Ana Ruiz at Acme every 3 months`"),
-        ("/jobclub contact log", "Try `/jobclub contact add Ana Ruiz at Acme every 3 months`"),
-        ("/jobclub contact frob Ana", "Try `/jobclub contact add"),
+        ("/jobclub contact add", "Give a name, e.g. `/jobclub contact add Ana Ruiz at Acme"),
+        ("/jobclub contact log", "Say who you were in touch with, e.g. `/jobclub contact log"),
+        ("/jobclub contact", "Try `/jobclub contact add Ana Ruiz at Acme every 3 months`"),
+        ("/jobclub contact frob Ana", "`/jobclub contact frob` is not something I know."),
         ("/jobclub contact add " + "N" * 201, "Give a name"),
     ]
     for line, expected in mistakes:
@@ -129,7 +130,7 @@ async def test_contacts_lists_people_with_their_last_contact(conversation: Conve
     reply = await conversation.one("/jobclub contacts")
     assert reply.title == "People you stay in touch with"
     assert reply.text.splitlines() == [
-        "Ana Ruiz (Acme) · last contact Thu 26 Nov, 09:00 (America/New_York)",
+        "Ana Ruiz (Acme) · last contact Thu 26 Nov, 09:00 (America/New_York) · note: had coffee",
         "Bob (Globex) · last contact not yet",
         "Zoe Park (Initech) · last contact not yet",
     ]
@@ -257,3 +258,115 @@ async def test_an_over_long_note_is_refused(conversation: Conversation) -> None:
     reply = await conversation.one("/jobclub contact log Ana " + "n" * 501)
     assert reply.meta["error"] == "user" and "Nothing was saved" in reply.text
     assert await due_of(conversation, added.meta["commitment_id"]) == ny(2027, 2, 25)
+
+
+# -- the same person twice, rhythms out of range, remove, notes (issue 14) ---------------
+
+
+async def test_contact_add_twice_creates_two_danas_and_log_resets_one(
+    conversation: Conversation,
+) -> None:
+    first = await conversation.one("/jobclub contact add Dana at Acme every 2 months")
+    again = await conversation.one("/jobclub contact add Dana at Acme every 2 months")
+    assert again.meta["duplicate"] is True and again.meta["contact_id"] == first.meta["contact_id"]
+    assert again.text.startswith("You already stay in touch with Dana (Acme), every 2 months")
+    assert again.text.endswith("Nothing changed.")
+    assert len((await conversation.one("/commitments")).meta["commitments"]) == 1
+
+    offer = await conversation.one("/jobclub contact add dana at acme every 6 weeks")
+    assert "Change it to every 6 weeks instead of adding them twice?" in offer.text
+    assert [b.label for b in offer.buttons] == ["Update to every 6 weeks", "Keep as it is"]
+    (updated,) = await conversation.press(offer.buttons[0].action)
+    assert updated.text.startswith("Updated Dana (Acme): I will remind you to get in touch every 6")
+    [item] = (await conversation.one("/commitments")).meta["commitments"]
+    assert item["due_at"] == updated.meta["due_at"] == "2027-01-06T09:00:00-05:00"
+
+    await conversation.one("/jobclub contact log Dana lunch")
+    listed = await conversation.one("/jobclub contacts")
+    assert len(listed.meta["contacts"]) == 1
+    assert listed.text.startswith("Dana (Acme) · last contact Wed 25 Nov")
+    async with conversation.bot.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Contact)) == 1
+
+
+async def test_two_people_with_one_name_are_told_apart_by_company(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/jobclub contact add Dana at Acme")
+    await conversation.command("/jobclub contact add Dana at Globex")
+    which = await conversation.one("/jobclub contact log Dana coffee")
+    assert which.meta["error"] == "user"
+    assert which.text.startswith("Which one: Dana (Acme) or Dana (Globex)?")
+    logged = await conversation.one("/jobclub contact log Dana at Globex coffee")
+    listed = await conversation.one("/jobclub contacts")
+    assert listed.meta["notes"][logged.meta["contact_id"]] == ["coffee"]
+    assert "Dana (Globex) · last contact Wed 25 Nov, 09:00 (America/New_York) · note: coffee" in (
+        listed.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("Ana Ruiz at Globex every 100 months", "every 100 months"),
+        ("Ana Ruiz at Globex every 0 weeks", "every 0 weeks"),
+        ("Ana Ruiz at Globex every 25 months", "every 25 months"),
+    ],
+)
+async def test_contact_add_every_100_months_is_refused_with_the_range_that_works(
+    conversation: Conversation, line: str, shown: str
+) -> None:
+    reply = await conversation.one(f"/jobclub contact add {line}")
+    assert reply.meta["error"] == "user"
+    assert reply.text == (
+        "Pick a rhythm between every 1 and every 24 months, or every 1 to every 24 weeks; "
+        f"“{shown}” is outside that. Nothing was saved."
+    )
+    assert (await conversation.one("/jobclub contacts")).meta["contacts"] == []
+    ok = await conversation.one("/jobclub contact add Ana Ruiz at Globex every twelve months")
+    assert ok.text.startswith("Added Ana Ruiz (Globex). I will remind you to get in touch every year")
+
+
+async def test_an_unreadable_rhythm_is_refused_not_read_as_the_company(
+    conversation: Conversation,
+) -> None:
+    reply = await conversation.one("/jobclub contact add Ana at Globex every so often")
+    assert reply.meta["error"] == "user"
+    assert reply.text.startswith("I couldn't read “every so often” as a rhythm.")
+    assert (await conversation.one("/jobclub contacts")).meta["contacts"] == []
+
+
+async def test_contact_remove_name_asks_then_removes_and_drops_the_reminders(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/jobclub contact add Ana Ruiz at Acme")
+    await conversation.command("/jobclub contact add Bob")
+    ask = await conversation.one("/jobclub contact remove ana")
+    assert ask.text.startswith("Stop staying in touch with Ana Ruiz (Acme)?")
+    assert [b.label for b in ask.buttons] == ["Remove Ana Ruiz", "Keep"]
+    (kept,) = await conversation.press("contact:keep")
+    assert kept.text == "Nothing changed."
+    # Nobody else can press it for her.
+    (other,) = await conversation.press(ask.buttons[0].action, who="Grace")
+    assert other.meta["error"] == "user"
+    (done,) = await conversation.press(ask.buttons[0].action)
+    assert done.text == "Removed Ana Ruiz (Acme) and dropped 1 reminder."
+    listed = await conversation.one("/jobclub contacts")
+    assert listed.text.splitlines() == ["Bob · last contact not yet"]
+    assert len((await conversation.one("/commitments")).meta["commitments"]) == 1
+    gone = await conversation.one("/jobclub contact remove Ana")
+    assert gone.meta["error"] == "user" and "Bob" in gone.text
+
+
+async def test_contact_log_note_never_appears_in_contacts(conversation: Conversation) -> None:
+    await conversation.command("/jobclub contact add Ana Ruiz at Acme")
+    await conversation.command("/jobclub contact log Ana had coffee, she mentioned a new team")
+    conversation.clock.advance(timedelta(days=2))
+    await conversation.command("/jobclub contact log Ana Ruiz sent the article")
+    reply = await conversation.one("/jobclub contacts")
+    assert reply.text == (
+        "Ana Ruiz (Acme) · last contact Fri 27 Nov, 09:00 (America/New_York)"
+        " · note: sent the article (+1 earlier)"
+    )
+    [notes] = reply.meta["notes"].values()
+    assert notes == ["had coffee, she mentioned a new team", "sent the article"]

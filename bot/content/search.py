@@ -115,7 +115,13 @@ class TipIndex:
 
     @cached_property
     def _question_matcher(self) -> Matcher:
-        return Matcher(_question_examples(tuple(self._questions.values())), self.vocabulary)
+        # Practice questions are few and short, so most words of a request are unknown to
+        # this matcher: they count once in its length, not twice as for tip topics.
+        return Matcher(
+            _question_examples(tuple(self._questions.values())),
+            self.vocabulary,
+            thresholds=Thresholds(unknown_weight=1.0),
+        )
 
     @cached_property
     def _tip_fields(self) -> tuple[list[dict[str, set[str]]], dict[str, float]]:

@@ -46,19 +46,27 @@ class Thresholds:
     """Where a score becomes an answer. Tuned on the train and dev splits only
     (`bench/tip_eval.py --tune`); see bench/README.md for the figures."""
 
-    answer: float = 0.1
+    answer: float = 0.2
     """The best label's score needed to answer outright..."""
-    ratio: float = 0.6
+    ratio: float = 0.65
     """...with the runner-up scoring at most this share of it. A ratio separated right
     from wrong answers better on dev than a fixed gap, because scores of short and long
     messages live on different scales."""
     suggest: float = 0.08
     """Below this nothing matches: say so instead of guessing."""
+    out_ratio: float = 0.8
+    """Answer only when the out-of-scope class scores at most this share of the best
+    topic: a question that looks as much like "write my CV for me" as like a tip topic
+    is not answered with a tip."""
     knn_share: float = 0.5
     """Weight of the nearest examples against the centroid in a label's score."""
     neighbours: int = 3
     """How many of a label's nearest examples are averaged."""
-    unknown_weight: float = 1.0
+    out_neighbours: int = 2
+    """The same for the out-of-scope class, scored by its nearest examples only: it is a
+    grab-bag of unrelated subjects (weather, benefits, recipes), so its centroid says
+    nothing, but one close out-of-scope example says a lot."""
+    unknown_weight: float = 2.0
     """How much an unknown word counts in the message's length, relative to the
     rarest known feature."""
 
@@ -161,6 +169,10 @@ class Matcher:
             nearest[self._example_label[index]].append(sim * self._example_weight[index])
         scores = []
         for label in set(centroid) | set(nearest):
+            if label == self.none_label:
+                top = sorted(nearest.get(label, ()), reverse=True)[: th.out_neighbours]
+                scores.append((label, sum(top) / th.out_neighbours if top else 0.0))
+                continue
             top = sorted(nearest.get(label, ()), reverse=True)[: th.neighbours]
             knn = sum(top) / th.neighbours if top else 0.0
             scores.append((label, th.knn_share * knn + (1 - th.knn_share) * centroid[label]))
@@ -170,7 +182,14 @@ class Matcher:
     def decide(self, text: str, thresholds: Thresholds | None = None) -> Verdict:
         """Answer, ask, or admit there is nothing: never a confident guess."""
         th = thresholds or self.thresholds
-        ranked = self.rank(text, th)
+        return self.judge(self.rank(text, th), th)
+
+    def judge(
+        self, ranked: list[tuple[str, float]], thresholds: Thresholds | None = None
+    ) -> Verdict:
+        """The verdict on scores from `rank` (split out so thresholds can be tuned
+        without ranking again)."""
+        th = thresholds or self.thresholds
         topics = tuple((label, score) for label, score in ranked if label != self.none_label)
         out_score = next((s for label, s in ranked if label == self.none_label), 0.0)
         if not topics or topics[0][1] < th.suggest:
@@ -181,7 +200,11 @@ class Matcher:
             if score <= th.ratio * out_score:
                 return Verdict("none", topics)
             return Verdict("unsure", topics, _candidates(topics))
-        if score >= th.answer and max(runner_up, out_score) <= th.ratio * score:
+        if (
+            score >= th.answer
+            and runner_up <= th.ratio * score
+            and out_score <= th.out_ratio * score
+        ):
             return Verdict("answer", topics, (best,))
         return Verdict("unsure", topics, _candidates(topics))
 

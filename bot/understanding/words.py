@@ -162,6 +162,15 @@ class Vocabulary:
                 score_cutoff=cutoff,
             )
             fixed = found[0] if found else None
+            if (
+                fixed
+                and len(word) <= 5
+                and len(fixed) == len(word)
+                and sorted(fixed) != sorted(word)
+            ):
+                # One changed letter in a short word is more often another real word
+                # ("bread", "break") than a typo; swapped letters ("thnak") still are.
+                fixed = None
         if len(self._fixes) < 20_000:
             self._fixes[word] = fixed
         return fixed

@@ -86,6 +86,24 @@ def test_words_no_tip_answers_get_no_tip(index: TipIndex, words: str) -> None:
     assert found.hits == []
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "could you write a covering letter for me",
+        "how much will my state pension be",
+        "is it going to snow on friday",
+        "please apply to these jobs for me",
+        "how do i switch off the daily digest",
+        "my universal credit was stopped",
+    ],
+)
+def test_job_adjacent_asks_no_tip_answers_get_no_tip(index: TipIndex, words: str) -> None:
+    """Work words (letter, jobs, pension) alone do not make a question about interviews."""
+    found = index.match(words)
+    assert found.verdict.kind != "answer", found.verdict
+    assert found.hits == []
+
+
 def test_a_vague_question_offers_two_or_three_topics_in_order(index: TipIndex) -> None:
     found = index.match("follow up")
     assert found.verdict.kind == "unsure"
@@ -123,6 +141,14 @@ def test_typo_fixes_keep_the_first_letter() -> None:
     assert vocabulary.correct("salry") == "salary"
     assert vocabulary.correct("intervew") == "interview"
     assert vocabulary.correct("flight") is None
+
+
+def test_short_words_one_letter_from_a_known_word_are_not_fixed() -> None:
+    """ "bread" is a word of its own, not a typo of "break"; swapped letters still are."""
+    vocabulary = Vocabulary()
+    vocabulary.learn(["break", "thank"])
+    assert vocabulary.correct("bread") is None
+    assert vocabulary.correct("thnak") == "thank"
 
 
 def test_a_club_synonym_teaches_a_new_word() -> None:

@@ -309,3 +309,84 @@ async def test_a_rejection_retires_the_pending_interview_follow_up(
         c["commitment_id"] for c in (await conversation.one("/commitments")).meta["commitments"]
     ]
     assert follow_up not in open_ids
+
+
+# -- issue 14: /interview in any order, /rejected twice ----------------------------------
+
+
+async def test_interview_initech_tomorrow_at_10am_keeps_tomorrow_out_of_the_company(
+    conversation: Conversation,
+) -> None:
+    reply = await conversation.one("/interview Initech tomorrow at 10am")
+    assert reply.title == "Interview at Initech, Thu 26 Nov, 10:00 (America/New_York)"
+    assert reply.meta["company"] == "Initech"
+    assert reply.meta["at"] == "2026-11-26T10:00:00-05:00"
+    assert "tomorrow" not in reply.sections[0].text
+    assert "Send a thank-you note to your interviewer at Initech ·" in reply.sections[0].text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/interview Initech with Ana tomorrow 10am for analyst",
+        "/interview Initech for analyst with Ana tomorrow 10am",
+        "/interview Initech with Ana for analyst on tomorrow at 10am",
+        "/interview with Ana tomorrow 10am at Initech for analyst",
+        "/interview tomorrow 10am Initech with Ana for analyst",
+        "/interview for analyst at Initech tomorrow at 10am with Ana",
+    ],
+)
+async def test_interview_initech_with_ana_tomorrow_10am_in_any_order(
+    conversation: Conversation, line: str
+) -> None:
+    reply = await conversation.one(line)
+    assert reply.meta.get("error") is None, reply.text
+    got = {k: reply.meta[k] for k in ("company", "interviewer", "role", "at")}
+    assert got == {
+        "company": "Initech",
+        "interviewer": "Ana",
+        "role": "analyst",
+        "at": "2026-11-26T10:00:00-05:00",
+    }
+    assert "Pick three CCAR stories that fit Initech and the analyst role" in reply.sections[0].text
+
+
+@pytest.mark.parametrize(
+    ("line", "person", "role"),
+    [
+        ("/interview Initech with Ana tomorrow 10am", "Ana", None),
+        ("/interview Initech for analyst tomorrow 10am", None, "analyst"),
+    ],
+)
+async def test_interview_initech_with_ana_tomorrow_10am_no_longer_asks_when_is_it(
+    conversation: Conversation, line: str, person: str | None, role: str | None
+) -> None:
+    reply = await conversation.one(line)
+    assert reply.meta.get("error") is None, reply.text
+    assert (reply.meta["interviewer"], reply.meta["role"]) == (person, role)
+    assert reply.meta["at"] == "2026-11-26T10:00:00-05:00"
+
+
+async def test_rejected_acme_dana_then_rejected_acme_creates_a_second_ladder(
+    conversation: Conversation,
+) -> None:
+    first = await conversation.one("/rejected Acme, Dana")
+    again = await conversation.one("/rejected acme")
+    assert again.meta["duplicate"] is True and again.meta["ladder_id"] == first.meta["ladder_id"]
+    assert again.title == "Already set up: the no from Acme"
+    assert again.text.startswith(
+        "You told me about the no from Acme (Dana) on Wed 25 Nov, 09:00 (America/New_York), "
+        "so I did not set the steps up a second time."
+    )
+    assert len(again.sections[0].text.splitlines()) == 6
+    assert await rows(conversation, Ladder) == 1
+    assert await rows(conversation, Commitment) == 6
+    # Named again, the same person is recognised too; a different person is not a copy.
+    assert (await conversation.one("/rejected ACME, dana")).meta["duplicate"] is True
+    other = await conversation.one("/rejected Acme, Bob Stone")
+    assert "duplicate" not in other.meta and await rows(conversation, Ladder) == 2
+
+    outbox = Outbox()
+    await walk(conversation, outbox, ny(2026, 11, 26, 10))
+    notes = [item.reply.plain_text() for item, _ in outbox.sent if item.kind == "reminder"]
+    assert len(notes) == len(set(notes)) == 2  # one appreciation note each for Dana and Bob

@@ -9,7 +9,7 @@ a draft. Every step is an ordinary commitment the member can see, edit, snooze o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,7 +25,7 @@ from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.store.models import Commitment, Contact, Ladder, Member
 from bot.timezones import add_months, local_instant, show_time
-from bot.when import WhenInPast, parse_when, split_text_and_when
+from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when
 
 FOLLOW_UP_AFTER = timedelta(days=7)
 """When to nudge a follow-up if nothing has been heard after an interview."""
@@ -37,26 +37,92 @@ MAX_FIELD = 120
 
 @dataclass(frozen=True)
 class InterviewWords:
+    """The parts of `/interview`'s text; `when` is the time words, still to be read."""
+
     company: str
     person: str | None
     role: str | None
     when: str | None
 
 
-def parse_interview(text: str) -> InterviewWords:
-    """`Acme with Ana Ruiz on Friday 10am for analyst` → its parts (any order after COMPANY)."""
+def parse_interview(
+    text: str, now: datetime, zone: ZoneInfo, default_time: time = time(9, 0)
+) -> InterviewWords:
+    """`Initech with Ana tomorrow 10am for analyst` → its parts, in any order.
+
+    `with` names the interviewer, `for` the role, `at` the company unless it is a time,
+    `on` a day; the words before the first keyword are the company. A time may stand in
+    any of these clauses ("with Ana tomorrow 10am") or on its own, with or without "on"
+    or "at": the when-parser finds it at either end of a clause, and the time words of
+    every clause are read together ("Initech tomorrow" + "at 10am").
+    """
     parts = _KEYWORDS.split(f" {text.strip()} ")
-    company = parts[0].strip()
-    found: dict[str, list[str]] = {}
-    for keyword, value in zip(parts[1::2], parts[2::2], strict=False):
-        found.setdefault(keyword.lower(), []).append(value.strip())
-    when_parts = found.get("on", []) + [f"at {v}" for v in found.get("at", [])]
+    clauses: list[tuple[str | None, str]] = [(None, parts[0].strip())]
+    clauses += [(k.lower(), v.strip()) for k, v in zip(parts[1::2], parts[2::2], strict=False)]
+    fields: dict[str, list[str]] = {"company": [], "person": [], "role": []}
+    times: list[str] = []
+    last = "company"
+    for keyword, value in clauses:
+        if not value:
+            continue
+        rest, when = _time_in(value, keyword, now, zone, default_time)
+        if when:
+            times.append(when)
+        if not rest:
+            continue
+        if keyword == "on" and not when:
+            times.append(f"on {rest}")  # "on blursday": a day, even one I can't read
+            continue
+        field = {"with": "person", "for": "role"}.get(keyword or "", "company")
+        if keyword == "at" and fields["company"]:
+            fields[last].append(f"at {rest}")  # "Initech at the Berlin office"
+            continue
+        fields[field].append(rest)
+        last = field
+
+    def joined(name: str) -> str | None:
+        return " ".join(fields[name]) or None
+
     return InterviewWords(
-        company=company,
-        person=" ".join(found["with"]) if "with" in found else None,
-        role=" ".join(found["for"]) if "for" in found else None,
-        when=" ".join(when_parts) if when_parts else None,
+        company=joined("company") or "",
+        person=joined("person"),
+        role=joined("role"),
+        when=" ".join(times) or None,
     )
+
+
+def _time_in(
+    value: str, keyword: str | None, now: datetime, zone: ZoneInfo, default_time: time
+) -> tuple[str, str | None]:
+    """(the clause without its time words, the time words) for one clause."""
+    said = f"{keyword} {value}" if keyword in ("on", "at") else value
+    if _reads_as_time(said, now, zone, default_time):
+        return "", said
+    try:
+        rest, when = split_text_and_when(value, now, zone, default_time)
+    except WhenInPast as exc:
+        rest, when = exc.text or "", None
+        if value.startswith(rest) and rest:
+            return rest, value[len(rest) :].strip()
+    except WhenError:
+        rest, when = value, None
+    if when is not None:
+        return rest, value[len(rest) :].strip() if value.startswith(rest) else when.phrase
+    words = value.split()
+    for cut in range(len(words) - 1, 0, -1):  # a time that starts the clause
+        if _reads_as_time(" ".join(words[:cut]), now, zone, default_time):
+            return " ".join(words[cut:]), " ".join(words[:cut])
+    return value, None
+
+
+def _reads_as_time(words: str, now: datetime, zone: ZoneInfo, default_time: time) -> bool:
+    try:
+        parse_when(words, now, zone, default_time)
+    except WhenInPast:
+        return True
+    except WhenError:
+        return False
+    return True
 
 
 @feature
@@ -78,21 +144,13 @@ class Ladders(Feature):
         )
 
     async def on_interview(self, ctx: Context) -> Reply:
-        words = parse_interview(ctx.text)
         start = store.day_start(ctx.member)
+        words = parse_interview(ctx.text, ctx.now, ctx.zone, start)
         company, when = words.company, None
         if words.when:
             try:
                 when = parse_when(words.when, ctx.now, ctx.zone, start)
             except WhenInPast as exc:
-                when_at = exc.due_at
-                return await self._after_interview(ctx, words, when_at)
-        elif company:
-            # "/interview Acme tomorrow 10am": the time may simply end the company part.
-            try:
-                company, when = split_text_and_when(company, ctx.now, ctx.zone, start)
-            except WhenInPast as exc:
-                words = replace(words, company=exc.text or company)
                 return await self._after_interview(ctx, words, exc.due_at)
         _check_fields(company, words.person, words.role)
         if when is None:
@@ -162,12 +220,15 @@ class Ladders(Feature):
 
     async def on_rejected(self, ctx: Context) -> Reply:
         company, _, person = ctx.text.strip().partition(",")
-        words = parse_interview(company)
+        words = parse_interview(company, ctx.now, ctx.zone)
         company = words.company
         if not company:
             raise UserError("Which company? For example `/rejected Acme, Ana Ruiz`.")
-        interview = await _latest_interview(ctx, company)
         name = (person.strip() or words.person or "").strip() or None
+        earlier = await _earlier_rejection(ctx, company, name)
+        if earlier is not None:
+            return await _already_set_up(ctx, earlier)
+        interview = await _latest_interview(ctx, company)
         name = name or (interview.person if interview else None)
         role = interview.role if interview else None
         _check_fields(company, name, role)
@@ -229,6 +290,70 @@ class Ladders(Feature):
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         result = await session.execute(delete(Ladder).where(Ladder.member_id == member.id))
         return result.rowcount or 0
+
+
+async def _earlier_rejection(ctx: Context, company: str, name: str | None) -> Ladder | None:
+    """The member's rejection ladder for this company (and this person, when one is named).
+
+    Saying no twice about the same people must not set up a second series of notes: the
+    second `/rejected` would double every reminder.
+    """
+    rows = await ctx.session.scalars(
+        select(Ladder)
+        .where(
+            Ladder.member_id == ctx.member.id,
+            Ladder.kind == "rejection",
+            func.lower(Ladder.company) == company.lower(),
+        )
+        .order_by(Ladder.created_at.desc())
+    )
+    for ladder in rows:
+        if name is None or (ladder.person or "").lower() == name.lower():
+            return ladder
+    return None
+
+
+async def _already_set_up(ctx: Context, ladder: Ladder) -> Reply:
+    """What is already there for this no, and how to change it, instead of a copy."""
+    steps = list(
+        await ctx.session.scalars(
+            select(Commitment)
+            .where(
+                Commitment.member_id == ctx.member.id,
+                Commitment.ladder_id == ladder.id,
+                Commitment.status == "open",
+            )
+            .order_by(Commitment.due_at)
+        )
+    )
+    who = f" ({ladder.person})" if ladder.person else ""
+    lines = [
+        f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone, ctx.now)}"
+        for c in steps
+        if c.due_at
+    ]
+    told = show_time(ladder.created_at, ctx.zone, ctx.now)
+    lead = (
+        f"You told me about the no from {ladder.company}{who} on {told}, so I did not set "
+        "the steps up a second time."
+    )
+    if lines:
+        lead += (
+            " These are still open; change any of them with `/commitments edit N`, "
+            "or `/commitments drop N`."
+        )
+    else:
+        lead += " Those steps are all done or dropped."
+    if not ladder.person:
+        lead += " To add a name, `/rejected COMPANY, NAME` sets up notes for that person."
+    return Reply(
+        title=f"Already set up: the no from {ladder.company}",
+        text=lead,
+        sections=[Section(text="\n".join(lines))] if lines else [],
+        buttons=[Button("See my commitments", "commit:list")],
+        visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
+        meta={"ladder_id": ladder.id, "duplicate": True, "commitments": [c.id for c in steps]},
+    )
 
 
 async def _latest_interview(ctx: Context, company: str) -> Ladder | None:
@@ -353,6 +478,11 @@ def _summary(ctx: Context, title: str, made: list[Commitment], ladder: Ladder) -
         visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
         meta={
             "ladder_id": ladder.id,
+            "kind": ladder.kind,
+            "company": ladder.company,
+            "interviewer" if ladder.kind == "interview" else "person": ladder.person,
+            "role": ladder.role,
+            "at": ladder.at.astimezone(ctx.zone).isoformat() if ladder.at else None,
             "commitments": [
                 {
                     "commitment_id": c.id,

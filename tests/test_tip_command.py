@@ -134,6 +134,32 @@ async def test_share_posts_the_tip_to_the_channel(conversation: Conversation) ->
     assert shared.text.startswith("Ada shared a tip.")
 
 
+async def test_pressing_share_twice_on_one_tip_posts_it_twice(conversation: Conversation) -> None:
+    reply = await conversation.one("/tip thank you note")
+    share = next(b for b in reply.buttons if b.action.startswith("tip:share:"))
+    (first,) = await conversation.press(share.action)
+    assert first.visibility is Visibility.CHANNEL
+    (second,) = await conversation.press(share.action)
+    assert second.visibility is Visibility.ONLY_MEMBER
+    assert second.meta["already_shared"] is True
+    assert second.text.startswith("You already shared this tip with the channel")
+
+
+async def test_the_share_action_id_shares_a_tip_the_member_was_never_shown(
+    conversation: Conversation,
+) -> None:
+    reply = await conversation.one("/tip thank you note")
+    library = conversation.bot.services.library
+    unseen = next(t for t in library.tips if t.id != reply.meta["tip_id"])
+    (refused,) = await conversation.press(f"tip:share:{unseen.id}")
+    assert refused.visibility is Visibility.ONLY_MEMBER
+    assert refused.meta["error"] == "user"
+    assert refused.text.startswith("I can only share a tip I have shown you")
+    # Nor one shown to someone else.
+    (other,) = await conversation.press(f"tip:share:{reply.meta['tip_id']}", who="Grace")
+    assert other.meta["error"] == "user"
+
+
 async def test_in_a_dm_there_is_no_share_button(conversation: Conversation) -> None:
     reply = await conversation.one("/tip networking", dm=True)
     assert not any(b.action.startswith("tip:share") for b in reply.buttons)

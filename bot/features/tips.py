@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.schema import Tip
@@ -24,6 +24,7 @@ from bot.router import Router
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import Member, SeenTip
 from bot.text import fold, shorten
+from bot.timezones import show_time
 
 NEAR_BEST = 0.8
 """Among hits scoring at least this share of the best, an unseen tip is preferred."""
@@ -153,9 +154,37 @@ class Tips(Feature):
         return self._topics_reply(ctx)
 
     async def on_share(self, ctx: Context) -> Reply:
+        """Post a tip the member was shown to the channel, once.
+
+        The member's SeenTip row is both the proof they were shown it (an action id can
+        be typed by hand) and the claim: the conditional UPDATE lets exactly one press
+        through, even when two arrive at once.
+        """
         tip = ctx.library.tip(ctx.args[0]) if ctx.args else None
         if tip is None:
             raise UserError("That tip is no longer in the library. Try `/tip` for a fresh one.")
+        seen = await ctx.session.scalar(
+            select(SeenTip).where(SeenTip.member_id == ctx.member.id, SeenTip.tip_id == tip.id)
+        )
+        if seen is None:
+            raise UserError(
+                "I can only share a tip I have shown you. `/tip` gets you one to share."
+            )
+        claimed = await ctx.session.execute(
+            update(SeenTip)
+            .where(SeenTip.id == seen.id, SeenTip.shared_at.is_(None))
+            .values(shared_at=ctx.now)
+        )
+        if not claimed.rowcount:
+            await ctx.session.refresh(seen)
+            when = f" on {show_time(seen.shared_at, ctx.zone)}" if seen.shared_at else ""
+            return ctx.private(
+                Reply(
+                    text=f"You already shared this tip with the channel{when}, so I did not "
+                    "post it again.",
+                    meta={"tip_id": tip.id, "already_shared": True},
+                )
+            )
         reply = _tip_reply(ctx, tip, shared=False)
         reply.text = f"{ctx.member.display_name} shared a tip.\n\n{reply.text}"
         reply.visibility = Visibility.CHANNEL
@@ -167,7 +196,16 @@ class Tips(Feature):
         rows = await session.scalars(
             select(SeenTip).where(SeenTip.member_id == member.id).order_by(SeenTip.seen_at)
         )
-        return {"seen_tips": [{"tip_id": r.tip_id, "seen_at": r.seen_at.isoformat()} for r in rows]}
+        return {
+            "seen_tips": [
+                {
+                    "tip_id": r.tip_id,
+                    "seen_at": r.seen_at.isoformat(),
+                    "shared_at": r.shared_at.isoformat() if r.shared_at else None,
+                }
+                for r in rows
+            ]
+        }
 
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         result = await session.execute(delete(SeenTip).where(SeenTip.member_id == member.id))

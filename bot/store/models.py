@@ -127,6 +127,9 @@ class SeenTip(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
     tip_id: Mapped[str] = mapped_column(String(80))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """When the member shared this tip with the channel: Share posts it once, and only a
+    tip the member was shown (the row is the proof)."""
 
 
 class Delivery(Base):

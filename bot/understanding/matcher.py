@@ -10,9 +10,12 @@ build step and nothing fetched:
   uses, counts for little and "referee" counts for a lot;
 - a label's score blends two linear views of the same vectors: the cosine to the
   label's centroid (what the label is about overall) and the mean cosine to the
-  label's nearest examples (a phrasing that closely fits);
-- words the matcher has never seen stay in the message's vector length, so "what's
-  the weather in Leeds" scores low everywhere instead of latching onto "in".
+  label's nearest examples (a phrasing that closely fits). The out-of-scope label
+  (`none_label`) is scored by its nearest examples alone: it holds unrelated
+  subjects, so only a close example means anything;
+- words the matcher has never seen stay in the message's vector length (twice as
+  heavy as its rarest known word), so "is it going to rain tomorrow" scores low
+  everywhere instead of latching onto "tomorrow".
 
 `decide` turns scores into an honest answer: a clear winner, a short list to
 choose from, or nothing.

@@ -215,9 +215,12 @@ def time_after(text: str, pos: int) -> tuple[TimeOfDay, int] | None:
 
 
 def time_before(text: str) -> tuple[TimeOfDay, int] | None:
-    """A time of day that ends `text` (before a repeat phrase), and where it starts."""
+    """A time of day after "at" that ends `text` (before a repeat phrase), and its start.
+
+    Only with "at": in "by friday 3pm every week" the 3pm belongs to the date.
+    """
     found = _BEFORE.search(text)
-    if found is None:
+    if found is None or not (found["lead"] or "").strip().startswith(("at", "@")):
         return None
     try:
         reading = _read(found, whole=False)

@@ -90,7 +90,7 @@ async def create(
         text=text,
         status="open",
         source=source,
-        recurrence=recurrence.to_json() if recurrence else None,
+        recurrence=recurrence.to_rrule() if recurrence else None,
         draft_id=draft_id,
         ladder_id=ladder_id,
         contact_id=contact_id,
@@ -123,7 +123,7 @@ def close(commitment: Commitment, status: str, now: datetime) -> None:
 
 
 def recurrence_of(commitment: Commitment) -> Recurrence | None:
-    return Recurrence.from_json(commitment.recurrence) if commitment.recurrence else None
+    return Recurrence.from_rrule(commitment.recurrence) if commitment.recurrence else None
 
 
 async def by_number(session: AsyncSession, member: Member, number: int) -> Commitment | None:

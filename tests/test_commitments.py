@@ -598,7 +598,8 @@ async def test_export_holds_commitments_contacts_and_ladders(ada_any_db: Convers
     commitments = export["commitments"]["commitments"]
     assert commitments[0]["text"] == "send the note"
     assert commitments[0]["due_at"] == "2026-11-27T20:00:00+00:00"
-    assert commitments[1]["repeats"]["unit"] == "week" and commitments[1]["repeats"]["every"] == 2
+    # Repeats are exported as standard RRULE text, which calendars can import.
+    assert commitments[1]["repeats"] == "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;BYHOUR=9;BYMINUTE=0"
     assert {c["source"] for c in commitments} == {"manual", "interview", "rejection", "contact"}
     assert len(commitments) == 2 + 5 + 6 + 1
     contacts = {c["name"]: c for c in export["contacts"]["contacts"]}

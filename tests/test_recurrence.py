@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.rrule import rrulestr
 
 from bot.recurrence import Recurrence, first_occurrence, next_occurrence, parse_recurrence
 
@@ -46,7 +47,7 @@ def at(zone: ZoneInfo, *parts: int) -> datetime:
         ("stretch daily", "stretch", Recurrence("day")),
         ("review every week", "review", Recurrence("week")),
         ("review weekly.", "review", Recurrence("week")),
-        ("call mentor every Monday", "call mentor", Recurrence("week", weekday=0)),
+        ("call mentor every Monday", "call mentor", Recurrence("week", weekdays=(0,))),
         ("prepare 3 stories every 2 weeks", "prepare 3 stories", Recurrence("week", every=2)),
         ("network every other week", "network", Recurrence("week", every=2)),
         ("check in biweekly", "check in", Recurrence("week", every=2)),
@@ -61,47 +62,110 @@ def at(zone: ZoneInfo, *parts: int) -> datetime:
         (
             "meetup first Monday of each month",
             "meetup",
-            Recurrence("month", weekday=0, nth=1),
+            Recurrence("month", weekdays=(0,), nth=1),
         ),
         (
             "club call first monday of every month",
             "club call",
-            Recurrence("month", weekday=0, nth=1),
+            Recurrence("month", weekdays=(0,), nth=1),
         ),
         (
             "retro the last Friday of the month",
             "retro",
-            Recurrence("month", weekday=4, nth=-1),
+            Recurrence("month", weekdays=(4,), nth=-1),
         ),
-        ("coffee every first Tuesday", "coffee", Recurrence("month", weekday=1, nth=1)),
+        ("coffee every first Tuesday", "coffee", Recurrence("month", weekdays=(1,), nth=1)),
         (
             "call mentor every Monday at 10:30",
             "call mentor",
-            Recurrence("week", weekday=0, hour=10, minute=30),
+            Recurrence("week", weekdays=(0,), hour=10, minute=30),
         ),
         ("run every day at 4pm", "run", Recurrence("day", hour=16)),
         ("practice at 7am every day", "practice", Recurrence("day", hour=7)),
         (
             "send updates every 2 weeks on Monday at 10:30",
             "send updates",
-            Recurrence("week", every=2, weekday=0, hour=10, minute=30),
+            Recurrence("week", every=2, weekdays=(0,), hour=10, minute=30),
         ),
         (
             "club call first monday of every month at 4pm",
             "club call",
-            Recurrence("month", weekday=0, nth=1, hour=16),
+            Recurrence("month", weekdays=(0,), nth=1, hour=16),
         ),
         ("pay rent every month on the 31st", "pay rent", Recurrence("month", day=31)),
         ("pay rent on the 1st of every month", "pay rent", Recurrence("month", day=1)),
         ("apply to 5 jobs and every week", "apply to 5 jobs", Recurrence("week")),
-        ("every Monday: apply to 5 jobs", "apply to 5 jobs", Recurrence("week", weekday=0)),
+        ("every Monday: apply to 5 jobs", "apply to 5 jobs", Recurrence("week", weekdays=(0,))),
         ("weekly: review applications", "review applications", Recurrence("week")),
-        ("interview prep on Tuesdays", "interview prep", Recurrence("week", weekday=1)),
-        ("call mom every Sunday!", "call mom!", Recurrence("week", weekday=6)),
+        ("interview prep on Tuesdays", "interview prep", Recurrence("week", weekdays=(1,))),
+        ("call mom every Sunday!", "call mom!", Recurrence("week", weekdays=(6,))),
         ("daily", "", Recurrence("day")),
     ],
 )
 def test_parse_finds_the_repeat_phrase(text: str, rest: str, rule: Recurrence) -> None:
+    assert parse_recurrence(text) == (rest, rule)
+
+
+WORKWEEK = (0, 1, 2, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "rule"),
+    [
+        ("standup every weekday", "standup", Recurrence("week", weekdays=WORKWEEK)),
+        ("standup every weekday at 8", "standup", Recurrence("week", weekdays=WORKWEEK, hour=8)),
+        ("standup weekdays at 8", "standup", Recurrence("week", weekdays=WORKWEEK, hour=8)),
+        (
+            "check the board on weekdays at 8:30am",
+            "check the board",
+            Recurrence("week", weekdays=WORKWEEK, hour=8, minute=30),
+        ),
+        ("apply each working day", "apply", Recurrence("week", weekdays=WORKWEEK)),
+        ("apply every work day at 9", "apply", Recurrence("week", weekdays=WORKWEEK)),
+        ("apply mon-fri at 10", "apply", Recurrence("week", weekdays=WORKWEEK, hour=10)),
+        ("apply Monday to Friday", "apply", Recurrence("week", weekdays=WORKWEEK)),
+        ("review weekday mornings", "review", Recurrence("week", weekdays=WORKWEEK)),
+        (
+            "every weekday: apply to 2 jobs",
+            "apply to 2 jobs",
+            Recurrence("week", weekdays=WORKWEEK),
+        ),
+        ("tidy up every weekend", "tidy up", Recurrence("week", weekdays=(5, 6))),
+        ("tidy up at weekends", "tidy up", Recurrence("week", weekdays=(5, 6))),
+        (
+            "run every monday, wednesday and friday at 7am",
+            "run",
+            Recurrence("week", weekdays=(0, 2, 4), hour=7),
+        ),
+        ("gym every tue/thu", "gym", Recurrence("week", weekdays=(1, 3))),
+        ("swim on mondays and wednesdays", "swim", Recurrence("week", weekdays=(0, 2))),
+        ("plan on Monday mornings", "plan", Recurrence("week", weekdays=(0,))),
+        (
+            "call mentor every Monday evening",
+            "call mentor",
+            Recurrence("week", weekdays=(0,), hour=19),
+        ),
+        ("call mum every evening", "call mum", Recurrence("day", hour=19)),
+        ("stretch every morning at 7", "stretch", Recurrence("day", hour=7)),
+        ("journal every night at 10", "journal", Recurrence("day", hour=22)),
+        ("read every day at half past 7", "read", Recurrence("day", hour=7, minute=30)),
+        ("water plants every day at 19h00", "water plants", Recurrence("day", hour=19)),
+        ("walk every day at 8 in the evening", "walk", Recurrence("day", hour=20)),
+        ("walk every day in the evening", "walk", Recurrence("day", hour=19)),
+        ("lunch walk every day at noon", "lunch walk", Recurrence("day", hour=12)),
+        ("log hours every day at midnight", "log hours", Recurrence("day", hour=23, minute=59)),
+        ("practice at 0730 every day", "practice", Recurrence("day", hour=7, minute=30)),
+        (
+            "send updates every 2 weeks on Monday and Thursday",
+            "send updates",
+            Recurrence("week", every=2, weekdays=(0, 3)),
+        ),
+    ],
+)
+def test_every_weekday_and_weekdays_at_8_are_read_as_repeats(
+    text: str, rest: str, rule: Recurrence
+) -> None:
+    """Bug: `every weekday` and `weekdays at 8` were not read (the text kept them)."""
     assert parse_recurrence(text) == (rest, rule)
 
 
@@ -111,7 +175,8 @@ def test_parse_finds_the_repeat_phrase(text: str, rest: str, rule: Recurrence) -
         "prepare 3 stories",
         "write weekly notes",
         "read every article",
-        "meet Sam every weekday",
+        "meet Sam on Tuesday",
+        "move the call from Monday",
         "every 0 days",
         "",
     ],
@@ -136,39 +201,96 @@ def test_a_number_that_is_not_a_time_stays_in_the_text() -> None:
 RULES = [
     Recurrence("day"),
     Recurrence("day", every=3, hour=7, minute=45),
-    Recurrence("week", weekday=0),
-    Recurrence("week", every=2, weekday=0),
+    Recurrence("week", weekdays=(0,)),
+    Recurrence("week", every=2, weekdays=(0,)),
     Recurrence("week", every=2),
     Recurrence("month", every=3),
     Recurrence("month", day=31),
     Recurrence("month", every=12),
-    Recurrence("month", weekday=0, nth=1),
-    Recurrence("month", weekday=4, nth=-1, hour=16, minute=30),
+    Recurrence("month", weekdays=(0,), nth=1),
+    Recurrence("month", weekdays=(4,), nth=-1, hour=16, minute=30),
 ]
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_json_round_trip(rule: Recurrence) -> None:
-    data = rule.to_json()
-    assert Recurrence.from_json(data) == rule
-    assert all(isinstance(v, int | str | type(None)) for v in data.values())
+def test_rrule_round_trip(rule: Recurrence) -> None:
+    text = rule.to_rrule()
+    assert text.startswith("RRULE:FREQ=")
+    assert Recurrence.from_rrule(text) == rule
+    assert Recurrence.from_rrule(text.removeprefix("RRULE:")) == rule
 
 
-def test_from_json_fills_defaults_and_rejects_nonsense() -> None:
-    assert Recurrence.from_json({"unit": "week"}) == Recurrence("week")
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (Recurrence("day"), "RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0"),
+        (
+            Recurrence("week", every=2, weekdays=(0,), hour=10, minute=30),
+            "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=10;BYMINUTE=30",
+        ),
+        (
+            Recurrence("week", weekdays=(0, 1, 2, 3, 4), hour=8),
+            "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=0",
+        ),
+        (
+            Recurrence("month", weekdays=(4,), nth=-1),
+            "RRULE:FREQ=MONTHLY;BYDAY=-1FR;BYHOUR=9;BYMINUTE=0",
+        ),
+        (Recurrence("month", day=15), "RRULE:FREQ=MONTHLY;BYMONTHDAY=15;BYHOUR=9;BYMINUTE=0"),
+        (
+            Recurrence("month", day=31),
+            "RRULE:FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1;BYHOUR=9;BYMINUTE=0",
+        ),
+    ],
+)
+def test_rrule_text_is_standard(rule: Recurrence, text: str) -> None:
+    assert rule.to_rrule() == text
+    # dateutil reads the stored text, started at the first occurrence, to the same dates.
+    utc = ZoneInfo("UTC")
+    found = [i.replace(tzinfo=None) for i in series(rule, datetime(2027, 1, 1, tzinfo=UTC), utc, 6)]
+    assert list(rrulestr(text, dtstart=found[0])[:6]) == found
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "RRULE:FREQ=YEARLY;BYHOUR=9;BYMINUTE=0",
+        "FREQ=DAILY;INTERVAL=0",
+        "FREQ=DAILY;INTERVAL=two",
+        "FREQ=DAILY;BYHOUR=24",
+        "FREQ=WEEKLY;BYDAY=XX",
+        "FREQ=MONTHLY;BYDAY=MO",
+        "FREQ=MONTHLY;BYDAY=5MO",
+        "FREQ=WEEKLY;BYMONTHDAY=3",
+        "FREQ=MONTHLY;BYMONTHDAY=3,4",
+        "FREQ=DAILY;COUNT=3",
+        "FREQ=DAILY;FREQ=DAILY",
+        "",
+        "{}",
+    ],
+)
+def test_from_rrule_rejects_what_it_would_not_write(bad: str) -> None:
+    with pytest.raises(ValueError):
+        Recurrence.from_rrule(bad)
+
+
+def test_fields_are_checked() -> None:
     for bad in (
         {"unit": "fortnight"},
         {"unit": "day", "every": 0},
         {"unit": "day", "every": "2"},
         {"unit": "day", "hour": 24},
-        {"unit": "week", "weekday": 7},
-        {"unit": "month", "weekday": 0},
-        {"unit": "month", "weekday": 0, "nth": 5},
+        {"unit": "week", "weekdays": (7,)},
+        {"unit": "week", "weekdays": (2, 1)},
+        {"unit": "week", "weekdays": [1]},
+        {"unit": "month", "weekdays": (0,)},
+        {"unit": "month", "weekdays": (0,), "nth": 5},
+        {"unit": "month", "weekdays": (0, 1), "nth": 1},
         {"unit": "week", "day": 3},
         {"unit": "day", "every": True},
     ):
         with pytest.raises(ValueError):
-            Recurrence.from_json(bad)
+            Recurrence(**bad)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -177,14 +299,24 @@ def test_from_json_fills_defaults_and_rejects_nonsense() -> None:
         (Recurrence("day"), "every day at 09:00"),
         (Recurrence("day", every=3, hour=7, minute=45), "every 3 days at 07:45"),
         (Recurrence("week"), "every week at 09:00"),
-        (Recurrence("week", weekday=0), "every Monday at 09:00"),
-        (Recurrence("week", every=2, weekday=0), "every 2 weeks on Monday at 09:00"),
+        (Recurrence("week", weekdays=(0,)), "every Monday at 09:00"),
+        (Recurrence("week", weekdays=WORKWEEK, hour=8), "every weekday at 08:00"),
+        (
+            Recurrence("week", weekdays=(0, 2, 4)),
+            "every Monday, Wednesday and Friday at 09:00",
+        ),
+        (Recurrence("week", weekdays=(5, 6)), "every Saturday and Sunday at 09:00"),
+        (
+            Recurrence("week", every=2, weekdays=(0, 3)),
+            "every 2 weeks on Monday and Thursday at 09:00",
+        ),
+        (Recurrence("week", every=2, weekdays=(0,)), "every 2 weeks on Monday at 09:00"),
         (Recurrence("month", every=3), "every 3 months at 09:00"),
         (Recurrence("month", day=31), "every month on the 31st at 09:00"),
         (Recurrence("month", every=12), "every year at 09:00"),
-        (Recurrence("month", weekday=0, nth=1), "on the first Monday of each month at 09:00"),
+        (Recurrence("month", weekdays=(0,), nth=1), "on the first Monday of each month at 09:00"),
         (
-            Recurrence("month", weekday=4, nth=-1, hour=16, minute=30),
+            Recurrence("month", weekdays=(4,), nth=-1, hour=16, minute=30),
             "on the last Friday of each month at 16:30",
         ),
     ],
@@ -223,11 +355,11 @@ def test_first_occurrence_is_strictly_after_now() -> None:
 
 def test_first_occurrence_finds_the_next_weekday_and_nth_weekday() -> None:
     now = at(NEW_YORK, 2027, 1, 6, 8, 0)  # Wednesday 6 January
-    monday = Recurrence("week", weekday=0)
+    monday = Recurrence("week", weekdays=(0,))
     assert first_occurrence(monday, now, NEW_YORK) == at(NEW_YORK, 2027, 1, 11, 9, 0)
-    first_monday = Recurrence("month", weekday=0, nth=1)
+    first_monday = Recurrence("month", weekdays=(0,), nth=1)
     assert first_occurrence(first_monday, now, NEW_YORK) == at(NEW_YORK, 2027, 2, 1, 9, 0)
-    last_friday = Recurrence("month", weekday=4, nth=-1)
+    last_friday = Recurrence("month", weekdays=(4,), nth=-1)
     assert first_occurrence(last_friday, now, NEW_YORK) == at(NEW_YORK, 2027, 1, 29, 9, 0)
 
 
@@ -255,7 +387,7 @@ def test_weekly_0900_stays_0900_across_both_changes(
 ) -> None:
     for change in (spring, autumn):
         start = datetime.combine(change - timedelta(days=14), datetime.min.time(), zone)
-        rule = Recurrence("week", weekday=change.weekday())
+        rule = Recurrence("week", weekdays=(change.weekday(),))
         found = series(rule, start.astimezone(UTC), zone, 5)
         walls = [i.astimezone(zone) for i in found]
         assert [w.strftime("%H:%M") for w in walls] == ["09:00"] * 5
@@ -347,14 +479,14 @@ def test_anchored_keeps_the_day_a_monthly_rule_started_on() -> None:
     dates = [f[:10] for f in local(series(pinned, now, NEW_YORK, 3), NEW_YORK)]
     assert dates == ["2027-02-28", "2027-03-31", "2027-04-30"]
     assert Recurrence("week", every=2).anchored(now, NEW_YORK) == Recurrence(
-        "week", every=2, weekday=6
+        "week", every=2, weekdays=(6,)
     )
     assert Recurrence("day").anchored(now, NEW_YORK) == Recurrence("day")
 
 
 @pytest.mark.parametrize("zone", [NEW_YORK, LONDON, SYDNEY, TONGA, HONOLULU])
 def test_first_monday_of_each_month_for_a_year(zone: ZoneInfo) -> None:
-    rule = Recurrence("month", weekday=0, nth=1)
+    rule = Recurrence("month", weekdays=(0,), nth=1)
     found = [i.astimezone(zone) for i in series(rule, at(zone, 2027, 1, 1, 0, 0), zone, 12)]
     assert [f.day for f in found] == [4, 1, 1, 5, 3, 7, 5, 2, 6, 4, 1, 6]
     assert [f.month for f in found] == list(range(1, 13))
@@ -362,7 +494,7 @@ def test_first_monday_of_each_month_for_a_year(zone: ZoneInfo) -> None:
 
 
 def test_last_friday_of_each_month() -> None:
-    rule = Recurrence("month", weekday=4, nth=-1, hour=16, minute=30)
+    rule = Recurrence("month", weekdays=(4,), nth=-1, hour=16, minute=30)
     found = local(series(rule, at(LONDON, 2027, 1, 1, 0, 0), LONDON, 4), LONDON)
     assert found == [
         "2027-01-29 16:30 +0000",
@@ -373,7 +505,7 @@ def test_last_friday_of_each_month() -> None:
 
 
 def test_every_2_weeks_across_the_spring_change() -> None:
-    rule = Recurrence("week", every=2, weekday=0)
+    rule = Recurrence("week", every=2, weekdays=(0,))
     found = local(series(rule, at(NEW_YORK, 2027, 2, 28, 12, 0), NEW_YORK, 4), NEW_YORK)
     assert found == [
         "2027-03-01 09:00 -0500",
@@ -412,7 +544,7 @@ def test_every_year() -> None:
 @pytest.mark.parametrize(("zone", "offset"), [(TONGA, "+1300"), (HONOLULU, "-1000")])
 def test_far_from_utc_zones(zone: ZoneInfo, offset: str) -> None:
     now = datetime(2027, 12, 31, 12, 0, tzinfo=UTC)
-    weekly = local(series(Recurrence("week", weekday=4), now, zone, 3), zone)
+    weekly = local(series(Recurrence("week", weekdays=(4,)), now, zone, 3), zone)
     assert all(w.endswith(f"09:00 {offset}") for w in weekly)
     assert all(datetime.strptime(w[:10], "%Y-%m-%d").weekday() == 4 for w in weekly)
     monthly = local(series(Recurrence("month", day=31), now, zone, 3), zone)
@@ -424,7 +556,7 @@ def test_far_from_utc_zones(zone: ZoneInfo, offset: str) -> None:
 
 
 def test_next_occurrence_returns_to_the_weekday_after_an_off_day_previous() -> None:
-    rule = Recurrence("week", weekday=0)
+    rule = Recurrence("week", weekdays=(0,))
     wednesday = at(LONDON, 2027, 1, 6, 9, 0)
     assert next_occurrence(rule, wednesday, LONDON) == at(LONDON, 2027, 1, 11, 9, 0)
 

@@ -322,8 +322,8 @@ async def _reset_clock(ctx: Context, contact: Contact) -> list[Commitment]:
         weeks = rule.every if rule.unit == "week" else 0
         due = _due_after(ctx, months, weeks)
         # Re-anchor the rhythm on the real contact, or the next repeat snaps back to the old day.
-        rule = replace(rule, day=None, weekday=None).anchored(due, ctx.zone)
-        commitment.recurrence = rule.to_json()
+        rule = replace(rule, day=None, weekdays=()).anchored(due, ctx.zone)
+        commitment.recurrence = rule.to_rrule()
         store.schedule(commitment, due, ctx.now)
         moved.append(commitment)
     return moved
@@ -454,7 +454,7 @@ async def _set_rhythm(
     recurring = [c for c in await _open_for(ctx, contact) if c.recurrence]
     if recurring:
         commitment = recurring[0]
-        commitment.recurrence = rule.to_json()
+        commitment.recurrence = rule.to_rrule()
         store.schedule(commitment, due, ctx.now)
         return rule, due, commitment
     commitment = await store.create(

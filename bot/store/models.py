@@ -229,7 +229,8 @@ class Commitment(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     """open, done or dropped."""
     source: Mapped[str] = mapped_column(String(32), default="manual")
-    recurrence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    recurrence: Mapped[str | None] = mapped_column(String(255), default=None)
+    """The repeat rule as iCalendar RRULE text (`bot.recurrence.Recurrence.to_rrule`)."""
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), default=None
     )

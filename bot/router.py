@@ -175,6 +175,17 @@ class Router:
             out.extend(nested or [spec])
         return out
 
+    def forms(self, name: str, *, admin: bool = True) -> list[str]:
+        """What may follow `/name`: the fragments of its own usage, then each sub-command's
+        form (`done N`, `contact add NAME`), admin-only ones only for admins."""
+        out: list[str] = []
+        for part in self.commands[name].usage.split("·"):
+            part = part.strip()
+            if part and part != f"/{name}":
+                out.append(part.removeprefix(f"/{name} "))
+        out += [s.form for s in self.all_subcommands(name) if admin or not s.admin_only]
+        return out
+
     def usage_line(self, name: str, *, admin: bool = True) -> str:
         """`/story · /story list · /story show N …`: the command's form, then every verb's."""
         spec = self.commands[name]

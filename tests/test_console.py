@@ -91,6 +91,18 @@ def test_cli_tip_is_exactly_one_json_line(tmp_path: Path) -> None:
     assert (tmp_path / "jobclub.log").is_file()
 
 
+def test_cli_scripted_bare_number_in_the_channel_gets_i_only_answer_commands(
+    tmp_path: Path,
+) -> None:
+    """README: typing just N presses button N; scripted input too, not only a terminal."""
+    result = run_cli(tmp_path, "/tip money\n2\n9\n:dm\n/tip networking\n1\n")
+    tip, topic, no_button, dm_tip, another = json_lines(result)
+    assert topic["meta"]["topic"] == "money" and topic["meta"]["tip_id"] != tip["meta"]["tip_id"]
+    assert no_button["text"] == "There is no button 9: the last reply had 3."
+    assert another["where"] == "dm" and another["meta"]["tip_id"] != dm_tip["meta"]["tip_id"]
+    assert not any("only answer commands" in r["text"] for r in (topic, no_button, another))
+
+
 def test_cli_bad_lines_get_clear_replies_and_the_console_keeps_going(tmp_path: Path) -> None:
     lines = [
         "/foo",
@@ -329,6 +341,13 @@ async def test_unknown_console_command_and_help(console: Console) -> None:
     assert "`:frobnicate` is not a console command" in reply["text"]
     help_reply = await console.one(":help")
     assert ":press N" in help_reply["text"]
+    # The bot's commands and every sub-command form come from the router's specs.
+    router = console.session.bot.router
+    for name in router.commands:
+        assert f"/{name}" in help_reply["text"]
+    for form in ("done N", "snooze N WHEN", "contact add NAME", "contact remove NAME"):
+        assert form in help_reply["text"]
+    assert "digest" not in help_reply["text"]  # admins only
 
 
 @pytest.mark.parametrize("word", [":quit", ":q", ":exit", ":QUIT"])

@@ -26,7 +26,7 @@ CONSOLE_HELP = """\
 Type a command as you would in the club channel, e.g. /tip networking
   :dm / :channel      switch between your DM with the bot and the club channel
   plain text          in the DM, goes to the bot as a message
-  :press N            press button N of the last reply (on a terminal, just type N)
+  N or :press N       press button N of the last reply
   :press ACTION_ID    press any button by its action id, e.g. :press tip:another
   :as NAME            act as another member
   :clock +90m | +1h | +2d | 2026-12-01T09:00   move time forward, delivering what falls due
@@ -90,8 +90,10 @@ class ConsoleSession:
             return True
         if line.startswith(":"):
             return await self._console_command(line[1:])
+        # A bare number presses that button of the last reply, typed or scripted; in the
+        # channel (where plain text means nothing) any bare number is read as a press.
         number = _button_number(line)
-        if self.interactive and number is not None and 1 <= number <= len(self._buttons):
+        if number is not None and (1 <= number <= len(self._buttons) or not self.in_dm):
             await self._press(line)
             return True
         if line.startswith("/"):
@@ -114,7 +116,7 @@ class ConsoleSession:
         if name in ("quit", "q", "exit"):
             return False
         if name == "help":
-            self.say(CONSOLE_HELP)
+            self.say(CONSOLE_HELP + "\n\n" + command_list(self.bot, admin=self.admin))
         elif name == "dm":
             self.in_dm = True
             self.say("You are now in your DM with the bot.", quiet_in_json=True)
@@ -234,6 +236,18 @@ class ConsoleSession:
             self.emit(render_json(self.user, "only_you", Reply(text=text), {"console": True}))
         else:
             self.emit(text)
+
+
+def command_list(bot: JobClubBot, *, admin: bool) -> str:
+    """Every bot command with all its forms, read from the router's specs."""
+    router = bot.router
+    lines = ["Bot commands (type them as in the channel):"]
+    for name, spec in router.commands.items():
+        lines.append(f"  /{name:<12} {spec.summary}")
+        forms = router.forms(name, admin=admin)
+        if forms:
+            lines.append("  " + " " * 14 + " · ".join(forms))
+    return "\n".join(lines)
 
 
 def _button_number(text: str) -> int | None:

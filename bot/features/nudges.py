@@ -67,7 +67,7 @@ class Nudges(Feature):
             "on",
             "Turn nudges on, optionally with a time and days.",
             self.on_command_on,
-            args=(text_arg("[at 08:30] [weekdays|daily|mon,wed,fri]", optional=True),),
+            args=(text_arg("at 08:30 weekdays|daily|mon,wed,fri", optional=True),),
             example="on at 08:30 weekdays",
         )
         sub("off", "Stop nudges.", self.on_off)

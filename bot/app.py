@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import members
+from bot import dm, members
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.content.search import TipIndex
@@ -199,33 +199,17 @@ class JobClubBot:
             if not name:
                 return None, _empty_command(), ()
             spec = router.command(name)
+            if spec is None and name in dm.HELP_COMMANDS and router.help is not None:
+                return router.help, text, ()
             if spec is None:
                 return None, _unknown_command(name, router.suggest(name)), ()
             return spec.handler, text, ()
-        # A direct message: features may claim it (e.g. an answer they wait for); otherwise
-        # a leading command word works without the slash, and anything else gets help.
+        # A direct message: bot.dm decides, once, whether it is help, cancel, a command,
+        # the conversation holding the DM (bot.focus), a fallback reader, or a greeting.
         return self._dm_handler, text, ()
 
     async def _dm_handler(self, ctx: Context) -> Reply | list[Reply] | None:
-        for _, handler in self.router.dm_handlers:
-            result = await handler(ctx)
-            if result is not None:
-                return result
-        first, _, rest = ctx.text.partition(" ")
-        spec = self.router.command(fold(first.lstrip("/")).replace(" ", "")) if first else None
-        if spec is not None:
-            ctx.text = rest.strip()
-            return await spec.handler(ctx)
-        if not ctx.text:
-            return None
-        return Reply(
-            text=(
-                "Hi! I read commands here, with or without the slash: for example "
-                "`tip thank you note`. Type `help` to see everything I can do."
-            ),
-            buttons=[Button("Show help", "jobclub:help"), Button("Give me a tip", "tip:another")],
-            visibility=Visibility.DM,
-        )
+        return await dm.answer(ctx)
 
 
 def _welcome(member: MemberRef) -> Reply:

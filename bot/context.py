@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import members
+from bot import focus, members
 from bot.events import Event
 from bot.replies import Reply, Visibility
 from bot.store.models import Club, Member
@@ -50,6 +50,21 @@ class Context:
     @property
     def library(self) -> Library:
         return self.services.library
+
+    async def hold_dm(
+        self, owner: str, state: dict[str, Any] | None = None, waiting_for: str = ""
+    ) -> list[str]:
+        """Give the member's next free DM text to conversation `owner` (see `bot.focus`).
+
+        `waiting_for` says in the member's words what the bot now waits for ("your answer
+        to …"); help and the greeting repeat it. Returns what the conversation that lost
+        the DM wants the member told, for the caller to put in its reply.
+        """
+        return await focus.hold(self, owner, state, waiting_for)
+
+    async def release_dm(self, owner: str) -> bool:
+        """End conversation `owner`, if it still holds the DM."""
+        return await focus.release(self, owner)
 
     def private(self, reply: Reply) -> Reply:
         """Make `reply` for the member's eyes only: in their DM, or ephemeral in a channel."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
@@ -16,6 +16,26 @@ if TYPE_CHECKING:
     from bot.replies import Reply
 
 Handler = Callable[["Context"], Awaitable["Reply | list[Reply] | None"]]
+LeaveReason = Literal["switch", "cancel"]
+"""Why a conversation lost the DM: another one started, or the member typed `cancel`."""
+TextHandler = Callable[["Context", "dict[str, Any]"], Awaitable["Reply | list[Reply] | None"]]
+LeaveHandler = Callable[["Context", "dict[str, Any]", LeaveReason], Awaitable["str | None"]]
+
+
+@dataclass(frozen=True)
+class ConversationSpec:
+    """A feature's dialogue in the DM (see `bot.focus`).
+
+    `on_text(ctx, state)` gets the member's free DM text while the conversation holds the
+    DM; returning None means "not for me" and the text goes on to the DM fallbacks.
+    `on_leave(ctx, state, reason)` runs when it loses the DM (another conversation
+    started, or `cancel`): it closes or pauses what it had open and returns what the
+    member should be told, or None.
+    """
+
+    owner: str
+    on_text: TextHandler
+    on_leave: LeaveHandler
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,10 @@ class Router:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     subcommands: dict[tuple[str, str], SubcommandSpec] = field(default_factory=dict)
     actions: dict[str, Handler] = field(default_factory=dict)
-    dm_handlers: list[tuple[int, Handler]] = field(default_factory=list)
+    conversations: dict[str, ConversationSpec] = field(default_factory=dict)
+    dm_fallbacks: list[Handler] = field(default_factory=list)
+    help: Handler | None = None
+    """What `help`, `menu`, `?` and `/help` show, in any DM state (set by `set_help`)."""
 
     def add_command(
         self, name: str, summary: str, usage: str, handler: Handler, options: tuple[str, ...] = ()
@@ -153,10 +176,22 @@ class Router:
             raise ValueError(f"action {prefix!r} registered twice")
         self.actions[prefix] = handler
 
-    def add_dm_handler(self, handler: Handler, priority: int = 100) -> None:
-        """A handler that may claim free DM text (returning None passes it on); low runs first."""
-        self.dm_handlers.append((priority, handler))
-        self.dm_handlers.sort(key=lambda item: item[0])
+    def add_conversation(self, owner: str, on_text: TextHandler, on_leave: LeaveHandler) -> None:
+        """A DM dialogue named `owner`; a handler starts it with `ctx.hold_dm(owner, …)`."""
+        if owner in self.conversations:
+            raise ValueError(f"conversation {owner!r} registered twice")
+        self.conversations[owner] = ConversationSpec(owner, on_text, on_leave)
+
+    def conversation(self, owner: str) -> ConversationSpec | None:
+        return self.conversations.get(owner)
+
+    def add_dm_fallback(self, handler: Handler) -> None:
+        """A reader for DM text that no conversation and no command took (returning None
+        passes it on); they run in the order features register them, before the greeting."""
+        self.dm_fallbacks.append(handler)
+
+    def set_help(self, handler: Handler) -> None:
+        self.help = handler
 
     def command(self, name: str) -> CommandSpec | None:
         return self.commands.get(name)

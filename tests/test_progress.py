@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.features.progress import BAR_WIDTH, bar, trend_arrow
+from bot.charts import BAR_WIDTH, bar, trend_arrow
 from tests.conftest import Conversation
 from tests.test_practice import BRIEF
 from tests.test_stories import build_story

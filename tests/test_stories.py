@@ -107,8 +107,10 @@ async def test_cancel_drops_the_draft(conversation: Conversation) -> None:
     await conversation.command("/story", dm=True)
     await conversation.dm("A title")
     (gone,) = await conversation.dm("cancel")
-    assert gone.meta["draft_cancelled"] is True
+    assert gone.meta["cancelled"] is True and "dropped the story draft" in gone.text
     assert await count(conversation, StoryDraft) == 0
+    (after,) = await conversation.dm("A second title")
+    assert after.meta.get("story_step") is None  # the DM is free again
 
 
 async def test_the_draft_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:

@@ -1,7 +1,18 @@
-"""What a feature module provides, and the registry they add themselves to."""
+"""What a feature module provides, and the registry they add themselves to.
+
+Features stay in their rooms: a feature never imports another feature and never reads
+or writes another feature's tables (`tests/test_feature_boundaries.py` checks both).
+What one needs from another goes through a hook declared here, which every feature may
+implement and any feature may ask all features for (`ctx.services.features`): progress
+counts, a question worth another go, stories that fit a question, upcoming interviews.
+A conversation that must end because another one takes the DM is told so by the core
+(`Router.add_conversation`'s `on_leave`), not by the feature taking over.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +25,30 @@ from bot.store.models import Member
 
 if TYPE_CHECKING:
     from bot.context import Context
+
+
+@dataclass
+class ProgressPart:
+    """A feature's block of `/progress`: its lines, its share of the reply's meta."""
+
+    key: str
+    """The meta key (`practice`, `stories`, `quiz`, `commitments_kept`)."""
+    lines: list[str]
+    meta: Any
+    order: int = 50
+    """Blocks are shown lowest first."""
+
+
+@dataclass(frozen=True)
+class Interview:
+    """An interview a member has coming up, as other features may see it."""
+
+    id: int
+    member_id: int
+    company: str
+    person: str | None
+    at: datetime
+
 
 _REGISTRY: dict[str, type[Feature]] = {}
 F = TypeVar("F", bound="type[Feature]")
@@ -41,6 +76,30 @@ class Feature:
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime
     ) -> dict[str, int]:
         """Club-wide counts for the weekly digest, e.g. {"follow-ups kept": 7}. Never text."""
+        return {}
+
+    # -- hooks other features call (each returns "nothing" unless the feature overrides it) --
+
+    async def progress(self, ctx: Context) -> ProgressPart | None:
+        """This feature's block of `/progress`."""
+        return None
+
+    async def retry_question(
+        self, session: AsyncSession, member: Member, now: datetime
+    ) -> str | None:
+        """A practice question id worth another go now (a weak answer, come back in a nudge)."""
+        return None
+
+    async def fitting_stories(
+        self, session: AsyncSession, member: Member, competencies: Sequence[str], limit: int
+    ) -> list[str]:
+        """The member's own stories that show `competencies`, one line each ("#2 Title")."""
+        return []
+
+    async def upcoming_interviews(
+        self, session: AsyncSession, member_ids: Sequence[int], now: datetime, until: datetime
+    ) -> dict[int, Interview]:
+        """Each member's soonest interview after `now` and up to `until` (one query a batch)."""
         return {}
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:

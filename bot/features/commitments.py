@@ -23,10 +23,10 @@ from bot import commitments as store
 from bot.content.drafts import fill
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
+from bot.features.base import Feature, ProgressPart, feature
 from bot.recurrence import first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
-from bot.router import Handler, Router, number, text
+from bot.router import Handler, LeaveReason, Router, number, text
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
@@ -43,6 +43,9 @@ PRESETS = {
     "2days": "In 2 days",
     "monday": "Next Monday",
 }
+TIME_WORDS = 3
+"""While a time is asked for, an unreadable DM this short gets the reason it could not be
+read; a longer one is probably about something else and goes on to the core's fallbacks."""
 SNOOZES = {"1h": "1 hour", "tomorrow": "Tomorrow morning", "nextweek": "Next week"}
 NumberedHandler = Callable[[Context, Commitment, str], Awaitable[Reply]]
 
@@ -102,6 +105,7 @@ class Commitments(Feature):
         router.add_action("commit:change", self.on_change)
         router.add_action("commit:set", self.on_set)
         router.add_action("commit:list", self._list)
+        router.add_conversation("commitments", self.on_text, self.on_leave)
 
     def scheduled_work(self) -> list[ScheduledWork]:
         return [Reminders()]
@@ -152,7 +156,7 @@ class Commitments(Feature):
             ctx.session, ctx.member, text, due, ctx.now, recurrence=rule
         )
         if due is None:
-            return _ask_when(commitment, problem)
+            return await self._ask(ctx, commitment, problem)
         return _confirmation(commitment, zone, ctx.now)
 
     def _numbered(self, handler: NumberedHandler) -> Handler:
@@ -260,7 +264,7 @@ class Commitments(Feature):
         choice = ctx.args[1] if len(ctx.args) > 1 else "tomorrow"
         due = _snooze_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
         if due is None:
-            return ctx.private(_ask_when(c, None, verb="Snooze until when?"))
+            return await self._ask(ctx, c, None, "Snooze until when?", then="Snoozed")
         return await self._reschedule(ctx, c, due, "Snoozed")
 
     async def on_undo(self, ctx: Context) -> Reply:
@@ -276,15 +280,69 @@ class Commitments(Feature):
     async def on_change(self, ctx: Context) -> Reply:
         c = await self._pressed(ctx)
         self._require_open(c)
-        return ctx.private(_ask_when(c, None, verb="When instead?"))
+        return await self._ask(ctx, c, None, "When instead?", then="Moved")
 
     async def on_set(self, ctx: Context) -> Reply:
         c = await self._pressed(ctx)
         choice = ctx.args[1] if len(ctx.args) > 1 else ""
         due = _preset_target(choice, ctx.now, ctx.zone, store.day_start(ctx.member))
         if due is None:
-            return ctx.private(_ask_when(c, None))
+            return await self._ask(ctx, c, None)
         return await self._reschedule(ctx, c, due, "Set")
+
+    # -- the time, typed in the DM ------------------------------------------------------------
+
+    async def _ask(
+        self,
+        ctx: Context,
+        c: Commitment,
+        problem: str | None,
+        verb: str = "When will you do it?",
+        *,
+        then: str = "Set",
+    ) -> Reply:
+        """Ask for a time, and hold the DM for it: `friday 4pm` typed there is the answer."""
+        notes = await ctx.hold_dm(
+            "commitments",
+            {"commitment_id": c.id, "verb": then},
+            waiting_for=f"a time for #{c.number} (e.g. `friday 4pm`)",
+        )
+        reply = _ask_when(c, problem, verb, in_dm=ctx.in_dm)
+        if notes:
+            reply.text = "\n".join(notes) + "\n\n" + reply.text
+        return ctx.private(reply)
+
+    async def on_text(self, ctx: Context, state: dict[str, Any]) -> Reply | None:
+        """A time typed in the DM after "When instead?" (or any other ask for a time)."""
+        raw = state.get("commitment_id")
+        c = await store.owned(ctx.session, ctx.member, raw) if isinstance(raw, int) else None
+        if c is None or c.status != "open":
+            await ctx.release_dm("commitments")
+            return None
+        text = ctx.text.strip()
+        try:
+            when = parse_when(text, ctx.now, ctx.zone, store.day_start(ctx.member))
+        except WhenInPast as exc:
+            raise UserError(f"{exc} Type a later time, or `cancel`.") from None
+        except WhenError as exc:
+            if len(text.split()) > TIME_WORDS:
+                return None  # not an attempt at a time: the core's fallbacks answer it
+            raise UserError(
+                f"{exc} Type a time such as `friday 4pm` or `tomorrow morning`, or `cancel` "
+                f"to leave #{c.number} as it is."
+            ) from None
+        await ctx.release_dm("commitments")
+        return await self._reschedule(ctx, c, when.due_at, str(state.get("verb") or "Set"))
+
+    async def on_leave(self, ctx: Context, state: dict[str, Any], reason: LeaveReason) -> str:
+        raw = state.get("commitment_id")
+        c = await store.owned(ctx.session, ctx.member, raw) if isinstance(raw, int) else None
+        if c is None or c.status != "open":
+            return ""
+        kept = f"due {show_time(c.due_at, ctx.zone, ctx.now)}" if c.due_at else "with no time"
+        if reason == "cancel":
+            return f"Okay, #{c.number} stays as it was ({kept})."
+        return f"#{c.number} stays {kept}; `/commitments edit {c.number} WHEN` changes it."
 
     # -- shared -----------------------------------------------------------------------------
 
@@ -350,6 +408,16 @@ class Commitments(Feature):
             )
         store.schedule(c, due, ctx.now)
         return ctx.private(_confirmation(c, ctx.zone, ctx.now, verb=verb))
+
+    async def progress(self, ctx: Context) -> ProgressPart:
+        kept = await ctx.session.scalar(
+            select(func.count())
+            .select_from(Commitment)
+            .where(Commitment.member_id == ctx.member.id, Commitment.status == "done")
+        )
+        return ProgressPart(
+            "commitments_kept", [f"Commitments kept · {kept or 0}"], kept or 0, order=40
+        )
 
     async def home_sections(self, ctx: Context) -> list[Section]:
         items = await store.open_for(ctx.session, ctx.member)
@@ -512,11 +580,14 @@ def _confirmation(c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got
     )
 
 
-def _ask_when(c: Commitment, problem: str | None, verb: str = "When will you do it?") -> Reply:
+def _ask_when(
+    c: Commitment, problem: str | None, verb: str = "When will you do it?", *, in_dm: bool = True
+) -> Reply:
     lead = f"{problem} " if problem else ""
+    where = "here" if in_dm else "in our DM"
     return Reply(
-        text=f"{lead}{verb} #{c.number}: {c.text}\nPick one, or type "
-        f"`/commitments edit {c.number} friday 3pm`.",
+        text=f"{lead}{verb} #{c.number}: {c.text}\nPick one, or type a time {where} "
+        f"(e.g. `friday 3pm`), or `/commitments edit {c.number} friday 3pm`.",
         buttons=[Button(label, f"commit:set:{c.id}:{key}") for key, label in PRESETS.items()],
         visibility=Visibility.ONLY_MEMBER,
         meta={"commitment_id": c.id, "due_at": None, "needs_time": True},

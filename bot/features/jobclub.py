@@ -35,6 +35,7 @@ class JobClub(Feature):
             example="help commitments",
         )
         router.add_action("jobclub:help", self.on_help)
+        router.set_help(self.on_help)  # `help`, `menu`, `?` and `/help`, in any DM state
 
     async def on_help(self, ctx: Context) -> Reply:
         """Everything here is read from the router's specs, so help never drifts from code."""

@@ -1,6 +1,7 @@
 """`/practice`: a hard interview question in the DM, and coach-style feedback on the answer.
 
-The open question lives in `practice_sessions` (one row per member), so an answer sent
+The open question lives in `practice_sessions` (one row per member), and the DM is held
+for it through the core's DM focus (`ctx.hold_dm("practice", …)`), so an answer sent
 after a restart still finds it. Answers are reviewed by a `Reviewer` (see `bot/review`),
 stored in `practice_answers`, and shown to their author only.
 """
@@ -21,12 +22,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.charts import bar, trend_arrow
 from bot.content import Library
 from bot.content.schema import Category, Question
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
-from bot.features.progress import bar, trend_arrow
+from bot.features.base import Feature, ProgressPart, feature
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.review import (
     DIMENSION_TITLES,
@@ -38,9 +39,9 @@ from bot.review import (
 )
 from bot.review.text import plural
 from bot.review.wordlists import STOPWORDS
-from bot.router import Router
+from bot.router import LeaveReason, Router
 from bot.store.database import insert_ignoring_conflict
-from bot.store.models import Member, PracticeAnswer, PracticeSession, Story, StoryDraft
+from bot.store.models import Member, PracticeAnswer, PracticeSession
 from bot.text import fold, shorten
 
 CANCEL_WORDS = frozenset(
@@ -94,7 +95,6 @@ class Practice(Feature):
         self.reviewer: Reviewer = reviewer or RuleReviewer()
 
     def register(self, router: Router) -> None:
-        self._router = router
         router.add_command(
             "practice",
             "Practise a hard interview question in private and get feedback on your answer.",
@@ -108,7 +108,7 @@ class Practice(Feature):
         router.add_action("practice:cancel", self.on_cancel)
         router.add_action("practice:categories", self.on_categories)
         router.add_action("practice:history", self.on_history)
-        router.add_dm_handler(self.on_dm, priority=40)
+        router.add_conversation("practice", self.on_text, self.on_leave)
 
     # -- commands and buttons ---------------------------------------------------------------
 
@@ -159,6 +159,7 @@ class Practice(Feature):
         removed = await ctx.session.execute(
             delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
         )
+        await ctx.release_dm("practice")
         text = (
             "Okay, I put the question away. `/practice` brings a new one whenever you like."
             if removed.rowcount
@@ -225,14 +226,19 @@ class Practice(Feature):
 
     # -- the answer, in the DM --------------------------------------------------------------
 
-    async def on_dm(self, ctx: Context) -> Reply | None:
-        """Claims DM text while the member has an open question; otherwise passes it on."""
+    async def on_text(self, ctx: Context, state: dict[str, Any]) -> Reply | list[Reply] | None:
+        """The member's answer: the DM is held for it while a question is open.
+
+        The core has already taken help, cancel and commands typed without the slash;
+        what is left is an answer, a skip, or "I don't know".
+        """
         open_row = await _open_session(ctx.session, ctx.member)
         if open_row is None:
+            await ctx.release_dm("practice")
             return None
         text = ctx.text.strip()
         folded = fold(text)
-        if text.startswith("/") or not folded:
+        if not folded:
             return None
         control = control_word(folded)
         if control in CANCEL_WORDS:
@@ -240,6 +246,7 @@ class Practice(Feature):
         question = ctx.library.question(open_row.question_id)
         if question is None:
             await ctx.session.delete(open_row)
+            await ctx.release_dm("practice")
             raise UserError(
                 "The question you were answering has been taken out of the library, so I "
                 "closed it. `/practice` sends you a new one."
@@ -249,8 +256,6 @@ class Practice(Feature):
         if is_dont_know(folded):
             return _dont_know_reply(question)
         if len(folded.split()) < MIN_ANSWER_WORDS:
-            if self._router.command(folded.split()[0]) is not None:
-                return None  # a command typed without the slash, e.g. `progress`
             return Reply(
                 text="That's only a word or two. Send your whole answer in one message, the way "
                 "you'd say it aloud, or type `cancel` to leave the question.",
@@ -273,13 +278,57 @@ class Practice(Feature):
         )
         ctx.session.add(answer)
         await ctx.session.delete(open_row)
+        await ctx.release_dm("practice")
         await ctx.session.flush()
         await activity.record(
             ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "practice"
         )
         return _feedback_reply(ctx.library, question, review, answer, earlier)
 
+    async def on_leave(self, ctx: Context, state: dict[str, Any], reason: LeaveReason) -> str:
+        """Another conversation took the DM, or the member typed `cancel`: close the question."""
+        removed = await ctx.session.execute(
+            delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
+        )
+        if reason == "cancel":
+            return "Okay, I put the question away. `/practice` brings a new one whenever you like."
+        if removed.rowcount:
+            return "I put away your open practice question; `/practice` brings one back."
+        return ""
+
     # -- views for other features -----------------------------------------------------------
+
+    async def progress(self, ctx: Context) -> ProgressPart:
+        rows = (
+            await ctx.session.execute(
+                select(PracticeAnswer.category, func.count(), func.avg(PracticeAnswer.overall))
+                .where(PracticeAnswer.member_id == ctx.member.id)
+                .group_by(PracticeAnswer.category)
+            )
+        ).all()
+        practice = {category: (count, round(float(avg))) for category, count, avg in rows}
+        answers = sum(c for c, _ in practice.values())
+        if answers:
+            average = round(sum(c * a for c, a in practice.values()) / answers)
+            lines = [f"Practice · {plural(answers, 'answer')}, average {average}"]
+        else:
+            lines = ["Practice · no answers yet"]
+        categories = [c for c in ctx.library.categories if ctx.library.questions_in(c.id)]
+        known = {c.id for c in categories}
+        for c in categories:
+            count, avg = practice.get(c.id, (0, None))
+            score = f"{avg:>3}" if avg is not None else "  –"
+            lines.append(f"{bar(avg or 0)} {score}  {c.title} ({count})")
+        for category, (count, avg) in sorted(practice.items()):
+            if category not in known:
+                lines.append(f"{bar(avg)} {avg:>3}  {category} ({count})")
+        meta = {k: {"count": c, "average": a} for k, (c, a) in practice.items()}
+        return ProgressPart("practice", lines, meta, order=10)
+
+    async def retry_question(
+        self, session: AsyncSession, member: Member, now: datetime
+    ) -> str | None:
+        return await weak_question_due(session, member, now)
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime
@@ -384,13 +433,12 @@ async def start_question(ctx: Context, question_id: str) -> list[Reply]:
         old = ctx.library.question(previous.question_id)
         if old is not None:
             notes.append(f"I put away your open question (“{shorten(old.text, 70)}”).")
-    paused = await ctx.session.execute(
-        update(StoryDraft)
-        .where(StoryDraft.member_id == ctx.member.id, StoryDraft.paused.is_(False))
-        .values(paused=True, updated_at=ctx.now)
+    # The DM is the question's now; whatever held it (a story draft) is told by the core.
+    notes += await ctx.hold_dm(
+        "practice",
+        {"question_id": question.id},
+        waiting_for=f"your answer to “{shorten(question.text, 90)}”",
     )
-    if paused.rowcount:
-        notes.append("Your story draft is paused; `/story` picks it up where you left it.")
     await ctx.session.execute(
         insert_ignoring_conflict(
             ctx.services.db.dialect,
@@ -405,7 +453,7 @@ async def start_question(ctx: Context, question_id: str) -> list[Reply]:
         .values(question_id=question.id, asked_at=ctx.now)
     )
     earlier = await _attempts(ctx.session, ctx.member, question.id)
-    stories = await _fitting_stories(ctx.session, ctx.member, question)
+    stories = await _fitting_stories(ctx, question)
     replies = [_question_reply(ctx.library, question, notes, earlier, stories)]
     if not ctx.in_dm:
         replies.append(
@@ -563,16 +611,16 @@ async def _attempts(
     return list(await session.scalars(query.order_by(PracticeAnswer.created_at, PracticeAnswer.id)))
 
 
-async def _fitting_stories(
-    session: AsyncSession, member: Member, question: Question
-) -> list[Story]:
+async def _fitting_stories(ctx: Context, question: Question) -> list[str]:
+    """The member's stories that fit the question, from whichever feature keeps stories."""
     if not question.competencies:
         return []
-    stories = await session.scalars(
-        select(Story).where(Story.member_id == member.id).order_by(Story.number)
-    )
-    wanted = set(question.competencies)
-    return [s for s in stories if wanted & set(s.competencies or [])][:STORY_HINTS]
+    lines: list[str] = []
+    for feat in ctx.services.features:
+        lines += await feat.fitting_stories(
+            ctx.session, ctx.member, question.competencies, STORY_HINTS
+        )
+    return lines[:STORY_HINTS]
 
 
 # -- replies ---------------------------------------------------------------------------------
@@ -583,7 +631,7 @@ def _question_reply(
     question: Question,
     notes: list[str],
     earlier: Sequence[PracticeAnswer],
-    stories: list[Story],
+    stories: list[str],
 ) -> Reply:
     category = library.category(question.category)
     words = round(question.target_seconds * 150 / 60)
@@ -604,7 +652,7 @@ def _question_reply(
         sections.append(
             Section(
                 title="Your stories that could fit",
-                text="\n".join(f"#{s.number} {s.title}" for s in stories),
+                text="\n".join(stories),
             )
         )
     return Reply(
@@ -842,6 +890,7 @@ async def _skip(ctx: Context, question: Question) -> list[Reply]:
         await ctx.session.execute(
             delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
         )
+        await ctx.release_dm("practice")
         return [Reply(text="Skipped, no score. `/practice` brings a new question.")]
     answered = {a.question_id for a in await _attempts(ctx.session, ctx.member, None)}
     fresh = [q for q in others if q.id not in answered] or others

@@ -15,12 +15,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.charts import bar
 from bot.content import Library
 from bot.content.schema import QuizItem
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
-from bot.features.progress import bar
+from bot.features.base import Feature, ProgressPart, feature
 from bot.replies import Button, ButtonStyle, Reply
 from bot.router import Router
 from bot.store.models import Member, QuizRun
@@ -43,6 +43,8 @@ class Quiz(Feature):
             self.on_quiz,
         )
         router.add_action("quiz:new", self.on_new)
+        router.add_action("quiz:restart", self.on_restart)
+        router.add_action("quiz:continue", self.on_continue)
         router.add_action("quiz:answer", self.on_answer)
         router.add_action("quiz:stop", self.on_stop)
 
@@ -52,6 +54,33 @@ class Quiz(Feature):
         return await self.on_new(ctx)
 
     async def on_new(self, ctx: Context) -> Reply:
+        """A fresh quiz, unless one is being played: then ask before throwing it away."""
+        run = await _open_run(ctx)
+        if run is not None:
+            total = len(run.item_ids)
+            return ctx.private(
+                Reply(
+                    title="A quiz is in progress",
+                    text=f"You're on question {run.position + 1} of {total} "
+                    f"({run.score} right so far). Carry on, or start over with new questions?",
+                    buttons=[
+                        Button("Continue", f"quiz:continue:{run.id}", ButtonStyle.PRIMARY),
+                        Button("Start over", "quiz:restart"),
+                    ],
+                    meta={"run_id": run.id, "position": run.position, "in_progress": True},
+                )
+            )
+        return await self.on_restart(ctx)
+
+    async def on_continue(self, ctx: Context) -> Reply:
+        run = await _open_run(ctx)
+        if run is None:
+            raise UserError("That quiz is already over. `/quiz` starts a fresh one.")
+        reply = _question_reply(ctx.library, run)
+        reply.text = "Here is where you were.\n\n" + reply.text
+        return ctx.private(reply)
+
+    async def on_restart(self, ctx: Context) -> Reply:
         if not ctx.library.quiz:
             raise UserError("There are no quiz questions in the library yet.")
         await _abandon_open(ctx)
@@ -118,6 +147,27 @@ class Quiz(Feature):
             replies.append(_final_reply(ctx.library, run))
         return [ctx.private(r) for r in replies]
 
+    async def progress(self, ctx: Context) -> ProgressPart:
+        quizzes = list(
+            await ctx.session.scalars(
+                select(QuizRun)
+                .where(QuizRun.member_id == ctx.member.id, QuizRun.status == "done")
+                .order_by(QuizRun.finished_at, QuizRun.id)
+            )
+        )
+        if quizzes:
+            best = max(quizzes, key=lambda q: (q.score / max(1, len(q.item_ids)), q.id))
+            last = quizzes[-1]
+            count = f"{len(quizzes)} quiz{'zes' if len(quizzes) != 1 else ''}"
+            lines = [
+                f"Quiz · best {best.score}/{len(best.item_ids)}, "
+                f"last {last.score}/{len(last.item_ids)} ({count})"
+            ]
+        else:
+            lines = ["Quiz · not taken yet"]
+        meta = [{"score": q.score, "total": len(q.item_ids)} for q in quizzes]
+        return ProgressPart("quiz", lines, meta, order=30)
+
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         runs = await session.scalars(
             select(QuizRun).where(QuizRun.member_id == member.id).order_by(QuizRun.id)
@@ -139,6 +189,15 @@ class Quiz(Feature):
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         removed = await session.execute(delete(QuizRun).where(QuizRun.member_id == member.id))
         return removed.rowcount or 0
+
+
+async def _open_run(ctx: Context) -> QuizRun | None:
+    return await ctx.session.scalar(
+        select(QuizRun)
+        .where(QuizRun.member_id == ctx.member.id, QuizRun.status == "open")
+        .order_by(QuizRun.id.desc())
+        .limit(1)
+    )
 
 
 async def _abandon_open(ctx: Context) -> bool:

@@ -8,7 +8,7 @@ well-prepared candidate keeps to hand for "tell me about a time" questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -19,18 +19,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.charts import bar
 from bot.content import Library
 from bot.content.schema import Competency, Question
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
+from bot.features.base import Feature, ProgressPart, feature
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.review.structure import is_concrete, ownership
 from bot.review.structure import mode as story_mode
 from bot.review.text import Answer
-from bot.router import Handler, Router, number, text
+from bot.router import Handler, LeaveReason, Router, number, text
 from bot.router import word as one_word
-from bot.store.models import Member, PracticeSession, Story, StoryDraft
+from bot.store.models import Member, Story, StoryDraft
 from bot.text import fold, shorten
 
 STORY_GOAL = 8
@@ -140,7 +141,6 @@ class Stories(Feature):
     name = "stories"
 
     def register(self, router: Router) -> None:
-        self._router = router
         router.add_command(
             "story",
             "Build and keep your CCAR stories (goal: eight ready); see which strengths lack one.",
@@ -211,7 +211,7 @@ class Stories(Feature):
         router.add_action("story:askdelete", self.on_ask_delete)
         router.add_action("story:delete", self.on_delete)
         router.add_action("story:keep", self.on_keep)
-        router.add_dm_handler(self.on_dm, priority=45)
+        router.add_conversation("stories", self.on_text, self.on_leave)
 
     # -- /story ----------------------------------------------------------------------------
 
@@ -284,14 +284,32 @@ class Stories(Feature):
     async def on_list(self, ctx: Context) -> Reply:
         stories = await _stories(ctx.session, ctx.member)
         ready = sum(1 for s in stories if is_ready(s))
-        if not stories:
+        draft = await _draft(ctx.session, ctx.member)
+        if not stories and draft is None:
             return ctx.private(
                 Reply(
                     text="No stories yet. `/story` builds one with you, step by step, in our "
                     f"DM. Aim for {STORY_GOAL}: enough to answer most “tell me about a time” "
                     "questions.",
                     buttons=[Button("Build a story", "story:start", ButtonStyle.PRIMARY)],
-                    meta={"stories": [], "ready": 0, "goal": STORY_GOAL},
+                    meta={"stories": [], "ready": 0, "goal": STORY_GOAL, "draft": None},
+                ),
+            )
+        if not stories:
+            assert draft is not None
+            return ctx.private(
+                Reply(
+                    title=f"Your stories · 0/{STORY_GOAL} ready {_dots(0)}",
+                    text="No finished stories yet, but one is half built:\n"
+                    + _draft_line(draft)
+                    + "\n\n`/story` carries on where you left it; `/story new` starts over.",
+                    buttons=[Button("Carry on with it", "story:start", ButtonStyle.PRIMARY)],
+                    meta={
+                        "stories": [],
+                        "ready": 0,
+                        "goal": STORY_GOAL,
+                        "draft": _draft_meta(draft),
+                    },
                 ),
             )
         lines = []
@@ -303,6 +321,9 @@ class Stories(Feature):
         buttons = [
             Button(f"Show #{s.number}", f"story:show:{s.id}") for s in stories[:LIST_BUTTONS]
         ]
+        if draft is not None:
+            lines.append(_draft_line(draft))
+            buttons.insert(0, Button("Carry on with the draft", "story:start", ButtonStyle.PRIMARY))
         buttons.append(Button("Gaps", "story:gaps"))
         return ctx.private(
             Reply(
@@ -317,6 +338,7 @@ class Stories(Feature):
                     ],
                     "ready": ready,
                     "goal": STORY_GOAL,
+                    "draft": _draft_meta(draft) if draft else None,
                 },
             ),
         )
@@ -386,7 +408,6 @@ class Stories(Feature):
 
     async def on_start(self, ctx: Context) -> list[Reply]:
         draft = await _draft(ctx.session, ctx.member)
-        notes = await self._take_the_dm(ctx)
         if draft is None:
             draft = StoryDraft(
                 member_id=ctx.member.id,
@@ -403,19 +424,13 @@ class Stories(Feature):
             draft.paused = False
             draft.updated_at = ctx.now
             lead = "Let's carry on with your story where you left it."
+        # The DM is the draft's now; whatever held it (a practice question) is told by the core.
+        notes = await _hold(ctx, draft)
         return self._in_dm(ctx, _step_reply(draft, [*notes, lead], resumed=bool(draft.fields)))
 
     async def on_restart(self, ctx: Context) -> list[Reply]:
         await ctx.session.execute(delete(StoryDraft).where(StoryDraft.member_id == ctx.member.id))
         return await self.on_start(ctx)
-
-    async def _take_the_dm(self, ctx: Context) -> list[str]:
-        closed = await ctx.session.execute(
-            delete(PracticeSession).where(PracticeSession.member_id == ctx.member.id)
-        )
-        if closed.rowcount:
-            return ["I put away your open practice question; `/practice` brings one back."]
-        return []
 
     def _in_dm(self, ctx: Context, reply: Reply) -> list[Reply]:
         if ctx.in_dm:
@@ -433,6 +448,7 @@ class Stories(Feature):
         removed = await ctx.session.execute(
             delete(StoryDraft).where(StoryDraft.member_id == ctx.member.id)
         )
+        await ctx.release_dm("stories")
         text = (
             "Okay, I dropped the story draft. `/story` starts a fresh one whenever you like."
             if removed.rowcount
@@ -440,14 +456,30 @@ class Stories(Feature):
         )
         return ctx.private(Reply(text=text, meta={"draft_cancelled": bool(removed.rowcount)}))
 
-    async def on_dm(self, ctx: Context) -> Reply | None:
-        """Claims DM text while a story draft is active; otherwise passes it on."""
+    async def on_leave(self, ctx: Context, state: dict[str, Any], reason: LeaveReason) -> str:
+        """Another conversation took the DM: pause the draft. `cancel`: drop it."""
+        draft = await _draft(ctx.session, ctx.member)
+        if draft is None:
+            return ""
+        if reason == "cancel":
+            await ctx.session.delete(draft)
+            return "Okay, I dropped the story draft. `/story` starts a fresh one whenever you like."
+        draft.paused = True
+        draft.updated_at = ctx.now
+        return "Your story draft is paused; `/story` picks it up where you left it."
+
+    async def on_text(self, ctx: Context, state: dict[str, Any]) -> Reply | None:
+        """The next step of the draft: the DM is held for it while the draft is being built.
+
+        The core has already taken help, cancel and commands typed without the slash.
+        """
         draft = await _draft(ctx.session, ctx.member)
         if draft is None or draft.paused:
+            await ctx.release_dm("stories")
             return None
         text = ctx.text.strip()
         folded = fold(text)
-        if text.startswith("/") or not folded:
+        if not folded:
             return None
         if folded in CANCEL_WORDS:
             return await self._discard(ctx)
@@ -455,6 +487,7 @@ class Stories(Feature):
         if folded == "back":
             draft.step = STEPS[max(0, STEPS.index(step) - 1)]
             draft.updated_at = ctx.now
+            await _hold(ctx, draft)
             return _step_reply(draft, ["Back one step."], resumed=True)
         fields = dict(draft.fields)
         tip = ""
@@ -478,8 +511,6 @@ class Stories(Feature):
         else:
             words = folded.split()
             if len(words) < MIN_PART_WORDS:
-                if self._router.command(words[0]) is not None:
-                    return None  # a command typed without the slash
                 return Reply(
                     text="Give me a sentence or two for this part (or `back`, or `cancel`).",
                     visibility=Visibility.DM,
@@ -492,6 +523,7 @@ class Stories(Feature):
         following = STEPS.index(step) + 1
         if following < len(STEPS):
             draft.step = STEPS[following]
+            await _hold(ctx, draft)
             return _step_reply(draft, [tip] if tip else [])
         return await self._save(ctx, draft)
 
@@ -516,6 +548,7 @@ class Stories(Feature):
         )
         ctx.session.add(story)
         await ctx.session.delete(draft)
+        await ctx.release_dm("stories")
         await ctx.session.flush()
         await activity.record(
             ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "story"
@@ -534,6 +567,23 @@ class Stories(Feature):
         return reply
 
     # -- views for other features -----------------------------------------------------------
+
+    async def progress(self, ctx: Context) -> ProgressPart:
+        ready, _ = await ready_count(ctx.session, ctx.member)
+        lines = [
+            f"Stories · {ready}/{STORY_GOAL} ready",
+            bar(min(ready, STORY_GOAL), STORY_GOAL, STORY_GOAL),
+        ]
+        return ProgressPart("stories", lines, {"ready": ready, "goal": STORY_GOAL}, order=20)
+
+    async def fitting_stories(
+        self, session: AsyncSession, member: Member, competencies: Sequence[str], limit: int
+    ) -> list[str]:
+        wanted = set(competencies)
+        stories = await _stories(session, member)
+        return [f"#{s.number} {s.title}" for s in stories if wanted & set(s.competencies or [])][
+            :limit
+        ]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime
@@ -662,6 +712,33 @@ async def _stories(session: AsyncSession, member: Member) -> list[Story]:
 async def _by_number(session: AsyncSession, member: Member, number: int) -> Story | None:
     return await session.scalar(
         select(Story).where(Story.member_id == member.id, Story.number == number)
+    )
+
+
+def _draft_line(draft: StoryDraft) -> str:
+    """`Draft in progress: “Title”, at step 3 of 7 (challenge), paused`."""
+    step = draft.step if draft.step in STEPS else STEPS[0]
+    title = draft.fields.get("title") or draft.fields.get("context") or ""
+    named = f" “{shorten(title, 60)}”" if title else ""
+    paused = ", paused" if draft.paused else ""
+    return (
+        f"Draft in progress{named}: at step {STEPS.index(step) + 1} of {len(STEPS)} "
+        f"({PART_TITLES[step].lower()}){paused}"
+    )
+
+
+def _draft_meta(draft: StoryDraft) -> dict[str, Any]:
+    step = draft.step if draft.step in STEPS else STEPS[0]
+    return {"step": step, "step_number": STEPS.index(step) + 1, "paused": draft.paused}
+
+
+async def _hold(ctx: Context, draft: StoryDraft) -> list[str]:
+    """Hold the DM for the draft's current step, saying which step the bot waits for."""
+    step = draft.step if draft.step in STEPS else STEPS[0]
+    return await ctx.hold_dm(
+        "stories",
+        {"step": step},
+        waiting_for=f"step {STEPS.index(step) + 1} of your story ({PART_TITLES[step].lower()})",
     )
 
 

@@ -28,9 +28,6 @@ from bot.timezones import show_time
 
 NEAR_BEST = 0.8
 """Among hits scoring at least this share of the best, an unseen tip is preferred."""
-DM_PRIORITY = 200
-"""After practice answers (40) and story drafts (45): text they wait for is never a tip
-request, however much it talks about salary."""
 ASKING = (
     "advice",
     "advise",
@@ -67,8 +64,10 @@ class Tips(Feature):
         router.add_action("tip:topic", self.on_topic)
         router.add_action("tip:topics", self.on_topics)
         router.add_action("tip:share", self.on_share)
-        router.add_dm_handler(self.on_dm, priority=DM_PRIORITY)
-        self._router = router
+        # Read only when no conversation holds the DM (or it passed) and no command was
+        # typed: text a practice question or a story waits for is never a tip request,
+        # however much it talks about salary. The core decides that order (bot/dm.py).
+        router.add_dm_fallback(self.on_dm)
 
     async def on_tip(self, ctx: Context) -> Reply:
         query = ctx.text.strip()
@@ -87,14 +86,13 @@ class Tips(Feature):
     async def on_dm(self, ctx: Context) -> Reply | None:
         """A DM asking for advice in plain words ("any advice on salary?") gets /tip.
 
-        Commands typed without the slash ("tip salary", "progress") are left to the
-        router; a DM that is not clearly about a topic falls through to the help reply.
+        Commands typed without the slash ("tip salary", "progress") never get here: the
+        core reads them first. A DM that is not clearly about a topic falls through to the
+        greeting.
         """
         text = ctx.text.strip()
         folded = fold(text)
         if not folded or text.startswith("/"):
-            return None
-        if self._router.command(folded.split()[0]) is not None:
             return None
         found = ctx.services.tip_index.match(text)
         asking = any(f" {cue} " in f" {folded} " for cue in ASKING)

@@ -261,6 +261,28 @@ class ActivityDay(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DmFocus(Base):
+    """Which feature's conversation holds a member's next free-text DM, and its state.
+
+    One row per member, owned by the core (`bot/focus.py`), never by a feature: starting
+    a conversation replaces the row and tells the previous owner it lost the DM. Kept in
+    a table, so an answer typed after a restart still reaches the conversation.
+    """
+
+    __tablename__ = "dm_focus"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner: Mapped[str] = mapped_column(String(40))
+    """The conversation's name as registered with `Router.add_conversation`."""
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    waiting_for: Mapped[str] = mapped_column(String(300), default="")
+    """What the bot waits for, in words a member reads ("your answer to …")."""
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class PracticeSession(Base):
     """The question a member is answering now: one at a time, kept across restarts."""
 

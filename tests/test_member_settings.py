@@ -104,8 +104,10 @@ async def test_settings_show_zone_day_start_and_checkin(any_db_conversation: Con
         "Time zone: America/New_York (UTC-05:00, 09:00 now)",
         "A date alone means: 09:00",
         "Check-in after a reminder: 24 hours after",
+        "Daily prep nudges: off",
+        "Shout-outs by name in the weekly digest: off",
     ]
-    assert before.meta == {"tz": "America/New_York", "day_start": "09:00"}
+    assert before.meta["tz"] == "America/New_York" and before.meta["day_start"] == "09:00"
 
     await conversation.one("/jobclub daystart 07:30")
     await conversation.one("/jobclub checkin 2")
@@ -115,10 +117,12 @@ async def test_settings_show_zone_day_start_and_checkin(any_db_conversation: Con
         "Time zone: Europe/Berlin (UTC+01:00, 15:00 now)",
         "A date alone means: 07:30",
         "Check-in after a reminder: 2 hours after",
+        "Daily prep nudges: off",
+        "Shout-outs by name in the weekly digest: off",
     ]
     await conversation.one("/jobclub checkin off")
-    assert (await conversation.one("/jobclub settings")).text.endswith(
-        "Check-in after a reminder: off"
+    assert "Check-in after a reminder: off" in (
+        (await conversation.one("/jobclub settings")).text.splitlines()
     )
 
 
@@ -153,7 +157,8 @@ async def test_checkin_values(conversation: Conversation) -> None:
     ]
     for value, said, shown in cases:
         assert (await conversation.one(f"/jobclub checkin {value}")).text == said, value
-        assert (await conversation.one("/jobclub settings")).text.endswith(shown), value
+        lines = (await conversation.one("/jobclub settings")).text.splitlines()
+        assert lines[2].endswith(shown), value
 
 
 async def test_a_bad_checkin_is_refused(conversation: Conversation) -> None:
@@ -161,4 +166,29 @@ async def test_a_bad_checkin_is_refused(conversation: Conversation) -> None:
         reply = await conversation.one(f"/jobclub checkin {value}")
         assert reply.meta["error"] == "user", value
         assert reply.text == "Give hours between 1 and 336, or `off`: `/jobclub checkin 24`."
-    assert (await conversation.one("/jobclub settings")).text.endswith("24 hours after")
+    lines = (await conversation.one("/jobclub settings")).text.splitlines()
+    assert lines[2] == "Check-in after a reminder: 24 hours after"
+
+
+async def test_jobclub_settings_leaves_out_nudges_and_shout_outs(
+    conversation: Conversation,
+) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    await conversation.command("/nudges on at 07:45 mon,wed,fri")
+    await conversation.command("/nudges pause until 3 dec")
+    await conversation.command("/jobclub shoutouts on")
+    reply = await conversation.one("/jobclub settings")
+    lines = reply.text.splitlines()
+    assert lines[3].startswith("Daily prep nudges: on, Mon, Wed, Fri at 07:45, paused until ")
+    assert "Thu 3 Dec" in lines[3]
+    assert lines[4] == "Shout-outs by name in the weekly digest: on"
+    assert reply.meta["nudges"]["on"] is True and reply.meta["nudges"]["time"] == "07:45"
+    assert reply.meta["shoutouts"] is True
+    assert "/nudges on" in reply.sections[0].text and "shoutouts" in reply.sections[0].text
+    await conversation.command("/nudges off")
+    await conversation.command("/jobclub shoutouts off")
+    lines = (await conversation.one("/jobclub settings")).text.splitlines()
+    assert lines[3:] == [
+        "Daily prep nudges: off",
+        "Shout-outs by name in the weekly digest: off",
+    ]

@@ -9,10 +9,10 @@ from bot import nudges
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
-from bot.replies import Button, Reply, Visibility
+from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.text import shorten
-from bot.timezones import zone_or_none
+from bot.timezones import show_time, zone_or_none
 from bot.zones import match_zone, zone_label
 
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
@@ -119,18 +119,53 @@ class MemberSettings(Feature):
         return Reply(text=text, visibility=Visibility.ONLY_MEMBER)
 
     async def on_settings(self, ctx: Context) -> Reply:
-        start = store.day_start(ctx.member)
-        delay = store.checkin_delay(ctx.member)
+        """Every setting a member can change, each with the command that changes it."""
+        member = ctx.member
+        start = store.day_start(member)
+        delay = store.checkin_delay(member)
         checkin = f"{int(delay.total_seconds() // 3600)} hours after" if delay else "off"
+        prefs = nudges.NudgePrefs.of(member)
+        paused = (
+            member.nudges_paused_until
+            if member.nudges_paused_until and member.nudges_paused_until > ctx.now
+            else None
+        )
+        if member.nudges_on:
+            nudge = f"on, {nudges.describe_days(prefs.days)} at {prefs.time:%H:%M}"
+            if paused:
+                nudge += f", paused until {show_time(paused, ctx.zone)}"
+        else:
+            nudge = "off"
+        shoutouts = "on" if member.shoutouts else "off"
         return Reply(
             title="Your settings",
             text=(
                 f"Time zone: {zone_label(ctx.zone.key, ctx.now)}\n"
                 f"A date alone means: {start:%H:%M}\n"
-                f"Check-in after a reminder: {checkin}"
+                f"Check-in after a reminder: {checkin}\n"
+                f"Daily prep nudges: {nudge}\n"
+                f"Shout-outs by name in the weekly digest: {shoutouts}"
             ),
+            sections=[
+                Section(
+                    text="Change them with `/jobclub timezone CITY`, `/jobclub daystart 08:30`, "
+                    "`/jobclub checkin 24`, `/nudges on at 08:30 weekdays` (or `off`) and "
+                    "`/jobclub shoutouts on` (or `off`)."
+                )
+            ],
             visibility=Visibility.ONLY_MEMBER,
-            meta={"tz": ctx.zone.key, "day_start": f"{start:%H:%M}"},
+            meta={
+                "tz": ctx.zone.key,
+                "day_start": f"{start:%H:%M}",
+                "checkin_hours": int(delay.total_seconds() // 3600) if delay else 0,
+                "nudges": {
+                    "on": member.nudges_on,
+                    "days": prefs.days,
+                    "time": f"{prefs.time:%H:%M}",
+                    "paused_until": paused.astimezone(ctx.zone).isoformat() if paused else None,
+                },
+                "shoutouts": member.shoutouts,
+            },
         )
 
 

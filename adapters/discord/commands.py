@@ -1,8 +1,10 @@
 """Slash commands built from the core's registry, with autocomplete for the free text.
 
 Every core command becomes `/name` with one optional string option `text` that takes
-the same free text as on Slack (`/commit` "send the note by Friday 3pm"). Commands
-added to the core later appear on the next start with no change here.
+the same free text as on Slack (`/commit` "send the note by Friday 3pm"). The option's
+description and the autocomplete choices come from the router's sub-command specs
+(`done N`, `contact add NAME`, the admin-only ones only for admins), so commands and
+verbs added to the core later appear on the next start with no change here.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from adapters.discord.render import clip
 from adapters.discord.translate import member_of_interaction
 from bot.app import JobClubBot
 from bot.events import MemberRef
-from bot.router import CommandSpec
+from bot.router import CommandSpec, Router
 from bot.text import fold
 from bot.zones import match_zone, zone_label
 
@@ -52,16 +54,18 @@ def build_commands(
     """One application command per core command, in the registry's order."""
     suggestions = Suggestions(bot, member_of)
     built: list[app_commands.Command] = []
-    for spec in bot.router.commands.values():
+    router = bot.router
+    for spec in router.commands.values():
         try:
-            built.append(_command(spec, handler, suggestions))
+            described = " · ".join(router.forms(spec.name, admin=False)) or spec.summary
+            built.append(_command(spec, described, handler, suggestions))
         except (ValueError, TypeError):
             log.warning("core command /%s cannot be a Discord command; skipped", spec.name[:40])
     return built
 
 
 def _command(
-    spec: CommandSpec, handler: CommandHandler, suggestions: Suggestions
+    spec: CommandSpec, described: str, handler: CommandHandler, suggestions: Suggestions
 ) -> app_commands.Command:
     name = spec.name
 
@@ -73,7 +77,7 @@ def _command(
     ) -> list[app_commands.Choice[str]]:
         return await suggestions.choices(name, interaction, current)
 
-    app_commands.describe(text=clip(spec.usage or spec.summary, DESCRIPTION_MAX))(callback)
+    app_commands.describe(text=clip(described, DESCRIPTION_MAX))(callback)
     command = app_commands.Command(
         name=name,
         description=clip(spec.summary or name, DESCRIPTION_MAX),
@@ -90,10 +94,11 @@ def _command(
 class Suggestions:
     """What to offer while a member types: the core's own vocabulary, never invented.
 
-    Every command offers the first words of its usage line (`/story list · show N`
-    gives `list` and `show`) and its registered options; some add what only the core
-    knows: tip topics, practice categories, `/jobclub` sub-commands and time zones, and
-    a member's open commitments.
+    Every command offers its sub-commands as the router's specs declare them (`done N`
+    fills in `done`; `contact add NAME` fills in `contact add`), then the words of a
+    sub-command's `word` argument once its verb is typed, and its registered options;
+    some add what only the core knows: tip topics, practice categories, time zones, and
+    a member's open commitments for each verb that takes a number.
     """
 
     def __init__(self, bot: JobClubBot, member_of: MemberOf) -> None:
@@ -113,7 +118,10 @@ class Suggestions:
         if spec is None:
             return []
         try:
-            pairs = _matching([(hint, word) for word, hint, _ in usage_words(spec)], current)
+            is_admin = member_of_interaction(interaction).is_admin
+            words = spec_words(self.bot.router, name, admin=is_admin)
+            pairs = _matching([(form, value) for value, form, _ in words], current)
+            pairs += _choice_words(self.bot.router, name, current, admin=is_admin)
             pairs += _matching([(o, o) for o in spec.options], current)
             provider = self._providers.get(name)
             if provider is not None:
@@ -147,40 +155,55 @@ class Suggestions:
             found = match_zone(rest, now)
             zones = [found.zone] if found.zone else list(found.candidates)
             return [(zone_label(z, now), f"timezone {z}") for z in zones]
-        is_admin = member_of_interaction(interaction).is_admin
-        subs = [
-            (f"{s.name}: {s.summary}", s.name)
-            for s in self.bot.router.subcommands_of("jobclub")
-            if is_admin or not s.admin_only
-        ]
-        return _matching(subs, word)
+        return []
 
     async def _commitments(self, interaction: discord.Interaction, current: str) -> Pairs:
         """`done 3: call Ana` for each verb that takes a number, when the core can tell."""
         spec = self.bot.router.command("commitments")
         if spec is None or not isinstance(self.bot, OpenCommitments):
             return []
-        numbered = [word for word, _, takes_number in usage_words(spec) if takes_number]
+        numbered = [
+            value
+            for value, _, takes_number in spec_words(self.bot.router, "commitments", admin=False)
+            if takes_number
+        ]
         items = await self.bot.open_commitments(await self.member_of(interaction))
         pairs = [(f"{v} {n}: {text}", f"{v} {n}") for v in numbered for n, text in items]
         return _matching(pairs, current)
 
 
-def usage_words(spec: CommandSpec) -> list[tuple[str, str, bool]]:
-    """(word, its usage fragment, whether a number follows) for each fragment of the usage.
-
-    `/commitments · /commitments done N · drop N · history` gives `done` and `drop`
-    (each taking a number) and `history`; placeholders (`TEXT`, `[words]`) are skipped.
-    """
+def spec_words(router: Router, name: str, *, admin: bool) -> list[tuple[str, str, bool]]:
+    """(what gets typed, the form shown, whether a number follows) for each way to go on
+    after `/name`: every sub-command spec, then the plain words of the command's own usage
+    (`/tip topics`) for commands that have not declared their verbs as specs."""
     found: dict[str, tuple[str, str, bool]] = {}
+    for sub in router.all_subcommands(name):
+        if admin or not sub.admin_only:
+            value = sub.path.partition(" ")[2]
+            takes_number = bool(sub.args) and sub.args[0].kind == "number"
+            found.setdefault(value, (value, sub.form, takes_number))
+    spec = router.commands[name]
     for fragment in spec.usage.split("·"):
         tokens = fragment.split()
-        if tokens and tokens[0] == f"/{spec.name}":
+        if tokens and tokens[0] == f"/{name}":
             tokens = tokens[1:]
         if tokens and _USAGE_WORD.fullmatch(tokens[0]):
-            takes_number = len(tokens) > 1 and tokens[1] == "N"
-            found.setdefault(tokens[0], (tokens[0], " ".join(tokens), takes_number))
+            found.setdefault(tokens[0], (tokens[0], " ".join(tokens), False))
     return list(found.values())
+
+
+def _choice_words(router: Router, name: str, current: str, *, admin: bool) -> Pairs:
+    """`nudges days ` → the words its argument accepts, when the spec lists them."""
+    out: Pairs = []
+    for sub in router.all_subcommands(name):
+        value = sub.path.partition(" ")[2]
+        typed = fold(current)
+        if (admin or not sub.admin_only) and typed.startswith(f"{fold(value)} "):
+            for arg in sub.args:
+                if arg.kind == "word" and arg.choices:
+                    out += [(f"{value} {c}", f"{value} {c}") for c in arg.choices]
+                    break
+    return _matching(out, current)
 
 
 def _matching(pairs: Iterable[tuple[str, str]], current: str) -> Pairs:

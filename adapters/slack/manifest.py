@@ -61,7 +61,11 @@ def usage_hint(name: str, usage: str) -> str:
 def build_manifest(
     router: Router, *, request_url: str = PLACEHOLDER_URL, socket_mode: bool = False
 ) -> dict[str, Any]:
-    """The manifest as data: every registered command, scopes, events, App Home."""
+    """The manifest as data: every registered command, scopes, events, App Home.
+
+    Each command's usage hint is its usage line with every sub-command form the specs
+    declare (admin-only ones left out: every member sees the hint).
+    """
     commands = []
     for name in sorted(router.commands):
         spec = router.commands[name]
@@ -71,7 +75,7 @@ def build_manifest(
         }
         if not socket_mode:
             command["url"] = request_url
-        hint = usage_hint(name, spec.usage)
+        hint = usage_hint(name, router.usage_line(name, admin=False))
         if hint:
             command["usage_hint"] = hint
         command["should_escape"] = False

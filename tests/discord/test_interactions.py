@@ -254,6 +254,7 @@ async def test_autocomplete_offers_topics_subcommands_and_zones(
 
     subs = [c["value"] for c in await suggest(fake, "jobclub", "")]
     assert "help" in subs and "timezone" in subs and "digest" not in subs  # admins only
+    assert {"contact add", "contact log", "contact remove"} <= set(subs)  # nested specs
     words = [c["value"] for c in await suggest(fake, "story", "")]
     assert words[:3] == ["list", "show", "edit"]  # first words of its usage line
     zones = [c["value"] for c in await suggest(fake, "jobclub", "timezone berl")]

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from adapters.discord import InviteError, invite_url
-from adapters.discord.commands import usage_words
+from adapters.discord.commands import spec_words
 from adapters.discord.config import DiscordConfigError, intents, parse_shard_ids
 from adapters.discord.invite import PERMISSIONS
 from adapters.discord.render import CONTENT_MAX, escape, render, split_text
 from adapters.discord.views import ActionButton
 from bot.replies import Button, Field, Reply, Section
-from bot.router import CommandSpec
+from bot.router import Router, number, text
 from tests.conftest import make_settings
 
 
@@ -110,24 +110,34 @@ def test_shard_ids() -> None:
             parse_shard_ids(bad, count)
 
 
-def test_usage_words_come_from_the_usage_line() -> None:
+def test_spec_words_come_from_the_sub_command_specs() -> None:
     async def handler(ctx: object) -> None:
         return None
 
-    spec = CommandSpec(
+    router = Router()
+    router.add_command("commitments", "Your open commitments.", "/commitments", handler)  # type: ignore[arg-type]
+    router.add_subcommand("commitments", "done", "Done.", handler, args=(number(),))  # type: ignore[arg-type]
+    router.add_subcommand(
         "commitments",
-        "Your open commitments.",
-        "/commitments · /commitments done N · drop N · snooze N WHEN · history · e.g. x",
-        handler,  # type: ignore[arg-type]
+        "snooze",
+        "Later.",
+        handler,
+        args=(number(), text("WHEN")),  # type: ignore[arg-type]
     )
-    assert [(w, n) for w, _, n in usage_words(spec)] == [
-        ("done", True),
-        ("drop", True),
-        ("snooze", True),
-        ("history", False),
+    router.add_subcommand("commitments", "history", "Past.", handler)  # type: ignore[arg-type]
+    router.add_subcommand("commitments", "purge", "Admins.", handler, admin_only=True)  # type: ignore[arg-type]
+    router.add_subcommand("commitments", "group", "A group.", handler)  # type: ignore[arg-type]
+    router.add_subcommand("commitments group", "add", "Nested.", handler, args=(text("NAME"),))  # type: ignore[arg-type]
+    assert spec_words(router, "commitments", admin=False) == [
+        ("done", "done N", True),
+        ("snooze", "snooze N WHEN", True),
+        ("history", "history", False),
+        ("group add", "group add NAME", False),
     ]
-    tip = CommandSpec("tip", "Tips.", "/tip [words] · /tip topics", handler)  # type: ignore[arg-type]
-    assert usage_words(tip) == [("topics", "topics", False)]
+    assert ("purge", "purge", False) in spec_words(router, "commitments", admin=True)
+    # A command without specs still offers the plain words of its usage.
+    router.add_command("tip", "Tips.", "/tip [words] · /tip topics", handler)  # type: ignore[arg-type]
+    assert spec_words(router, "tip", admin=False) == [("topics", "topics", False)]
 
 
 def test_no_privileged_intents() -> None:

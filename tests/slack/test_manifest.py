@@ -42,3 +42,13 @@ def test_socket_mode_manifest_has_no_urls() -> None:
 def test_usage_hints_drop_the_command_name() -> None:
     assert usage_hint("tip", "/tip [words] · /tip topics") == "[words] · topics"
     assert usage_hint("progress", "/progress") == ""
+
+
+def test_usage_hints_come_from_the_sub_command_specs() -> None:
+    router = registry()
+    manifest = build_manifest(router)
+    hints = {c["command"]: c.get("usage_hint", "") for c in manifest["features"]["slash_commands"]}
+    assert hints["/commitments"].startswith("done N · drop N · snooze N WHEN")
+    assert hints["/story"].startswith("list · show N · edit N FIELD TEXT")
+    assert "digest" not in hints["/jobclub"]  # admins only
+    assert all(len(h) <= 100 for h in hints.values())

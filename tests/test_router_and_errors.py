@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -212,3 +213,103 @@ async def test_a_dm_outside_any_club_finds_the_members_club(conversation: Conver
         CommandEvent(personal, Place.dm("d1"), "commitments", "")
     )
     assert [c["number"] for c in listed.meta["commitments"]] == [1]
+
+
+# -- structured sub-commands (issue 14) ------------------------------------------------
+
+
+class Verbs(Feature):
+    """A feature whose verbs are specs only: the core parses, checks and dispatches."""
+
+    name = "verbs"
+
+    def register(self, router: Router) -> None:
+        from bot.router import number, text, word
+
+        router.add_command("things", "Things.", "/things", self.on_default)
+        router.add_subcommand(
+            "things",
+            "move",
+            "Move one.",
+            self.on_move,
+            args=(number(), word("WAY", "up", "down"), text("NOTE", optional=True)),
+            example="move 2 up",
+            aliases=("shift",),
+        )
+        router.add_subcommand("things", "wipe", "Admins.", self.on_move, admin_only=True)
+
+    async def on_default(self, ctx: Context) -> Reply:
+        return Reply(text="default")
+
+    async def on_move(self, ctx: Context) -> Reply:
+        return Reply(text=f"args={list(ctx.args)} text={ctx.text!r}")
+
+
+@pytest.fixture
+async def verbs(settings: Settings, clock: FakeClock) -> AsyncIterator[Conversation]:
+    bot = await JobClubBot.create(settings, clock, features=[Verbs()])
+    try:
+        yield Conversation(bot, clock)
+    finally:
+        await bot.close()
+
+
+async def test_sub_commands_are_parsed_checked_and_dispatched_by_the_core(
+    verbs: Conversation,
+) -> None:
+    said = {}
+    for line in (
+        "/things",
+        "/things move #2 UP",
+        "/things shift 3 down after lunch",
+        "/things move",
+        "/things move two up",
+        "/things move 2 sideways",
+        "/things jump",
+        "/things wipe",
+    ):
+        said[line] = (await verbs.one(line)).text
+    assert said == {
+        "/things": "default",
+        "/things move #2 UP": "args=['2', 'up', ''] text=''",
+        "/things shift 3 down after lunch": "args=['3', 'down', 'after lunch'] text='after lunch'",
+        "/things move": "Say which one by its number, e.g. `/things move 2 up`.",
+        "/things move two up": "Say which one by its number, e.g. `/things move 2 up`.",
+        "/things move 2 sideways": "`sideways` is not one of up, down: "
+        "`/things move N WAY [NOTE]`.",
+        "/things jump": "`/things jump` is not something I know. Try one of: "
+        "`/things move N WAY [NOTE]`.",
+        "/things wipe": "Only club admins can do that.",
+    }
+    verbs.admins.add("Ada")
+    assert (await verbs.one("/things wipe")).text == "args=[] text=''"
+
+
+def test_a_sub_command_registered_twice_or_with_text_first_is_refused() -> None:
+    from bot.router import text
+
+    router = Router()
+
+    async def handler(ctx: Context) -> None:
+        return None
+
+    router.add_subcommand("x", "go", "Go.", handler, aliases=("run",))
+    with pytest.raises(ValueError):
+        router.add_subcommand("x", "run", "Again.", handler)
+    with pytest.raises(ValueError):
+        router.add_subcommand("x", "say", "Say.", handler, args=(text(), text()))
+
+
+async def test_jobclub_help_lists_sub_commands_from_their_specs(conversation: Conversation) -> None:
+    reply = await conversation.one("/jobclub help")
+    assert "done N · drop N · snooze N WHEN" in reply.text
+    assert "/jobclub contact remove NAME · Stop staying in touch" in reply.text
+    assert "/jobclub digest" not in reply.text  # admins only
+    conversation.admins.add("Ada")
+    assert "/jobclub digest" in (await conversation.one("/jobclub help")).text
+    one = await conversation.one("/jobclub help commitments")
+    assert one.title == "/commitments"
+    assert "/commitments snooze N WHEN · Move one to a later time." in one.text
+    assert one.meta["forms"][0] == "/commitments done N"
+    unknown = await conversation.one("/jobclub help comit")
+    assert unknown.meta["error"] == "user" and "Did you mean `/commit`?" in unknown.text

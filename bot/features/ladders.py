@@ -9,6 +9,7 @@ a draft. Every step is an ordinary commitment the member can see, edit, snooze o
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import commitments as store
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
+from bot.features.base import Feature, Interview, feature
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.store.models import Commitment, Contact, Ladder, Member
@@ -270,6 +271,28 @@ class Ladders(Feature):
         )
         reply.meta["dropped"] = [c.id for c in dropped]
         return reply
+
+    async def upcoming_interviews(
+        self, session: AsyncSession, member_ids: Sequence[int], now: datetime, until: datetime
+    ) -> dict[int, Interview]:
+        rows = await session.scalars(
+            select(Ladder)
+            .where(
+                Ladder.member_id.in_(list(member_ids)),
+                Ladder.kind == "interview",
+                Ladder.at > now,
+                Ladder.at <= until,
+            )
+            .order_by(Ladder.at.desc())
+        )
+        # Latest first, so each member's soonest interview is written last and wins.
+        return {
+            ladder.member_id: Interview(
+                ladder.id, ladder.member_id, ladder.company, ladder.person, ladder.at
+            )
+            for ladder in rows
+            if ladder.at is not None
+        }
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         rows = await session.scalars(select(Ladder).where(Ladder.member_id == member.id))

@@ -9,7 +9,6 @@ back a few days later once practice exists.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -19,25 +18,27 @@ from sqlalchemy import and_, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
+from bot.clocktime import parse_minutes
 from bot.content.schema import PlanTask
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
-from bot.features.member_settings import parse_clock
+from bot.features.base import Feature, Interview, feature
 from bot.nudges import (
     STALE_AFTER,
     NudgePrefs,
     describe_days,
     next_nudge,
     parse_days,
+    parse_schedule,
     reschedule,
+    skipped_nudge_note,
 )
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
-from bot.store.models import Club, Delivery, Ladder, Member
+from bot.store.models import Club, Delivery, Member
 from bot.text import ascii_number
 from bot.timezones import local_instant, show_time
 from bot.when import WhenError, parse_when
@@ -125,9 +126,11 @@ class Nudges(Feature):
 
     async def on_time(self, ctx: Context) -> Reply:
         rest = ctx.text.strip()
-        minutes = parse_clock(rest)
+        minutes = parse_minutes(rest)
         if minutes is None:
-            raise UserError("Give a time like `/nudges time 07:45` or `/nudges time 8am`.")
+            raise UserError(
+                "Give a time like `/nudges time 07:45`, `/nudges time 8` or `/nudges time 8pm`."
+            )
         ctx.member.nudge_minutes = minutes
         return await self._reschedule(ctx, f"Nudge time set to {_hhmm(minutes)}.")
 
@@ -140,23 +143,16 @@ class Nudges(Feature):
         return await self._reschedule(ctx, f"Nudges on {describe_days(mask)}.")
 
     async def _turn_on(self, ctx: Context, rest: str) -> Reply:
-        words = rest.split()
-        if words[:1] == ["at"]:
-            words = words[1:]
-        for word in list(words):
-            minutes = parse_clock(word)
-            if minutes is not None:
-                ctx.member.nudge_minutes = minutes
-                words.remove(word)
-                break
-        if words:
-            mask = parse_days(" ".join(words))
-            if mask is None:
-                raise UserError(
-                    f"I could not read “{' '.join(words)[:40]}”. Try "
-                    "`/nudges on at 08:30 weekdays` or `/nudges on daily`."
-                )
-            ctx.member.nudge_days = mask
+        schedule = parse_schedule(rest)
+        if schedule is None:
+            raise UserError(
+                f"I could not read “{rest[:40]}”. Try `/nudges on weekdays at 8`, "
+                "`/nudges on at 08:30 mon,wed,fri` or `/nudges on daily`."
+            )
+        if schedule.at is not None:
+            ctx.member.nudge_minutes = schedule.at.hour * 60 + schedule.at.minute
+        if schedule.days is not None:
+            ctx.member.nudge_days = schedule.days
         ctx.member.nudges_on = True
         ctx.member.nudge_offered = True
         return await self._reschedule(ctx, "Nudges are on.")
@@ -197,6 +193,8 @@ class Nudges(Feature):
         ]
         if prefs.paused_until and prefs.paused_until > ctx.now:
             lines.append(f"Paused until {show_time(prefs.paused_until, ctx.zone)}.")
+        if gap := skipped_nudge_note(prefs, ctx.zone, ctx.now):
+            lines.append(gap)
         return _private(
             ctx,
             "\n".join([lead, *lines]).strip(),
@@ -319,7 +317,7 @@ class DailyNudges:
             )
         ).all()
         claimed: list[DueItem] = []
-        interviews = await _upcoming_interviews(session, [m.id for m, _ in rows], now)
+        interviews = await _upcoming_interviews(session, services, [m.id for m, _ in rows], now)
         for member, club in rows:
             zone = members.zone_for(member, club, services.settings.timezone)
             due = member.next_nudge_at
@@ -449,22 +447,21 @@ def _not_offered() -> Any:
 
 
 async def _upcoming_interviews(
-    session: AsyncSession, member_ids: list[int], now: datetime
-) -> dict[int, Ladder]:
-    """Each member's next interview within about three days (one query for a whole batch)."""
+    session: AsyncSession, services: Services, member_ids: list[int], now: datetime
+) -> dict[int, Interview]:
+    """Each member's next interview within about three days, from the features that keep
+    interviews (`Feature.upcoming_interviews`, one query for a whole batch)."""
     if not member_ids:
         return {}
-    rows = await session.scalars(
-        select(Ladder)
-        .where(
-            Ladder.member_id.in_(member_ids),
-            Ladder.kind == "interview",
-            Ladder.at > now,
-            Ladder.at <= now + timedelta(days=3, hours=12),
-        )
-        .order_by(Ladder.at.desc())
-    )
-    return {ladder.member_id: ladder for ladder in rows}  # the soonest wins (written last)
+    until = now + timedelta(days=3, hours=12)
+    found: dict[int, Interview] = {}
+    for feat in services.features:
+        for member_id, interview in (
+            await feat.upcoming_interviews(session, member_ids, now, until)
+        ).items():
+            if member_id not in found or interview.at < found[member_id].at:
+                found[member_id] = interview
+    return found
 
 
 async def choose_task(
@@ -473,14 +470,14 @@ async def choose_task(
     member: Member,
     zone: Any,
     now: datetime,
-    interviews: dict[int, Ladder],
+    interviews: dict[int, Interview],
 ) -> NudgeTask:
     """An interview in the next days wins; then a weak answer due for a retry; then the plan."""
     interview = interviews.get(member.id)
     if interview is not None and interview.at is not None:
         days = (interview.at.astimezone(zone).date() - now.astimezone(zone).date()).days
         return _interview_task(interview, days)
-    weak = await _weak_question(session, member, now)
+    weak = await _weak_question(session, services, member, now)
     library = services.library
     if weak is not None and await _retried_lately(session, member, f"retry-{weak}", now):
         weak = None  # it came back once already; the plan goes on meanwhile
@@ -520,7 +517,7 @@ async def _retried_lately(
     return found is not None
 
 
-def _interview_task(interview: Ladder, days: int) -> NudgeTask:
+def _interview_task(interview: Interview, days: int) -> NudgeTask:
     company, person = interview.company, interview.person or "the people you will meet"
     if days >= 3:
         title, text = (
@@ -555,11 +552,16 @@ def _interview_task(interview: Ladder, days: int) -> NudgeTask:
     )
 
 
-async def _weak_question(session: AsyncSession, member: Member, now: datetime) -> str | None:
-    """A question answered weakly a few days ago, once the practice feature is loaded."""
-    practice = sys.modules.get("bot.features.practice")  # loaded with every feature, if present
-    finder = getattr(practice, "weak_question_due", None)
-    return await finder(session, member, now) if finder else None
+async def _weak_question(
+    session: AsyncSession, services: Services, member: Member, now: datetime
+) -> str | None:
+    """A question worth another go, from whichever feature keeps practice answers
+    (`Feature.retry_question`: a weak answer a few days old)."""
+    for feat in services.features:
+        question_id = await feat.retry_question(session, member, now)
+        if question_id is not None:
+            return question_id
+    return None
 
 
 def _start_of_day(ctx: Context, day: date) -> datetime:

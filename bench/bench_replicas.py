@@ -30,7 +30,6 @@ from bot import members
 from bot.app import JobClubBot
 from bot.clock import SystemClock
 from bot.events import MemberRef, Platform
-from bot.outbox import Pace
 from bot.scheduling import Outgoing
 from bot.settings import Settings
 from bot.store.database import Database
@@ -83,18 +82,23 @@ async def replica(url: str, log: str, send_ms: float, concurrency: int, due: dat
                 os.close(fd)
             return None
 
-        deliver.pace = Pace(concurrency=concurrency)  # type: ignore[attr-defined]
+        try:  # absent before issue 11, so the same script measures the old dispatcher too
+            from bot.outbox import Pace
+        except ImportError:
+            pass
+        else:
+            deliver.pace = Pace(concurrency=concurrency)  # type: ignore[attr-defined]
         dispatcher = bot.dispatcher(deliver)
         await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
         while True:
-            await dispatcher.tick()
+            sent = await dispatcher.tick()
             async with bot.services.db.session() as session:
                 left = await session.scalar(
                     select(func.count())
                     .select_from(Delivery)
                     .where(Delivery.status.in_(("pending", "sending")))
                 )
-            if not left and dispatcher.last_report.sent == 0:
+            if not left and sent == 0:
                 break
             await asyncio.sleep(1)  # the heartbeat interval
         await bot.close()

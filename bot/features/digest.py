@@ -14,10 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
+from bot.clocktime import parse_minutes
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
-from bot.features.member_settings import parse_clock
 from bot.replies import Reply, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
@@ -83,7 +83,7 @@ class Digest(Feature):
             day = next((i for i, d in enumerate(_WEEKDAYS) if d.startswith(lowered[:3])), None)
             if day is not None and len(lowered) >= 3:
                 weekday = day
-            elif (parsed := parse_clock(word)) is not None:
+            elif (parsed := parse_minutes(word)) is not None:
                 minutes = parsed
             else:
                 raise UserError(f"I could not read “{word[:30]}”. Try `monday 09:00`.")

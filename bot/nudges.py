@@ -3,6 +3,10 @@
 A nudge goes out at most once per local day (the delivery key is member + local
 date). Wall-clock rules: a nudge time inside a skipped daylight-saving hour goes out
 at the first minute that exists; inside a repeated hour, once (its first pass).
+
+Times are read by `bot.clocktime`, as everywhere in the bot: `/nudges on weekdays at 8`
+is 08:00 (an hour alone is on the 24-hour clock), "8pm", "19h00", "half past 7",
+"this evening" (19:00) and "weekday mornings" (09:00) all work.
 """
 
 from __future__ import annotations
@@ -15,35 +19,107 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clocktime import TimeOfDayError, take_time_of_day
 from bot.store.models import Delivery, Member
-from bot.timezones import local_instant
+from bot.timezones import gap_note, local_instant, skipped_time
 
 DEFAULT_TIME = time(9, 0)
 WEEKDAYS = "1111100"
 DAILY = "1111111"
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*$")
 STALE_AFTER = timedelta(hours=3)
 """A nudge claimed this long after its time (the bot was down) is skipped, not sent late."""
 
 
+_DAY_NAMES = {
+    **dict.fromkeys(("mon", "monday"), 0),
+    **dict.fromkeys(("tue", "tues", "tuesday"), 1),
+    **dict.fromkeys(("wed", "weds", "wednesday"), 2),
+    **dict.fromkeys(("thu", "thur", "thurs", "thursday"), 3),
+    **dict.fromkeys(("fri", "friday"), 4),
+    **dict.fromkeys(("sat", "saturday"), 5),
+    **dict.fromkeys(("sun", "sunday"), 6),
+}
+_GROUPS = {
+    **dict.fromkeys(("weekdays", "weekday", "workdays", "workday", "weeknights"), WEEKDAYS),
+    **dict.fromkeys(("daily", "everyday", "all", "nightly"), DAILY),
+    **dict.fromkeys(("weekends", "weekend"), "0000011"),
+}
+_FILLER = frozenset({"on", "every", "each", "at", "the", "only", "a", "and", "in", "from"})
+_PHRASES = (
+    (
+        re.compile(r"\b(?:every|each|all)\s+(?:single\s+)?days?\b|\b7\s+days(?:\s+a\s+week)?\b"),
+        "daily",
+    ),
+    (re.compile(r"\b(?:week|work(?:ing)?)[\s-]days?\b"), "weekdays"),
+    (re.compile(r"\bweek[\s-]?ends?\b"), "weekends"),
+)
+_RANGE = re.compile(
+    r"\b([a-z]{3,9})\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\btill\b|\buntil\b)\s*([a-z]{3,9})\b"
+)
+
+
 def parse_days(text: str) -> str | None:
-    """'weekdays', 'daily', 'weekends' or 'mon,wed,fri' → seven 0/1 flags; None if unreadable."""
-    words = text.lower().replace(" and ", ",").replace(" ", ",").strip(",")
-    if words in ("weekdays", "workdays", "weekday"):
-        return WEEKDAYS
-    if words in ("daily", "everyday", "every,day", "all"):
-        return DAILY
-    if words in ("weekends", "weekend"):
-        return "0000011"
+    """Nudge days as seven 0/1 flags (Monday first); None if a word isn't a day.
+
+    'weekdays', 'every weekday', 'daily', 'every day', 'weekends', 'mon,wed,fri',
+    'Monday and Thursday', 'mondays', 'mon-fri', 'tuesday to thursday', 'weekdays and
+    saturday' (days add up).
+    """
+    words = text.lower().replace("’", "'")
+    for pattern, word in _PHRASES:
+        words = pattern.sub(word, words)
+    words = _RANGE.sub(_expand_range, words)
     flags = ["0"] * 7
-    parts = [p for p in words.split(",") if p]
-    for part in parts:
-        found = _DAY.match(part)
-        if not found:
+    named = False
+    for token in re.split(r"[\s,;/&+.]+", words):
+        if not token or token in _FILLER:
+            continue
+        if token in _GROUPS:
+            flags = [max(a, b) for a, b in zip(flags, _GROUPS[token], strict=True)]
+        elif (day := _day(token)) is not None:
+            flags[day] = "1"
+        else:
             return None
-        flags[DAY_NAMES.index(found.group(1))] = "1"
-    return "".join(flags) if parts else None
+        named = True
+    return "".join(flags) if named else None
+
+
+def _day(token: str) -> int | None:
+    return _DAY_NAMES.get(token, _DAY_NAMES.get(token.removesuffix("s")))
+
+
+def _expand_range(found: re.Match[str]) -> str:
+    first, last = _day(found.group(1)), _day(found.group(2))
+    if first is None or last is None:
+        return found.group(0)
+    days = [(first + k) % 7 for k in range((last - first) % 7 + 1)]
+    return " ".join(DAY_NAMES[d] for d in days)
+
+
+@dataclass(frozen=True)
+class NudgeSchedule:
+    """What `/nudges on ...` asked for; None where the words didn't say."""
+
+    days: str | None
+    at: time | None
+
+
+def parse_schedule(text: str) -> NudgeSchedule | None:
+    """'weekdays at 8', 'at 07:30 mon,wed,fri', 'daily 8pm', 'weekday mornings' → days, time.
+
+    A number alone is an hour here ("weekdays 8" is 08:00): it can be nothing else.
+    None when some words are neither a time nor days.
+    """
+    try:
+        found, rest = take_time_of_day(text, numbers_are_hours=True)
+    except TimeOfDayError:
+        return None
+    rest = rest.strip(" ,.;")
+    days = parse_days(rest) if rest else None
+    if rest and days is None:
+        return None
+    return NudgeSchedule(days, found.at if found is not None else None)
 
 
 def describe_days(mask: str) -> str:
@@ -92,6 +168,25 @@ def next_nudge(
         if prefs.paused_until is not None and instant < prefs.paused_until:
             continue
         return instant
+    return None
+
+
+def skipped_nudge_note(
+    prefs: NudgePrefs, zone: ZoneInfo, after: datetime, within: int = 366
+) -> str | None:
+    """Names the first nudge day in the coming year whose time the clocks skip.
+
+    E.g. "02:30 doesn't exist on Sun 14 Mar (the clocks go forward that night); that
+    day's nudge comes at 03:00." None when every nudge day has the time.
+    """
+    start = after.astimezone(zone).date()
+    for offset in range(within):
+        day = start + timedelta(days=offset)
+        if prefs.days[day.weekday()] != "1":
+            continue
+        instant = skipped_time(day, prefs.time, zone)
+        if instant is not None and instant > after:
+            return gap_note(prefs.time, instant, zone, "that day's nudge comes")
     return None
 
 

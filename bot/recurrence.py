@@ -539,22 +539,21 @@ def next_occurrence(rule: Recurrence, previous: datetime, zone: ZoneInfo) -> dat
 
 def first_gap(
     rule: Recurrence, now: datetime, zone: ZoneInfo, within: timedelta = timedelta(days=366)
-) -> tuple[date, datetime] | None:
-    """The first occurrence within `within` whose time the clocks skip, and when it fires.
+) -> tuple[time, datetime] | None:
+    """The first occurrence within `within` whose time the clocks skip: (time, instant used).
 
-    For the confirmation: "02:30 doesn't exist on Sun 14 Mar; that day I'll remind you
-    at 03:00". None when every occurrence in that span happens at the rule's time.
+    For the confirmation, so "every day at 02:30" says ahead that 02:30 doesn't exist
+    on the night the clocks go forward. None when every occurrence has the rule's time.
     """
-    instant = first_occurrence(rule, now, zone)
-    end = _utc(now) + within
-    for _ in range(400):
-        if instant > end:
+    first = first_occurrence(rule, now, zone)
+    last_day = (_utc(now) + within).astimezone(zone).date()
+    for local in _wall_clock(rule, first.astimezone(zone).date(), rule.every):
+        if local.date() > last_day:
             return None
-        local = instant.astimezone(zone)
-        if (local.hour, local.minute) != (rule.hour, rule.minute):
-            return local.date(), instant
-        instant = next_occurrence(rule, instant, zone)
-    return None
+        instant = local_instant(local.date(), local.time(), zone)
+        if instant.astimezone(zone).replace(tzinfo=None) != local:
+            return rule.at, instant
+    return None  # pragma: no cover - rrule series here are endless
 
 
 def _instants(

@@ -60,3 +60,28 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
             return aware.astimezone(UTC)
         probe += timedelta(minutes=1)
     return local.replace(tzinfo=zone).astimezone(UTC)  # no zone has a day-long gap
+
+
+def skipped_time(day: date, at: time, zone: ZoneInfo) -> datetime | None:
+    """When wall-clock `at` doesn't exist on `day` (a daylight-saving gap): the instant used.
+
+    None when it exists (a repeated hour counts as existing: its first pass is used).
+    """
+    instant = local_instant(day, at, zone)
+    local = instant.astimezone(zone)
+    if (local.date(), local.hour, local.minute) == (day, at.hour, at.minute):
+        return None
+    return instant
+
+
+def gap_note(at: time, instant: datetime, zone: ZoneInfo, then: str = "I'll remind you") -> str:
+    """Names a skipped time for a confirmation, so the member isn't surprised by 03:00.
+
+    E.g. "02:30 doesn't exist on Sun 14 Mar (the clocks go forward that night); I'll
+    remind you at 03:00."
+    """
+    local = instant.astimezone(zone)
+    return (
+        f"{at:%H:%M} doesn't exist on {local:%a} {local.day} {local:%b} (the clocks go "
+        f"forward that night); {then} at {local:%H:%M}."
+    )

@@ -118,7 +118,11 @@ async def test_a_one_off_in_the_skipped_hour_fires_once_at_three_edt(
 ) -> None:
     await as_member_in(conversation, "America/New_York", datetime(2027, 3, 10, 15, tzinfo=UTC))
     reply = await conversation.one("/commit call the recruiter on 14 march at 2:30am")
-    assert reply.text == "Got it: call the recruiter\nDue Sun 14 Mar, 03:00 (America/New_York)."
+    assert reply.text == (
+        "Got it: call the recruiter\nDue Sun 14 Mar, 03:00 (America/New_York).\n"
+        "02:30 doesn't exist on Sun 14 Mar (the clocks go forward that night); "
+        "I'll remind you at 03:00."
+    )
     assert reply.meta["due_at"] == "2027-03-14T03:00:00-04:00"
     three_edt = datetime(2027, 3, 14, 7, tzinfo=UTC)
 
@@ -139,6 +143,10 @@ async def test_a_daily_time_in_the_skipped_hour_fires_once_that_day(
     zone = ZoneInfo("America/New_York")
     await as_member_in(conversation, zone.key, datetime(2027, 3, 12, 12, tzinfo=UTC))
     reply = await conversation.one("/commit water the plants every day at 2:30am")
+    assert reply.text.endswith(
+        "Repeats every day at 02:30.\n02:30 doesn't exist on Sun 14 Mar (the clocks go "
+        "forward that night); that day I'll remind you at 03:00."
+    )
     outbox = Outbox()
     await walk(conversation, outbox, datetime(2027, 3, 16, 12, tzinfo=UTC))
     assert wall(outbox.reminders(reply.meta["commitment_id"]), zone) == [
@@ -203,3 +211,24 @@ async def test_tomorrow_is_the_members_local_tomorrow(
     assert outbox.reminders(typed.meta["commitment_id"]) == [due_utc]
     assert outbox.reminders(ask.meta["commitment_id"]) == [due_utc]
     assert f"It's time: due {shown} ({zone_name})." in outbox.sent[0][3]
+
+
+async def test_a_time_in_the_gap_is_named_in_every_confirmation(
+    conversation: Conversation,
+) -> None:
+    """Bug: a time the clocks skip was moved to the next minute that exists without a word."""
+    await as_member_in(conversation, "Europe/London", datetime(2027, 3, 26, 12, tzinfo=UTC))
+    # London jumps from 01:00 to 02:00 on Sun 28 Mar 2027.
+    one_off = await conversation.one("/commit send the form on sunday at 1:30am")
+    assert one_off.meta["due_at"] == "2027-03-28T02:00:00+01:00"
+    assert "01:30 doesn't exist on Sun 28 Mar" in one_off.text
+    assert one_off.text.endswith("I'll remind you at 02:00.")
+    weekly = await conversation.one("/commit review applications every sunday at 1:30am")
+    assert weekly.text.endswith("that day I'll remind you at 02:00.")
+    # A time that exists, or a gap far away, says nothing more.
+    plain = await conversation.one("/commit plan the week every sunday at 9am")
+    assert "doesn't exist" not in plain.text
+    nudges = await conversation.one("/nudges on daily at 1:30")
+    assert "01:30 doesn't exist on Sun 28 Mar" in nudges.text
+    assert "that day's nudge comes at 02:00." in nudges.text
+    assert nudges.meta["next_nudge_at"] == "2027-03-27T01:30:00+00:00"

@@ -24,13 +24,13 @@ from bot.content.drafts import fill
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, ProgressPart, feature
-from bot.recurrence import first_occurrence, next_occurrence, parse_recurrence
+from bot.recurrence import first_gap, first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Handler, LeaveReason, Router, number, text
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
-from bot.timezones import local_instant, show_time
+from bot.timezones import gap_note, local_instant, show_time
 from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
 MAX_TEXT = 500
@@ -145,8 +145,8 @@ class Commitments(Feature):
         if rule is not None:
             if when is not None and when.explicit_time:
                 # "by friday 3pm every week": the repeat keeps the time that was given.
-                local = when.due_at.astimezone(zone)
-                rule = replace(rule, hour=local.hour, minute=local.minute)
+                at = when.skipped or when.due_at.astimezone(zone).time()
+                rule = replace(rule, hour=at.hour, minute=at.minute)
             # Pin the day of the month (or week) to the first occurrence, so "every month"
             # made on the 31st comes back on the 31st, not drifting to the 28th.
             rule = rule.anchored(due or ctx.now, zone)
@@ -157,7 +157,8 @@ class Commitments(Feature):
         )
         if due is None:
             return await self._ask(ctx, commitment, problem)
-        return _confirmation(commitment, zone, ctx.now)
+        skipped = when.skipped if when is not None and rule is None else None
+        return _confirmation(commitment, zone, ctx.now, skipped=skipped)
 
     def _numbered(self, handler: NumberedHandler) -> Handler:
         """A sub-command handler for `VERB N ...`: finds commitment N for `handler`."""
@@ -562,12 +563,19 @@ def _reminder_buttons(c: Commitment) -> list[Button]:
     ]
 
 
-def _confirmation(c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got it") -> Reply:
+def _confirmation(
+    c: Commitment, zone: ZoneInfo, now: datetime, verb: str = "Got it", skipped: time | None = None
+) -> Reply:
     if c.due_at is None:
         # Edited before it ever had a time: the change is kept, and the time is asked for.
         return _ask_when(c, f"{verb}.")
     rule = store.recurrence_of(c)
     repeat = f" Repeats {rule.describe()}." if rule else ""
+    # A time the clocks skip (a daylight-saving gap) is named, not moved silently.
+    gap = first_gap(rule, now, zone) if rule else (skipped, c.due_at) if skipped else None
+    if gap is not None:
+        then = "that day I'll remind you" if rule else "I'll remind you"
+        repeat += "\n" + gap_note(*gap, zone, then)
     return Reply(
         text=f"{verb}: {c.text}\nDue {show_time(c.due_at, zone)}.{repeat}",
         buttons=[

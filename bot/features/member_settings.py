@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from bot import commitments as store
 from bot import nudges
+from bot.clocktime import parse_minutes
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -14,8 +13,6 @@ from bot.router import Router
 from bot.text import shorten
 from bot.timezones import show_time, zone_or_none
 from bot.zones import match_zone, zone_label
-
-_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
 
 
 @feature
@@ -96,7 +93,7 @@ class MemberSettings(Feature):
         )
 
     async def on_daystart(self, ctx: Context) -> Reply:
-        minutes = parse_clock(ctx.text)
+        minutes = parse_minutes(ctx.text)
         if minutes is None:
             raise UserError("Give a time such as `/jobclub daystart 08:30` or `7am`.")
         ctx.member.day_start_minutes = minutes
@@ -167,18 +164,3 @@ class MemberSettings(Feature):
                 "shoutouts": member.shoutouts,
             },
         )
-
-
-def parse_clock(text: str) -> int | None:
-    """'08:30', '8.30', '7am', '19h00' → minutes after midnight; None when it is not a time."""
-    found = _CLOCK.match(text.strip().lower())
-    if not found:
-        return None
-    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return hour * 60 + minute

@@ -74,6 +74,8 @@ class TimeOfDay:
     """An hour without am/pm or a part of the day ("at 8"): `at` is its 24-hour reading."""
     today: bool = False
     """The words name today as well ("tonight", "this evening")."""
+    part: str | None = None
+    """morning, afternoon, evening or night, when the words name one."""
 
     @property
     def minutes(self) -> int:
@@ -190,7 +192,7 @@ def take_time_of_day(text: str, *, numbers_are_hours: bool = False) -> tuple[Tim
         return (parts[0] if parts else None), rest
     clock = clocks[0]
     if parts:
-        clock = _with_part(clock, parts[0])
+        clock = _with_part(clock, parts[0], settled=not clock.bare)
     return clock, rest
 
 
@@ -238,7 +240,7 @@ def _read(found: re.Match[str], *, whole: bool) -> TimeOfDay | None:
         return _read_part(found, "pc")
     marked = bool(found["lead"].strip()) or bool(found["at2"]) or bool(found["pb"])
     try:
-        at, strong, bare = _clock(found)
+        at, strong, bare, settled = _clock(found)
     except TimeOfDayError:
         if marked or whole or not _plain_number(found):
             raise
@@ -248,7 +250,7 @@ def _read(found: re.Match[str], *, whole: bool) -> TimeOfDay | None:
     clock = TimeOfDay(at, explicit=True, bare=bare)
     for name in ("pa", "pb"):
         if found[name]:
-            clock = _with_part(clock, _read_part(found, name))
+            clock = _with_part(clock, _read_part(found, name), settled=settled)
     return clock
 
 
@@ -257,14 +259,18 @@ def _read_part(found: re.Match[str], name: str) -> TimeOfDay:
     today = word in ("tonight", "tonite") or bool(found[f"{name}_this"])
     if word in ("tonight", "tonite"):
         word = "night"
-    return TimeOfDay(PARTS_OF_DAY[word], explicit=False, today=today)
+    return TimeOfDay(PARTS_OF_DAY[word], explicit=False, today=today, part=word)
 
 
-def _with_part(clock: TimeOfDay, part: TimeOfDay) -> TimeOfDay:
-    """A clock time placed in a part of the day: "8" + evening → 20:00; "3pm" + morning → error."""
-    name = _part_name(part)
+def _with_part(clock: TimeOfDay, part: TimeOfDay, *, settled: bool) -> TimeOfDay:
+    """A clock time placed in a part of the day: "8" + evening → 20:00; "3pm" + morning → error.
+
+    `settled`: the clock said am/pm itself (or 0, 13..23, a leading zero); otherwise
+    "7:30" this evening is 19:30.
+    """
+    name = part.part or "evening"
     hour, minute = clock.at.hour, clock.at.minute
-    if clock.bare:  # 1..12 with am/pm open: the part of the day settles it
+    if not settled and 1 <= hour <= 12:  # am/pm open: the part of the day settles it
         if name == "morning":
             at = time(hour % 12, minute)
         elif hour == 12:
@@ -273,50 +279,56 @@ def _with_part(clock: TimeOfDay, part: TimeOfDay) -> TimeOfDay:
             at = time(hour, minute)  # "2 at night"
         else:
             at = time(hour + 12, minute)
-        return TimeOfDay(at, explicit=True, today=part.today)
+        return TimeOfDay(at, explicit=True, today=part.today, part=name)
     late = hour >= 12 or (name == "night" and hour < 5)
     fits = hour < 12 if name == "morning" else late
     if not fits:
         raise TimeOfDayError("the part of the day contradicts the clock time")
-    return TimeOfDay(clock.at, explicit=True, today=part.today)
+    return TimeOfDay(clock.at, explicit=True, today=part.today, part=name)
 
 
-def _part_name(part: TimeOfDay) -> str:
-    return next(name for name, at in PARTS_OF_DAY.items() if at == part.at)
+def _clock(found: re.Match[str]) -> tuple[time, bool, bool, bool]:
+    """(time, strong, bare, settled) for a clock match.
 
-
-def _clock(found: re.Match[str]) -> tuple[time, bool, bool]:
-    """(time, strong, bare): strong forms are times anywhere; bare leaves am/pm open."""
+    strong: a time anywhere (else it needs "at"); bare: an hour with am/pm open;
+    settled: am/pm is known (said, or 0, 13..23, a leading zero, four digits).
+    """
     ampm = (found["ampm"] or "").lower()
     if found["named"]:
         if ampm:
             raise TimeOfDayError("noon or midnight with am/pm")
-        return _NAMED[" ".join(found["named"].lower().split())], True, False
+        return _NAMED[" ".join(found["named"].lower().split())], True, False, True
     if found["rel"]:
         minutes, hour = _minutes_word(found["rel"]), _hour(found["rh"])
         after = found["dir"].lower() in ("past", "after")
         if not 1 <= minutes <= 59 or (minutes == 30 and not after):
             raise TimeOfDayError("not a clock time")
+        at = _at(hour, minutes, ampm)  # checks the hour before "to" moves it back
         if not after:  # "quarter to 9" is 8:45
-            hour, minutes = (hour - 1) % 24, 60 - minutes
+            at = time((at.hour - 1) % 24, 60 - minutes)
         strong = not found["rel"].isdigit()  # "half past", "quarter to"; "10 to 5" needs "at"
-        return _at(hour, minutes, ampm), strong or bool(ampm), not ampm and hour <= 12
+        open_ = not ampm and 1 <= hour <= 12
+        return at, strong or bool(ampm), open_, not open_
     if found["uk"]:
         hour = _hour(found["uk"])
-        return _at(hour, 30, ampm), bool(ampm), not ampm and hour <= 12
+        open_ = not ampm and 1 <= hour <= 12
+        return _at(hour, 30, ampm), bool(ampm), open_, not open_
     if found["h"]:
         strong = found["sep"] != "." or bool(ampm)  # "8.30" alone could be a date or a price
-        return _at(int(found["h"]), int(found["m"]), ampm), strong, False
+        hour = int(found["h"])
+        settled = bool(ampm) or not 1 <= hour <= 12 or found["h"].startswith("0")
+        return _at(hour, int(found["m"]), ampm), strong, False, settled
     if found["mil"]:
         if ampm:
             raise TimeOfDayError("four-digit time with am/pm")
         digits = found["mil"]
-        return time(int(digits[:2]), int(digits[2:])), bool(found["hrs"]), False
+        return time(int(digits[:2]), int(digits[2:])), bool(found["hrs"]), False, True
     if found["hh"]:
-        return _at(int(found["hh"]), 0, ampm), bool(ampm), False
+        hour = int(found["hh"])
+        return _at(hour, 0, ampm), bool(ampm), False, True
     hour = _hour(found["bare"])
-    strong = bool(ampm or found["oclock"])
-    return _at(hour, 0, ampm), strong, not ampm and 1 <= hour <= 12
+    open_ = not ampm and 1 <= hour <= 12
+    return _at(hour, 0, ampm), bool(ampm or found["oclock"]), open_, not open_
 
 
 def _plain_number(found: re.Match[str]) -> bool:

@@ -324,7 +324,9 @@ async def test_contact_add_every_100_months_is_refused_with_the_range_that_works
     )
     assert (await conversation.one("/jobclub contacts")).meta["contacts"] == []
     ok = await conversation.one("/jobclub contact add Ana Ruiz at Globex every twelve months")
-    assert ok.text.startswith("Added Ana Ruiz (Globex). I will remind you to get in touch every year")
+    assert ok.text.startswith(
+        "Added Ana Ruiz (Globex). I will remind you to get in touch every year"
+    )
 
 
 async def test_an_unreadable_rhythm_is_refused_not_read_as_the_company(

@@ -419,7 +419,7 @@ class Practice(Feature):
         )
 
 
-# -- for other features (nudges) -------------------------------------------------------------
+# -- the question, opened by a command, a button, or a skip ---------------------------------
 
 
 async def start_question(ctx: Context, question_id: str) -> list[Reply]:

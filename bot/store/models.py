@@ -353,7 +353,7 @@ class StoryDraft(Base):
     step: Mapped[str] = mapped_column(String(32))
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    """Set while a practice question has the DM; `/story` picks the draft up again."""
+    """Set while another conversation holds the DM (see `bot/focus.py`); `/story` resumes it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

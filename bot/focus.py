@@ -103,3 +103,16 @@ async def leave(ctx: Context, reason: LeaveReason) -> str | None:
         what = row.waiting_for or f"your {owner} conversation"
         note = f"Okay, I stopped waiting for {what}."
     return note
+
+
+async def export_member(ctx: Context) -> dict[str, Any] | None:
+    """The member's DM focus as plain values, for their data export (None when free)."""
+    row = await ctx.session.scalar(select(DmFocus).where(DmFocus.member_id == ctx.member.id))
+    if row is None:
+        return None
+    return {
+        "conversation": row.owner,
+        "state": dict(row.state or {}),
+        "waiting_for": row.waiting_for,
+        "started_at": row.started_at.isoformat(),
+    }

@@ -122,6 +122,9 @@ async def test_help_menu_and_question_mark_work_mid_conversation_and_say_what_is
         assert "Right now I'm waiting for your answer to “" in reply.text, word
         assert "`cancel`" in reply.text
     assert await count(conversation, PracticeSession) == 1  # still open
+    exported = (await conversation.one("/jobclub export")).meta["export"]["dm_focus"]
+    assert exported["conversation"] == "practice"
+    assert exported["waiting_for"].startswith("your answer to “")
     (feedback,) = await conversation.dm(BRIEF)
     assert "overall" in feedback.meta
 

@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import delete
 
+from bot import focus
 from bot.context import Context
 from bot.features.base import Feature, feature
 from bot.replies import Button, ButtonStyle, Reply, Visibility
@@ -46,6 +47,7 @@ class Privacy(Feature):
             part = await feat.export_member(ctx.session, member)
             if part:
                 data[feat.name] = part
+        data["dm_focus"] = await focus.export_member(ctx)  # the core's: what I wait for
         body = json.dumps(data, indent=2, ensure_ascii=False)
         return Reply(
             title="Your data",

@@ -362,12 +362,19 @@ class Dispatcher:
                 )
             )
             member_ids = {d.member_id for d in deliveries if d.member_id is not None}
-            if member_ids:  # warm the identity map: one query instead of two per delivery
-                await session.execute(
-                    select(Member, Club)
-                    .join(Club, Club.id == Member.club_id)
-                    .where(Member.id.in_(member_ids))
-                )
+            # Warm the identity map: one query instead of several per delivery. The rows
+            # are fetched and kept referenced, since the session holds objects only weakly.
+            warm = (
+                (
+                    await session.execute(
+                        select(Member, Club)
+                        .join(Club, Club.id == Member.club_id)
+                        .where(Member.id.in_(member_ids))
+                    )
+                ).all()
+                if member_ids
+                else []
+            )
             for delivery in deliveries:
                 until = useful_until(delivery)
                 if now >= until:
@@ -392,6 +399,7 @@ class Dispatcher:
                     ready.append(
                         _Ready(delivery.id, delivery.attempts, delivery.member_id, until, outgoing)
                     )
+            del warm  # the batch is rendered
         lease.held &= {item.id for item in ready}
 
         async def sender() -> None:
@@ -470,7 +478,8 @@ class Dispatcher:
                     .values(**values)
                     .execution_options(synchronize_session=False)
                 )
-            if channel_id and item.member_id is not None:
+            known = item.outgoing.member.dm_channel_id if item.outgoing.member else None
+            if channel_id and item.member_id is not None and channel_id != known:
                 await self._record_channel(session, item.member_id, channel_id)
 
     async def _record_channel(self, session: AsyncSession, member_id: int, channel_id: str) -> None:

@@ -289,17 +289,7 @@ async def _find(ctx: Context, rest: str) -> tuple[Contact, str]:
 
 
 async def _reset_clock(ctx: Context, contact: Contact) -> list[Commitment]:
-    rows = list(
-        await ctx.session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.member_id == ctx.member.id,
-                Commitment.contact_id == contact.id,
-                Commitment.status == "open",
-            )
-            .order_by(Commitment.due_at)
-        )
-    )
+    rows = await _open_for(ctx, contact)
     moved: list[Commitment] = []
     ladder_steps = [(c, _months_of(c)) for c in rows if _months_of(c) is not None]
     if ladder_steps:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -20,6 +21,7 @@ from bot.errors import UserError
 from bot.features.base import Feature, feature
 from bot.replies import Reply, Visibility
 from bot.router import Router
+from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
@@ -45,6 +47,16 @@ class Digest(Feature):
             self.on_digest,
             admin_only=True,
         )
+        verb = partial(router.add_subcommand, "jobclub digest", admin_only=True)
+        verb(
+            "on",
+            "Post the digest to a channel each week (Monday 09:00 unless you say).",
+            self.on_digest_on,
+            args=(text_arg("#CHANNEL [DAY] [TIME]", ask="Say which channel"),),
+            example="on #jobclub monday 09:00",
+        )
+        verb("off", "Stop the weekly digest.", self.on_digest_off)
+        verb("preview", "Show this week's digest to you only.", self.on_digest_preview)
         router.add_subcommand(
             "jobclub",
             "shoutouts",
@@ -56,26 +68,31 @@ class Digest(Feature):
         return [WeeklyDigest()]
 
     async def on_digest(self, ctx: Context) -> Reply:
-        words = ctx.text.split()
-        verb = words[0].lower() if words else ""
+        """`/jobclub digest` with no verb: where and when it goes, or how to start it."""
         club = ctx.club
         zone = effective_zone(club.default_tz, fallback=ctx.services.settings.timezone)
-        if verb == "off":
-            club.digest_channel = None
-            club.next_digest_at = None
-            return _private("The weekly digest is off.")
-        if verb == "preview":
-            text = await digest_text(ctx.session, ctx.services, club, ctx.now)
-            return _private(text, {"preview": True})
-        if verb != "on":
-            if club.digest_channel and club.next_digest_at:
-                return _private(
-                    f"The digest goes to channel {club.digest_channel} every "
-                    f"{_WEEKDAYS[club.digest_weekday or 0].title()}; next "
-                    f"{show_time(club.next_digest_at, zone)}. `/jobclub digest preview` shows it.",
-                    {"next_digest_at": club.next_digest_at.astimezone(zone).isoformat()},
-                )
-            return _private("Turn it on with `/jobclub digest on #channel monday 09:00`.")
+        if club.digest_channel and club.next_digest_at:
+            return _private(
+                f"The digest goes to channel {club.digest_channel} every "
+                f"{_WEEKDAYS[club.digest_weekday or 0].title()}; next "
+                f"{show_time(club.next_digest_at, zone)}. `/jobclub digest preview` shows it.",
+                {"next_digest_at": club.next_digest_at.astimezone(zone).isoformat()},
+            )
+        return _private("Turn it on with `/jobclub digest on #channel monday 09:00`.")
+
+    async def on_digest_off(self, ctx: Context) -> Reply:
+        ctx.club.digest_channel = None
+        ctx.club.next_digest_at = None
+        return _private("The weekly digest is off.")
+
+    async def on_digest_preview(self, ctx: Context) -> Reply:
+        body = await digest_text(ctx.session, ctx.services, ctx.club, ctx.now)
+        return _private(body, {"preview": True})
+
+    async def on_digest_on(self, ctx: Context) -> Reply:
+        words = ["on", *ctx.text.split()]
+        club = ctx.club
+        zone = effective_zone(club.default_tz, fallback=ctx.services.settings.timezone)
         channel = _channel(words[1] if len(words) > 1 else "")
         weekday, minutes = DEFAULT_WEEKDAY, DEFAULT_MINUTES
         for word in words[2:]:

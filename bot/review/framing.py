@@ -35,7 +35,7 @@ _CONFLICT = (
 _MONEY = r"(?:rent|bills|mortgage|savings|money|overdraft|loans?|credit cards?|payments|debts?)"
 _TROUBLE = (
     r"(?:behind|piling|running out|ran out|almost gone|nearly gone|all gone|gone|maxed|"
-    r"cant afford|cannot afford|struggling|owe|arrears|cant pay|cannot pay)"
+    r"cant afford|cannot afford|struggling|owe|arrears|cant pay|cannot pay|to clear|to pay off)"
 )
 PRIVATE_DETAIL = _pattern(
     # health, named in detail ("a health matter now behind me" is fine and not caught); a
@@ -58,6 +58,8 @@ PRIVATE_DETAIL = _pattern(
     # money trouble
     r"\b(?:bankrupt\w*|bailiffs?|evict\w*|repossess\w*|in debt|my debts|payday loans?|"
     r"overdraft|arrears)\b",
+    r"\bmoney (?:is|was|has been|s) (?:very |really |so |a bit )?tight\b",
+    r"\bmy (?:rent|mortgage|bills) (?:went|has gone|have gone|is going|are going|keeps going) up\b",
     rf"\b{_MONEY}\b.*\b{_TROUBLE}\b|\b{_TROUBLE}\b.*\b(?:on|with) (?:my|the) {_MONEY}\b",
 )
 BADMOUTH = _pattern(

@@ -9,7 +9,6 @@ stored in `practice_answers`, and shown to their author only.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -38,7 +37,6 @@ from bot.review import (
     RuleReviewer,
 )
 from bot.review.text import plural
-from bot.review.wordlists import STOPWORDS
 from bot.router import LeaveReason, Router
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import Member, PracticeAnswer, PracticeSession
@@ -84,7 +82,6 @@ CATEGORY_ALIASES = {
     "strengths": "skills-value",
     "fit": "motivation",
 }
-FIELD_WEIGHTS = {"text": 3.0, "id": 2.0, "category": 2.0, "competencies": 2.0, "checking": 1.0}
 
 
 @feature
@@ -504,51 +501,6 @@ def category_named(library: Library, folded: str) -> Category | None:
         return None
     match = process.extractOne(folded, list(names), scorer=fuzz.ratio, score_cutoff=85)
     return names[match[0]] if match else None
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ies", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _terms(text: str) -> set[str]:
-    return {_stem(w) for w in fold(text).split() if w not in STOPWORDS and len(w) > 1}
-
-
-def best_match(library: Library, query: str) -> Question | None:
-    """The question that best matches the words (rarer words count more); ties go to the
-    library's order, so the same words always give the same question."""
-    wanted = _terms(query)
-    if not wanted:
-        return None
-    fields: list[dict[str, set[str]]] = []
-    for q in library.questions:
-        category = library.category(q.category)
-        fields.append(
-            {
-                "text": _terms(q.text),
-                "id": _terms(q.id.replace("-", " ")),
-                "category": _terms(f"{q.category} {category.title if category else ''}"),
-                "competencies": _terms(" ".join(q.competencies)),
-                "checking": _terms(q.checking),
-            }
-        )
-    n = len(fields)
-    best: tuple[float, int] = (0.0, -1)
-    for index, found in enumerate(fields):
-        score = 0.0
-        for term in wanted:
-            weight = max(
-                (FIELD_WEIGHTS[f] for f, terms in found.items() if term in terms), default=0
-            )
-            if weight:
-                df = sum(1 for other in fields if any(term in t for t in other.values()))
-                score += weight * math.log((n + 1) / (df + 0.5))
-        if score > best[0]:
-            best = (score, index)
-    return library.questions[best[1]] if best[1] >= 0 else None
 
 
 async def _most_needed(ctx: Context) -> Question:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.review.stems import stems
+from bot.stems import stems
 from bot.text import fold
 
 

@@ -20,8 +20,8 @@ from bot.content.schema import AnswerPoint, Question
 from bot.review import money
 from bot.review.concepts import CONCEPTS, OFF_TOPIC_ONLY, Concept
 from bot.review.model import DimensionResult, Problem
-from bot.review.stems import stems
 from bot.review.text import Answer, Sentence
+from bot.stems import stems
 
 ON_TOPIC_SHARE = 0.34
 """Below this share of on-topic sentences (in an answer of `SHARE_FROM` sentences or more),

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
-from snowballstemmer import stemmer as _snowball
 
+from bot.stems import snowball as stem
 from bot.text import fold
 
 CONTRACTIONS = {
@@ -84,15 +83,6 @@ _POLITE = re.compile(
     r"(?: in advance)?)+$"
 )
 _MAX_PHRASE = 5
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    """Snowball's English stemmer, cached: members reuse the same few hundred words."""
-    return _STEMMER.stemWord(word)
-
-
-_STEMMER = _snowball("english")
 
 
 def plain_words(text: str) -> list[str]:

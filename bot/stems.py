@@ -1,5 +1,9 @@
 """Word stems, so one cue covers a word family: "weakness", "weaker" and "weak" all count.
 
+Shared by the answer reviewer (`stem`, with irregular forms) and the `/tip` matcher
+(`snowball`, the plain stemmer its phrasings and thresholds were tuned with), so the
+project keeps one stemmer and one cache.
+
 The Snowball English stemmer (pure Python, nothing to download) does the suffix work; a few
 irregular forms people use in answers are mapped first, since no stemmer joins "led" to
 "lead" or "taught" to "teach".
@@ -58,11 +62,14 @@ IRREGULAR = {
 
 
 @lru_cache(maxsize=20000)
-def stem(word: str) -> str:
-    """The stem of one folded word (lower case, no punctuation)."""
-    if word in IRREGULAR:
-        return IRREGULAR[word]
+def snowball(word: str) -> str:
+    """Snowball's English stem of one folded word, cached: members reuse the same words."""
     return _STEMMER.stemWord(word)
+
+
+def stem(word: str) -> str:
+    """The stem of one folded word (lower case, no punctuation), irregular forms joined."""
+    return IRREGULAR.get(word) or snowball(word)
 
 
 def stems(folded: str) -> tuple[str, ...]:

@@ -10,17 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import command
 
-from bot.store.database import Database
-from bot.store.migrations import alembic_config
 from bot.store.models import UTCDateTime
+from tests.migration_steps import migrate, run_in_transaction
 
 STAMP = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-def _migrate(connection: sa.Connection, revision: str, *, down: bool = False) -> None:
-    (command.downgrade if down else command.upgrade)(alembic_config(connection), revision)
 
 
 def _seed(connection: sa.Connection) -> None:
@@ -65,16 +59,14 @@ def _focus(connection: sa.Connection) -> dict[int, str]:
 
 
 async def test_open_questions_and_active_drafts_keep_the_dm(database_url: str) -> None:
-    db = Database(database_url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_migrate, "0006")
-            await conn.run_sync(_seed)
-            await conn.run_sync(_migrate, "0007")
-            after = await conn.run_sync(_focus)
-            await conn.run_sync(_migrate, "0006", down=True)
-            tables = await conn.run_sync(lambda c: sa.inspect(c).get_table_names())
-    finally:
-        await db.dispose()
+    def walk(connection: sa.Connection) -> tuple[dict[int, str], list[str]]:
+        migrate(connection, "0006")
+        _seed(connection)
+        migrate(connection, "0007")
+        after = _focus(connection)
+        migrate(connection, "0006", down=True)
+        return after, sa.inspect(connection).get_table_names()
+
+    after, tables = await run_in_transaction(database_url, walk)
     assert after == {1: "practice", 2: "stories", 4: "practice"}
     assert "dm_focus" not in tables

@@ -7,12 +7,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from alembic import command
 
 from bot.recurrence import Recurrence, first_occurrence, next_occurrence
-from bot.store.database import Database
-from bot.store.migrations import alembic_config
 from bot.store.models import UTCDateTime
+from tests.migration_steps import migrate, run_in_transaction
 
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)
 _WEEK = {"unit": "week", "every": 2, "weekday": 0, "nth": None, "day": None, "hour": 9}
@@ -53,10 +51,6 @@ def _commitments(recurrence: sa.types.TypeEngine[object]) -> sa.TableClause:
 
 BEFORE = _commitments(sa.JSON())  # as the app wrote them up to 0007
 AFTER = _commitments(sa.Text())
-
-
-def _migrate(connection: sa.Connection, revision: str, *, down: bool = False) -> None:
-    (command.downgrade if down else command.upgrade)(alembic_config(connection), revision)
 
 
 def _seed(connection: sa.Connection) -> None:
@@ -103,16 +97,16 @@ def _stored(connection: sa.Connection, table: sa.TableClause = AFTER) -> dict[st
     return {text: value for text, value in rows}
 
 
+def _upgraded(connection: sa.Connection) -> dict[str, Any]:
+    """Seed at 0007, upgrade to 0008 and read what the rows hold then."""
+    migrate(connection, "0007")
+    _seed(connection)
+    migrate(connection, "0008")
+    return _stored(connection)
+
+
 async def test_stored_json_rules_become_rrule_text_and_keep_their_dates(database_url: str) -> None:
-    db = Database(database_url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_migrate, "0007")
-            await conn.run_sync(_seed)
-            await conn.run_sync(_migrate, "0008")
-            after = await conn.run_sync(_stored)
-    finally:
-        await db.dispose()
+    after = await run_in_transaction(database_url, _upgraded)
 
     assert after["one-off"] is None
     assert after["fortnightly"] == "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;BYHOUR=9;BYMINUTE=0"
@@ -130,16 +124,12 @@ async def test_stored_json_rules_become_rrule_text_and_keep_their_dates(database
 
 
 async def test_downgrade_turns_rrule_text_back_into_json(database_url: str) -> None:
-    db = Database(database_url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_migrate, "0007")
-            await conn.run_sync(_seed)
-            await conn.run_sync(_migrate, "0008")
-            await conn.run_sync(_migrate, "0007", down=True)
-            before = await conn.run_sync(_stored, BEFORE)
-    finally:
-        await db.dispose()
+    def round_trip(connection: sa.Connection) -> dict[str, Any]:
+        _upgraded(connection)
+        migrate(connection, "0007", down=True)
+        return _stored(connection, BEFORE)
+
+    before = await run_in_transaction(database_url, round_trip)
     assert before["last friday"] == {
         "unit": "month", "every": 1, "weekday": 4, "nth": -1, "day": None,
         "hour": 16, "minute": 30,

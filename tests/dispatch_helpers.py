@@ -15,7 +15,8 @@ from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.events import MemberRef, Platform
 from bot.outbox import Pace, SendError
-from bot.scheduling import Outgoing
+from bot.replies import Reply
+from bot.scheduling import DueItem, Outgoing
 from bot.store.database import Database
 from bot.store.models import Delivery
 from tests.conftest import START, make_settings
@@ -104,3 +105,31 @@ async def add_reminders(
                 commitment = await store.create(session, member, f"task {n}", due, START)
                 ids.append(f"reminder:{name}:{commitment.id}")
     return ids
+
+
+@dataclass
+class OneBatch:
+    """A schedule that hands out `items` once, from `due` on, to drive one case by hand.
+
+    With `text` None, rendering is a test failure: for occurrences that must never be sent.
+    """
+
+    kinds: tuple[str, ...]
+    due: datetime
+    items: list[DueItem]
+    text: str | None = None
+    claimed: bool = False
+
+    async def next_due(self, session: object, services: object) -> datetime | None:
+        return None if self.claimed else self.due
+
+    async def claim_due(self, session: object, services: object, now: datetime) -> list[DueItem]:
+        if self.claimed or now < self.due:
+            return []
+        self.claimed = True
+        return self.items
+
+    async def render(self, *args: object) -> Reply:
+        if self.text is None:
+            raise AssertionError("an occurrence that must not be sent was rendered")
+        return Reply(text=self.text)

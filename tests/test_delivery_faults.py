@@ -18,13 +18,19 @@ from bot.app import JobClubBot
 from bot.breaker import RETRY_CAP
 from bot.clock import FakeClock
 from bot.outbox import Pace
-from bot.replies import Reply
 from bot.retention import RETENTION, prune_deliveries
 from bot.runner import DispatchRunner
 from bot.scheduling import LEASE, Dispatcher, DueItem
 from bot.store.models import Delivery, Member
 from tests.conftest import START, Conversation
-from tests.dispatch_helpers import FakePlatform, Sent, add_reminders, make_bot, statuses
+from tests.dispatch_helpers import (
+    FakePlatform,
+    OneBatch,
+    Sent,
+    add_reminders,
+    make_bot,
+    statuses,
+)
 
 
 @pytest.fixture
@@ -240,25 +246,11 @@ async def test_a_failure_expires_a_message_whose_moment_has_passed(
     async with bot.services.db.session() as session:
         member_id = await session.scalar(select(func.min(Member.id)))
 
-    class Routine:
-        kinds = ("routine",)
-        claimed = False
-
-        async def next_due(self, session: object, services: object) -> datetime | None:
-            return None if self.claimed else due
-
-        async def claim_due(self, session: object, services: object, now: datetime):  # type: ignore[no-untyped-def]
-            if self.claimed or now < due:
-                return []
-            self.claimed = True
-            until = due + timedelta(minutes=10)
-            return [DueItem("routine:1", "routine", due, member_id=member_id, useful_until=until)]
-
-        async def render(self, *args: object) -> Reply:
-            return Reply(text="today's routine")
-
+    until = due + timedelta(minutes=10)
+    item = DueItem("routine:1", "routine", due, member_id=member_id, useful_until=until)
+    routine = OneBatch(("routine",), due, [item], text="today's routine")
     platform = FakePlatform(clock, down=(due, due + timedelta(minutes=30)))
-    dispatcher = Dispatcher(bot.services, [Routine()], platform)  # type: ignore[list-item]
+    dispatcher = Dispatcher(bot.services, [routine], platform)  # type: ignore[list-item]
     await dispatcher.advance_to(due + timedelta(hours=1), clock.set)
     async with bot.services.db.session() as session:
         delivery = await session.scalar(select(Delivery).where(Delivery.kind == "routine"))
@@ -290,22 +282,10 @@ async def test_old_deliveries_are_pruned_in_batches_and_never_come_back(
     assert await statuses(bot) == {"pending": 1}
 
     # The same occurrences claimed again (as if a schedule were rewound) are never sent.
-    class Rewound:
-        kinds = ("reminder",)
-        done = False
-
-        async def next_due(self, session: object, services: object) -> datetime | None:
-            return None if self.done else due
-
-        async def claim_due(self, session: object, services: object, now: datetime):  # type: ignore[no-untyped-def]
-            self.done = True
-            return [DueItem(f"reminder:{n}:0", "reminder", due, member_id=1) for n in range(2, 6)]
-
-        async def render(self, *args: object):  # type: ignore[no-untyped-def]
-            raise AssertionError("an expired occurrence must never be rendered")
-
+    rewound = [DueItem(f"reminder:{n}:0", "reminder", due, member_id=1) for n in range(2, 6)]
+    schedule = OneBatch(("reminder",), due, rewound)  # rendering any of them fails the test
     sent_before = len(platform.sent)
-    await Dispatcher(bot.services, [Rewound()], platform).tick()  # type: ignore[list-item]
+    await Dispatcher(bot.services, [schedule], platform).tick()  # type: ignore[list-item]
     assert len(platform.sent) == sent_before
     # The four rewound occurrences, and the old row left pending, are expired, unsent.
     assert await statuses(bot) == {"expired": 5}

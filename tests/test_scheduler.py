@@ -19,9 +19,9 @@ from bot.events import MemberRef, Platform
 from bot.outbox import SendError
 from bot.replies import Reply
 from bot.scheduling import STALE_REASON, USEFUL_FOR, Dispatcher, DueItem, Outgoing
-from bot.store.database import Database
 from bot.store.models import Commitment, Delivery
-from tests.conftest import START, make_settings
+from tests.conftest import START
+from tests.dispatch_helpers import make_bot
 
 
 @dataclass
@@ -38,13 +38,6 @@ class Recorder:
             raise SendError("platform said 500", retryable=not self.permanent)
         self.sent.append((item.kind, item.reply.meta["commitment_id"], at))
         return "D123"
-
-
-async def make_bot(url: str, tmp_path: Path, clock: FakeClock) -> JobClubBot:
-    settings = make_settings(tmp_path, database_url=url)
-    db = Database(settings.database_url)
-    await db.upgrade()
-    return await JobClubBot.create(settings, clock, db=db)
 
 
 async def add(bot: JobClubBot, text: str, due: datetime, who: str = "ada") -> int:

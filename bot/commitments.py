@@ -139,11 +139,21 @@ async def owned(session: AsyncSession, member: Member, commitment_id: int) -> Co
     )
 
 
-async def open_for(session: AsyncSession, member: Member) -> list[Commitment]:
+async def open_for(
+    session: AsyncSession,
+    member: Member,
+    *,
+    contact_id: int | None = None,
+    ladder_id: int | None = None,
+) -> list[Commitment]:
+    """A member's open commitments, soonest first; optionally only one contact's or ladder's."""
+    query = select(Commitment).where(Commitment.member_id == member.id, Commitment.status == "open")
+    if contact_id is not None:
+        query = query.where(Commitment.contact_id == contact_id)
+    if ladder_id is not None:
+        query = query.where(Commitment.ladder_id == ladder_id)
     rows = await session.scalars(
-        select(Commitment)
-        .where(Commitment.member_id == member.id, Commitment.status == "open")
-        .order_by(Commitment.due_at.is_(None), Commitment.due_at, Commitment.number)
+        query.order_by(Commitment.due_at.is_(None), Commitment.due_at, Commitment.number)
     )
     return list(rows)
 

@@ -381,17 +381,7 @@ async def _same_person(ctx: Context, name: str, company: str | None) -> Contact 
 
 
 async def _open_for(ctx: Context, contact: Contact) -> list[Commitment]:
-    return list(
-        await ctx.session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.member_id == ctx.member.id,
-                Commitment.contact_id == contact.id,
-                Commitment.status == "open",
-            )
-            .order_by(Commitment.due_at)
-        )
-    )
+    return await store.open_for(ctx.session, ctx.member, contact_id=contact.id)
 
 
 async def _offer_update(ctx: Context, contact: Contact, months: int, weeks: int) -> Reply:

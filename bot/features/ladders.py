@@ -338,17 +338,7 @@ async def _earlier_rejection(ctx: Context, company: str, name: str | None) -> La
 
 async def _already_set_up(ctx: Context, ladder: Ladder) -> Reply:
     """What is already there for this no, and how to change it, instead of a copy."""
-    steps = list(
-        await ctx.session.scalars(
-            select(Commitment)
-            .where(
-                Commitment.member_id == ctx.member.id,
-                Commitment.ladder_id == ladder.id,
-                Commitment.status == "open",
-            )
-            .order_by(Commitment.due_at)
-        )
-    )
+    steps = await store.open_for(ctx.session, ctx.member, ladder_id=ladder.id)
     who = f" ({ladder.person})" if ladder.person else ""
     lines = [
         f"#{c.number} {c.text} · {show_time(c.due_at, ctx.zone, ctx.now)}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -16,7 +17,8 @@ from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.content import Library, load_library
 from bot.events import ActionEvent, CommandEvent, MemberRef, MessageEvent, Place, Platform
-from bot.replies import Reply
+from bot.replies import Button, Reply
+from bot.scheduling import Outgoing
 from bot.settings import Settings
 from bot.store.database import Database
 
@@ -35,15 +37,81 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """A scheduled message as its recipient sees it: what arrived, for whom, where, and when.
+
+    It reads like a `Reply` (text, title, buttons, meta, plain_text) so a test can
+    press its buttons by label exactly as it would a reply to a command.
+    """
+
+    reply: Reply
+    at: datetime
+    """The instant it was sent (UTC)."""
+    kind: str
+    to: str
+    """The member's display name, or `#channel` for a channel post."""
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    @property
+    def title(self) -> str | None:
+        return self.reply.title
+
+    @property
+    def buttons(self) -> list[Button]:
+        return self.reply.buttons
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return self.reply.meta
+
+    def plain_text(self) -> str:
+        return self.reply.plain_text()
+
+    def local(self, zone: str) -> datetime:
+        """When it arrived on the recipient's wall clock."""
+        return self.at.astimezone(ZoneInfo(zone))
+
+
+def button(reply: Reply | Delivered, label: str) -> Button:
+    """The button a member would press by reading its label; fails if the reply has none.
+
+    Matching ignores case and surrounding space, and accepts a unique prefix
+    ("Snooze" for "Snooze 1h" only when no other button starts that way).
+    """
+    buttons = reply.buttons
+    wanted = label.strip().casefold()
+    exact = [b for b in buttons if b.label.strip().casefold() == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    starts = [b for b in buttons if b.label.strip().casefold().startswith(wanted)]
+    labels = [b.label for b in buttons]
+    assert len(exact) <= 1, f"two buttons are labelled {label!r}: {labels}"
+    assert starts, f"no button labelled {label!r}; the reply offers {labels or 'no buttons'}"
+    assert len(starts) == 1, f"{label!r} could mean any of {[b.label for b in starts]}"
+    return starts[0]
+
+
 @dataclass
 class Conversation:
-    """Send things as a member, get the replies back: tests read like a chat."""
+    """Send things as a member, get the replies back: tests read like a chat.
+
+    Scheduled messages come back too: `advance` moves the fake clock, runs the
+    dispatcher at every due instant on the way, and returns what each member received,
+    stamped with the instant it went out. `press(reply, "Done")` presses a button by the
+    label the member reads, so a reply that loses its button fails the test.
+    """
 
     bot: JobClubBot
     clock: FakeClock
     default_member: str = "Ada"
     admins: set[str] = field(default_factory=set)
     zones: dict[str, str] = field(default_factory=dict)
+    delivered: list[Delivered] = field(default_factory=list)
+    """Everything the dispatcher has sent in this conversation, oldest first."""
 
     def ref(self, name: str | None = None) -> MemberRef:
         name = name or self.default_member
@@ -65,8 +133,30 @@ class Conversation:
         return await self.bot.handle(MessageEvent(self.ref(who), Place.dm("dm"), text))
 
     async def press(
+        self,
+        reply: Reply | Delivered,
+        label: str,
+        *,
+        who: str | None = None,
+        value: str | None = None,
+    ) -> list[Reply]:
+        """Press the button labelled `label` on `reply`, as its reader.
+
+        A delivered message is pressed by its recipient in their DM; a reply to a
+        command by `who` (default member) where the command was typed.
+        """
+        pressed = button(reply, label)
+        if isinstance(reply, Delivered):
+            who = who or (reply.to if not reply.to.startswith("#") else None)
+            place = Place.dm("dm") if not reply.to.startswith("#") else Place.channel("general")
+        else:
+            place = Place.channel("general")
+        return await self.bot.handle(ActionEvent(self.ref(who), place, pressed.action, value))
+
+    async def press_id(
         self, action: str, *, who: str | None = None, value: str | None = None
     ) -> list[Reply]:
+        """Send a raw action id: only for stale, forged or hand-built buttons."""
         return await self.bot.handle(
             ActionEvent(self.ref(who), Place.channel("general"), action, value)
         )
@@ -76,6 +166,31 @@ class Conversation:
         replies = await self.command(line, **kwargs)  # type: ignore[arg-type]
         assert len(replies) == 1, replies
         return replies[0]
+
+    async def advance(self, until: datetime | timedelta) -> list[Delivered]:
+        """Move the clock to `until` (or by it), delivering everything due on the way."""
+        now = self.clock.now()
+        target = now + until if isinstance(until, timedelta) else until
+        assert target >= now, f"the clock only moves forward (now {now}, asked {target})"
+        arrived: list[Delivered] = []
+
+        async def deliver(item: Outgoing, at: datetime) -> str | None:
+            if item.member is not None:
+                to = item.member.display_name
+            else:
+                to = f"#{item.channel[1] if item.channel else '?'}"
+            message = Delivered(item.reply, at, item.kind, to)
+            arrived.append(message)
+            self.delivered.append(message)
+            return None
+
+        await self.bot.dispatcher(deliver).advance_to(target, self.clock.set)
+        return arrived
+
+    def inbox(self, who: str | None = None, *, kind: str | None = None) -> list[Delivered]:
+        """What `who` (default member) has received so far, optionally of one kind."""
+        name = who or self.default_member
+        return [m for m in self.delivered if m.to == name and (kind is None or m.kind == kind)]
 
 
 @cache

@@ -20,7 +20,7 @@ async def test_pausing_nudges_with_an_odd_number_is_a_plain_answer(
     conversation: Conversation, number: str
 ) -> None:
     await conversation.one("/nudges on daily")
-    (reply,) = await conversation.press(f"nudge:pause:{number}")
+    (reply,) = await conversation.press_id(f"nudge:pause:{number}")
     assert reply.meta.get("error") == "user"
     assert "pause" in reply.text.lower()
 
@@ -35,7 +35,7 @@ async def test_every_action_with_odd_digits_answers_without_an_internal_error(
     for action in actions:
         for number in ODD_NUMBERS:
             for action_id in (f"{action}:{number}", f"{action}:{number}:{number}"):
-                replies = await conversation.press(action_id)
+                replies = await conversation.press_id(action_id)
                 assert replies, action_id
                 for reply in replies:
                     assert reply.meta.get("error") != "internal", (action_id, reply.text)
@@ -45,7 +45,7 @@ async def test_the_ordinary_pause_button_still_pauses_for_its_days(
     conversation: Conversation,
 ) -> None:
     await conversation.one("/nudges on daily")
-    (reply,) = await conversation.press("nudge:pause:3")
+    (reply,) = await conversation.press_id("nudge:pause:3")
     assert reply.text.startswith("Paused for 3 days")
 
 

@@ -152,7 +152,7 @@ async def test_without_a_time_it_asks_and_each_preset_schedules(ada: Conversatio
             "In 2 days",
             "Next Monday",
         ]
-        (done,) = await ada.press(f"commit:set:{cid}:{preset}")
+        (done,) = await ada.press_id(f"commit:set:{cid}:{preset}")
         assert done.text.startswith("Set: read a book\nDue "), preset
         assert done.meta["due_at"] == iso, preset
     listed = await open_items(ada)
@@ -214,13 +214,13 @@ async def test_change_time_then_undo(ada_any_db: Conversation) -> None:
     made = await ada.one("/commit send the note by friday 3pm")
     cid = made.meta["commitment_id"]
 
-    (ask,) = await ada.press(f"commit:change:{cid}")
+    (ask,) = await ada.press_id(f"commit:change:{cid}")
     assert ask.text.startswith("When instead? #1: send the note")
     assert [b.action for b in ask.buttons] == [f"commit:set:{cid}:{p}" for p in PRESETS]
-    (moved,) = await ada.press(f"commit:set:{cid}:monday")
+    (moved,) = await ada.press_id(f"commit:set:{cid}:monday")
     assert "Due Mon 30 Nov, 09:00 (America/New_York)." in moved.text
 
-    (undone,) = await ada.press(f"commit:undo:{cid}")
+    (undone,) = await ada.press_id(f"commit:undo:{cid}")
     assert undone.text == "Undone: I forgot “send the note”."
     assert await open_items(ada) == []
     outbox = Outbox()
@@ -418,7 +418,7 @@ async def test_buttons_on_someone_elses_commitment_are_refused(
         f"commit:set:{gid}:tonight",
         f"commit:undo:{gid}",
     ):
-        (reply,) = await conversation.press(action, who="Ada")
+        (reply,) = await conversation.press_id(action, who="Ada")
         assert reply.meta["error"] == "user", action
         assert "no longer exists" in reply.text
         assert "email the recruiter" not in reply.text
@@ -434,15 +434,15 @@ async def test_buttons_on_someone_elses_commitment_are_refused(
 
 async def test_buttons_on_a_closed_commitment_say_so(ada: Conversation) -> None:
     cid = (await ada.one("/commit send the note by friday 3pm")).meta["commitment_id"]
-    (done,) = await ada.press(f"commit:done:{cid}")
+    (done,) = await ada.press_id(f"commit:done:{cid}")
     assert done.meta["status"] == "done"
-    (again,) = await ada.press(f"commit:done:{cid}")
+    (again,) = await ada.press_id(f"commit:done:{cid}")
     assert again.text == "#1 is already done. Nice work."
-    (drop,) = await ada.press(f"commit:drop:{cid}")
+    (drop,) = await ada.press_id(f"commit:drop:{cid}")
     assert drop.text == "#1 is already done."
-    (snooze,) = await ada.press(f"commit:snooze:{cid}:1h")
+    (snooze,) = await ada.press_id(f"commit:snooze:{cid}:1h")
     assert snooze.meta["error"] == "user" and "already done" in snooze.text
-    (change,) = await ada.press(f"commit:change:{cid}")
+    (change,) = await ada.press_id(f"commit:change:{cid}")
     assert change.meta["error"] == "user" and "already done" in change.text
 
 
@@ -490,7 +490,7 @@ async def test_done_after_the_reminder_means_no_checkin(ada: Conversation) -> No
     due = ny(2026, 11, 27, 15)
     outbox = Outbox()
     await walk(ada, outbox, due + timedelta(minutes=5))
-    (done,) = await ada.press(f"commit:done:{cid}")
+    (done,) = await ada.press_id(f"commit:done:{cid}")
     assert done.meta["status"] == "done"
     await walk(ada, outbox, due + timedelta(days=5))
     assert outbox.of(cid) == [("reminder", due)]
@@ -526,7 +526,7 @@ async def test_snooze_tomorrow_morning_comes_back_once_at_day_start(ada: Convers
     await walk(ada, outbox, due + timedelta(minutes=3))
     assert outbox.of(cid) == [("reminder", due)]
 
-    (snoozed,) = await ada.press(f"commit:snooze:{cid}:tomorrow")
+    (snoozed,) = await ada.press_id(f"commit:snooze:{cid}:tomorrow")
     assert "Due Thu 26 Nov, 09:00 (America/New_York)." in snoozed.text
     morning = ny(2026, 11, 26, 9)
     await walk(ada, outbox, morning - timedelta(seconds=1))
@@ -553,7 +553,7 @@ async def test_snooze_choices_respect_the_day_start(
     cid = (await ada.one("/commit send the note today 4pm")).meta["commitment_id"]
     outbox = Outbox()
     await walk(ada, outbox, ny(2026, 11, 25, 16, 3))
-    (snoozed,) = await ada.press(f"commit:snooze:{cid}:{choice}")
+    (snoozed,) = await ada.press_id(f"commit:snooze:{cid}:{choice}")
     assert datetime.fromisoformat(snoozed.meta["due_at"]) == expected
     await walk(ada, outbox, expected + timedelta(minutes=1))
     assert outbox.of(cid)[-1] == ("reminder", expected)
@@ -564,7 +564,7 @@ async def test_daystart_sets_what_a_date_alone_means(ada: Conversation) -> None:
     dated = await ada.one("/commit read the job ad by friday")
     assert "Due Fri 27 Nov, 07:30 (America/New_York)." in dated.text
     ask = await ada.one("/commit tidy my CV")
-    (preset,) = await ada.press(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
+    (preset,) = await ada.press_id(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
     assert preset.meta["due_at"] == "2026-11-26T07:30:00-05:00"
     timed = await ada.one("/commit call Bob friday 3pm")
     assert timed.meta["due_at"] == "2026-11-27T15:00:00-05:00"
@@ -575,7 +575,7 @@ async def test_a_commitment_made_after_an_undo_is_still_reminded(ada: Conversati
     outbox = Outbox()
     await walk(ada, outbox, ny(2026, 11, 25, 10, 30))
     assert outbox.of(first) == [("reminder", ny(2026, 11, 25, 10))]
-    await ada.press(f"commit:undo:{first}")
+    await ada.press_id(f"commit:undo:{first}")
     second = (await ada.one("/commit second thing today 4pm")).meta["commitment_id"]
     await walk(ada, outbox, ny(2026, 11, 25, 16, 30))
     reminders = [o.reply.title for o, _ in outbox.sent if o.kind == "reminder"]
@@ -632,7 +632,7 @@ async def test_delete_removes_commitments_contacts_ladders_and_deliveries(
     assert await count(conversation, Delivery, member_id=ids["Ada"]) > 0
 
     await conversation.one("/jobclub delete")
-    (done,) = await conversation.press("privacy:delete:confirm")
+    (done,) = await conversation.press_id("privacy:delete:confirm")
     assert done.meta["deleted"] > 0
     for model in (Commitment, Contact, Ladder, Delivery):
         assert await count(conversation, model, member_id=ids["Ada"]) == 0, model

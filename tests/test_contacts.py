@@ -276,7 +276,7 @@ async def test_contact_add_twice_creates_two_danas_and_log_resets_one(
     offer = await conversation.one("/jobclub contact add dana at acme every 6 weeks")
     assert "Change it to every 6 weeks instead of adding them twice?" in offer.text
     assert [b.label for b in offer.buttons] == ["Update to every 6 weeks", "Keep as it is"]
-    (updated,) = await conversation.press(offer.buttons[0].action)
+    (updated,) = await conversation.press_id(offer.buttons[0].action)
     assert updated.text.startswith("Updated Dana (Acme): I will remind you to get in touch every 6")
     [item] = (await conversation.one("/commitments")).meta["commitments"]
     assert item["due_at"] == updated.meta["due_at"] == "2027-01-06T09:00:00-05:00"
@@ -346,12 +346,12 @@ async def test_contact_remove_name_asks_then_removes_and_drops_the_reminders(
     ask = await conversation.one("/jobclub contact remove ana")
     assert ask.text.startswith("Stop staying in touch with Ana Ruiz (Acme)?")
     assert [b.label for b in ask.buttons] == ["Remove Ana Ruiz", "Keep"]
-    (kept,) = await conversation.press("contact:keep")
+    (kept,) = await conversation.press_id("contact:keep")
     assert kept.text == "Nothing changed."
     # Nobody else can press it for her.
-    (other,) = await conversation.press(ask.buttons[0].action, who="Grace")
+    (other,) = await conversation.press_id(ask.buttons[0].action, who="Grace")
     assert other.meta["error"] == "user"
-    (done,) = await conversation.press(ask.buttons[0].action)
+    (done,) = await conversation.press_id(ask.buttons[0].action)
     assert done.text == "Removed Ana Ruiz (Acme) and dropped 1 reminder."
     listed = await conversation.one("/jobclub contacts")
     assert listed.text.splitlines() == ["Bob · last contact not yet"]

@@ -48,7 +48,7 @@ async def test_an_ambiguous_abbreviation_offers_candidates(conversation: Convers
     assert ask.buttons[0].label.startswith("Asia/Kolkata (UTC+05:30")
     assert await zone_of(conversation) == "UTC"  # nothing chosen yet
 
-    (chosen,) = await conversation.press("tz:set:Asia/Kolkata")
+    (chosen,) = await conversation.press_id("tz:set:Asia/Kolkata")
     assert chosen.meta == {"tz": "Asia/Kolkata"}
     assert await zone_of(conversation) == "Asia/Kolkata"
     made = await conversation.one("/commit call Ana tomorrow 10am")
@@ -59,7 +59,7 @@ async def test_forged_zone_buttons_and_nonsense_change_nothing(
     conversation: Conversation,
 ) -> None:
     for bogus in ("tz:set:Not/AZone", "tz:set:../../etc/passwd", "tz:set:"):
-        (reply,) = await conversation.press(bogus)
+        (reply,) = await conversation.press_id(bogus)
         assert reply.meta["error"] in ("user", "unknown_action"), bogus
     for query in ("qwxzzy", "blursday land", "12345"):
         reply = await conversation.one(f"/jobclub timezone {query}")

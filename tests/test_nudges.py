@@ -226,7 +226,7 @@ async def test_pause_a_week_button_and_time_change(conversation: Conversation) -
     await conversation.one("/nudges on daily")
     out = await run(conversation, datetime(2027, 3, 1, 10, 0, tzinfo=UTC))
     assert len(nudges_of(out)) == 1
-    (paused,) = await conversation.press("nudge:pause:7")
+    (paused,) = await conversation.press_id("nudge:pause:7")
     assert paused.meta["next_nudge_at"] == "2027-03-08T09:00:00+00:00"
     reply = await conversation.one("/nudges time 07:45")
     assert reply.meta["next_nudge_at"] == "2027-03-08T07:45:00+00:00"
@@ -278,9 +278,9 @@ async def test_done_advances_the_plan_and_ignoring_does_not(conversation: Conver
     await dispatcher.advance_to(datetime(2027, 3, 2, 10, 0, tzinfo=UTC), conversation.clock.set)
     plan = conversation.bot.services.library.plan
     assert [p["task_id"] for p in payloads] == [plan[0].id, plan[0].id]  # ignored: same task
-    (done,) = await conversation.press(f"nudge:done:{plan[0].id}")
+    (done,) = await conversation.press_id(f"nudge:done:{plan[0].id}")
     assert done.meta["plan_position"] == 1
-    (again,) = await conversation.press(f"nudge:done:{plan[0].id}")  # a second press: no skip
+    (again,) = await conversation.press_id(f"nudge:done:{plan[0].id}")  # a second press: no skip
     assert "plan_position" not in again.meta
     await dispatcher.advance_to(datetime(2027, 3, 3, 10, 0, tzinfo=UTC), conversation.clock.set)
     assert payloads[-1]["task_id"] == plan[1].id
@@ -327,7 +327,7 @@ async def test_new_members_are_offered_once_never_enrolled(conversation: Convers
     async with conversation.bot.services.db.session() as session:
         member = await session.scalar(select(Member))
         assert member is not None and member.nudges_on is False
-    (on,) = await conversation.press("nudge:on:daily")
+    (on,) = await conversation.press_id("nudge:on:daily")
     assert on.meta["nudges_on"] is True and on.meta["days"] == DAILY
 
 
@@ -362,7 +362,7 @@ async def test_practise_now_and_a_weak_answer_coming_back(conversation: Conversa
     assert "practice:start:why-were-you-fired" in retry_buttons
     (question,) = [
         r
-        for r in await conversation.press("practice:start:why-were-you-fired")
+        for r in await conversation.press_id("practice:start:why-were-you-fired")
         if r.meta.get("question_id")
     ][:1]
     assert question.meta["question_id"] == "why-were-you-fired"

@@ -22,7 +22,7 @@ async def play(conversation: Conversation, right: bool, who: str | None = None) 
         item = library.quiz_item(question.meta["item_id"])
         assert item is not None
         choice = item.answer if right else (item.answer + 1) % len(item.choices)
-        feedback, question = await conversation.press(answer_buttons(question)[choice], who=who)
+        feedback, question = await conversation.press_id(answer_buttons(question)[choice], who=who)
         assert feedback.meta["correct"] is right
         assert item.explanation in feedback.text
     return question
@@ -65,9 +65,9 @@ async def test_explanations_then_a_score_at_the_end(conversation: Conversation) 
 async def test_a_second_press_cannot_answer_the_next_question(conversation: Conversation) -> None:
     (question,) = await conversation.command("/quiz")
     button = answer_buttons(question)[0]
-    first = await conversation.press(button)
+    first = await conversation.press_id(button)
     assert len(first) == 2
-    (again,) = await conversation.press(button)
+    (again,) = await conversation.press_id(button)
     assert "already answered" in again.text
     assert again.meta["position"] == 1
     async with conversation.bot.services.db.session() as session:
@@ -77,7 +77,7 @@ async def test_a_second_press_cannot_answer_the_next_question(conversation: Conv
 
 async def test_another_member_cannot_answer_my_quiz(conversation: Conversation) -> None:
     (question,) = await conversation.command("/quiz", who="Ada")
-    (refused,) = await conversation.press(answer_buttons(question)[0], who="Grace")
+    (refused,) = await conversation.press_id(answer_buttons(question)[0], who="Grace")
     assert refused.meta["error"] == "user"
     async with conversation.bot.services.db.session() as session:
         run = await session.scalar(select(QuizRun))
@@ -101,6 +101,6 @@ async def test_stop_and_a_finished_quiz_refuses_answers(conversation: Conversati
     (question,) = await conversation.command("/quiz")
     (stopped,) = await conversation.command("/quiz stop")
     assert stopped.meta["stopped"] is True
-    (late,) = await conversation.press(answer_buttons(question)[0])
+    (late,) = await conversation.press_id(answer_buttons(question)[0])
     assert late.meta["error"] == "user"
     assert "over" in late.text

@@ -201,7 +201,7 @@ async def test_tomorrow_is_the_members_local_tomorrow(
     assert datetime.fromisoformat(typed.meta["due_at"]) == due_utc
 
     ask = await conversation.one("/commit update my CV")
-    (preset,) = await conversation.press(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
+    (preset,) = await conversation.press_id(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
     assert datetime.fromisoformat(preset.meta["due_at"]) == due_utc
 
     outbox = Outbox()

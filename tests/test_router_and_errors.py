@@ -59,7 +59,7 @@ async def test_exception_becomes_friendly_reply_with_reference(
 
 
 async def test_failed_button_is_also_caught(exploding: Conversation) -> None:
-    (reply,) = await exploding.press("boom:press")
+    (reply,) = await exploding.press_id("boom:press")
     assert reply.meta["error"] == "internal"
 
 
@@ -89,7 +89,7 @@ async def test_empty_command_explains_what_to_type(conversation: Conversation) -
 
 
 async def test_stale_button_is_explained(conversation: Conversation) -> None:
-    (reply,) = await conversation.press("retired:feature:999")
+    (reply,) = await conversation.press_id("retired:feature:999")
     assert reply.meta["error"] == "unknown_action"
 
 

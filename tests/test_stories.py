@@ -154,9 +154,9 @@ async def test_list_show_edit_tag_and_delete(conversation: Conversation) -> None
     (ask,) = await conversation.command("/story delete 2")
     story_id = next(b.action for b in ask.buttons if b.action.startswith("story:delete:"))
     assert await count(conversation, Story) == 2
-    (kept,) = await conversation.press("story:keep")
+    (kept,) = await conversation.press_id("story:keep")
     assert "Nothing was deleted" in kept.text
-    (done,) = await conversation.press(story_id)
+    (done,) = await conversation.press_id(story_id)
     assert done.meta["deleted_story"] == 2
     assert await count(conversation, Story) == 1
 
@@ -179,7 +179,7 @@ async def test_a_member_cannot_touch_anothers_story(conversation: Conversation) 
     saved = await build_story(conversation, who="Ada")
     story_id = saved.meta["story_id"]
     for action in (f"story:delete:{story_id}", f"story:show:{story_id}"):
-        (refused,) = await conversation.press(action, who="Grace")
+        (refused,) = await conversation.press_id(action, who="Grace")
         assert refused.meta["error"] == "user"
         assert "Warehouse" not in refused.text
     assert await count(conversation, Story) == 1

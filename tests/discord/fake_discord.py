@@ -724,7 +724,7 @@ class FakeDiscord:
             if request.method == "POST" and tail == "press":
                 message = self.messages[body["message_id"]]
                 return web.json_response(
-                    {"interaction_id": await self.press(message, body["custom_id"])}
+                    {"interaction_id": await self.press_id(message, body["custom_id"])}
                 )
             if request.method == "POST" and tail == "dm":
                 return web.json_response({"message_id": (await self.dm(body["text"]))["id"]})

@@ -89,7 +89,7 @@ async def test_a_shared_tip_shows_the_display_name_as_written(
     await fake.wait_for(lambda: fake.settled(iid))
     (tip,) = fake.shown(iid)
     share = next(b for b in buttons_of(tip) if b.startswith("tip:share:"))
-    iid = await fake.press(tip, share, user=EVIL)
+    iid = await fake.press_id(tip, share, user=EVIL)
     await fake.wait_for(lambda: fake.settled(iid))
     (shared,) = fake.shown(iid)
     assert not is_ephemeral(shared)

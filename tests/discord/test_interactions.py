@@ -28,7 +28,7 @@ async def ask(fake: FakeDiscord, name: str, text: str | None = None, **kw: objec
 
 
 async def press(fake: FakeDiscord, message: Json, custom_id: str) -> tuple[FakeInteraction, Json]:
-    iid = await fake.press(message, custom_id)
+    iid = await fake.press_id(message, custom_id)
     found = await fake.wait_for(lambda: fake.settled(iid))
     return found, fake.shown(iid)[0]
 
@@ -167,7 +167,7 @@ async def test_a_slow_answer_is_deferred_then_delivered(tmp_path: Path, fake: Fa
 
             # A slow public answer: the ephemeral "thinking" goes, the reply is public.
             share = next(b for b in buttons_of(message) if b.startswith("tip:share:"))
-            pressed = await fake.press(message, share)
+            pressed = await fake.press_id(message, share)
             found = await fake.wait_for(lambda: fake.settled(pressed))
             assert found.response_type == 6
             (shared,) = fake.shown(pressed)

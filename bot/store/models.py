@@ -192,6 +192,7 @@ class Ladder(Base):
     """An interview or a rejection that set off a series of follow-up commitments."""
 
     __tablename__ = "ladders"
+    __table_args__ = (Index("ix_ladders_next_reminder", "next_reminder_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
@@ -205,6 +206,10 @@ class Ladder(Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), default=None
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """The interview's own next reminder (claimed by ladders' scheduled work), or None."""
+    reminder_stage: Mapped[str | None] = mapped_column(String(16), default=None)
+    """morning (the morning of the interview) or hour (an hour before it)."""
 
 
 class Commitment(Base):
@@ -238,6 +243,11 @@ class Commitment(Base):
         ForeignKey("ladders.id", ondelete="SET NULL"), default=None
     )
     draft_id: Mapped[str | None] = mapped_column(String(80), default=None)
+    step: Mapped[str | None] = mapped_column(String(32), default=None)
+    """What a ladder step is for: research, interviewer, stories, thank-you, follow-up."""
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """When the step stops making sense (its interview starts): nothing is sent after it,
+    and an open step closes itself then (status `lapsed`)."""
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     reminder_stage: Mapped[str | None] = mapped_column(String(16), default=None)
     """due (the reminder at due_at is next) or checkin (the follow-up check-in is next)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +23,7 @@ from bot.scheduling import Outgoing
 from bot.settings import Settings
 from bot.store.database import Database
 
+T = TypeVar("T")
 START = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("JOBCLUB_TEST_DATABASE_URL")
 
@@ -76,23 +78,30 @@ class Delivered:
         return self.at.astimezone(ZoneInfo(zone))
 
 
-def button(reply: Reply | Delivered, label: str) -> Button:
-    """The button a member would press by reading its label; fails if the reply has none.
+def by_label(options: Sequence[tuple[str, T]], label: str) -> T:
+    """The option a member would pick by reading `label`; fails naming what was on offer.
 
     Matching ignores case and surrounding space, and accepts a unique prefix
-    ("Snooze" for "Snooze 1h" only when no other button starts that way).
+    ("Snooze" for "Snooze 1h" only when no other label starts that way). The platform
+    fakes use it too, so a press on Slack or Discord goes by the label the member reads.
     """
-    buttons = reply.buttons
     wanted = label.strip().casefold()
-    exact = [b for b in buttons if b.label.strip().casefold() == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    starts = [b for b in buttons if b.label.strip().casefold().startswith(wanted)]
-    labels = [b.label for b in buttons]
+    labels = [shown for shown, _ in options]
+    exact = [value for shown, value in options if shown.strip().casefold() == wanted]
     assert len(exact) <= 1, f"two buttons are labelled {label!r}: {labels}"
+    if exact:
+        return exact[0]
+    starts = [
+        (shown, value) for shown, value in options if shown.strip().casefold().startswith(wanted)
+    ]
     assert starts, f"no button labelled {label!r}; the reply offers {labels or 'no buttons'}"
-    assert len(starts) == 1, f"{label!r} could mean any of {[b.label for b in starts]}"
-    return starts[0]
+    assert len(starts) == 1, f"{label!r} could mean any of {[shown for shown, _ in starts]}"
+    return starts[0][1]
+
+
+def button(reply: Reply | Delivered, label: str) -> Button:
+    """The button a member would press by reading its label; fails if the reply has none."""
+    return by_label([(b.label, b) for b in reply.buttons], label)
 
 
 @dataclass

@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from tests.conftest import by_label
+
 API_PREFIX = "/api/v10"
 APP_ID = "1100000000000000001"
 GUILD_ID = "1100000000000000002"
@@ -244,8 +246,21 @@ class FakeDiscord:
             data["guild_id"] = scope
         return await self._interact(4, data, user=user, in_dm=in_dm, admin=False)
 
-    async def press(self, message: Json, custom_id: str, *, user: FakeUser = ADA) -> str:
-        """Press a button on a message the bot sent (as recorded here)."""
+    async def press(self, message: Json, label: str, *, user: FakeUser = ADA) -> str:
+        """Press the button labelled `label` on a message the bot sent, as a member would.
+
+        Fails, listing the labels, when the message has no such button.
+        """
+        shown = [
+            (str(c.get("label") or ""), str(c.get("custom_id")))
+            for row in message.get("components", [])
+            for c in row["components"]
+            if c.get("type") == 2 and c.get("custom_id")
+        ]
+        return await self.press_id(message, by_label(shown, label), user=user)
+
+    async def press_id(self, message: Json, custom_id: str, *, user: FakeUser = ADA) -> str:
+        """Press a button on a message by its raw custom id: for stale or hand-built buttons."""
         ids = [
             c.get("custom_id") for row in message.get("components", []) for c in row["components"]
         ]

@@ -43,7 +43,7 @@ async def test_dm_free_text_gets_the_core_answer_and_never_pings(
 async def test_a_button_in_a_dm_works(live: DiscordAdapter, fake: FakeDiscord) -> None:
     sent = await fake.dm("tip")
     (reply,) = await bot_replies(fake, sent["channel_id"])
-    iid = await fake.press_id(reply, "tip:another")
+    iid = await fake.press(reply, "Another tip")
     await fake.wait_for(lambda: fake.settled(iid))
     (answer,) = fake.shown(iid)
     assert not answer["flags"] & 64 and answer["embeds"]  # in the member's own DM: plain
@@ -84,7 +84,7 @@ async def test_a_reminder_button_works_after_delivery(
         address(), Reply(text="x", buttons=[Button("Tip", "tip:another")])
     )
     (message,) = fake.channel_messages(channel_id)
-    iid = await fake.press_id(message, "tip:another")
+    iid = await fake.press(message, "Tip")
     await fake.wait_for(lambda: fake.settled(iid))
     assert fake.shown(iid)[0]["embeds"]
 
@@ -107,7 +107,7 @@ async def test_a_server_member_s_dms_belong_to_their_server_club(
     channel_id = await live.outbox.send_dm(address(), reminder)
     (message,) = fake.channel_messages(channel_id)
 
-    pressed = await fake.press_id(message, "commit:done:1")
+    pressed = await fake.press(message, "Done")
     await fake.wait_for(lambda: fake.settled(pressed))
     assert "send the note" in text_of(fake.shown(pressed)[0])
     assert "no longer exists" not in text_of(fake.shown(pressed)[0])

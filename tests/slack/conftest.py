@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +15,27 @@ import pytest
 from adapters.slack import SlackAdapter, SlackTuning, build_slack
 from bot.app import JobClubBot
 from bot.clock import FakeClock
-from tests.conftest import make_settings
+from tests.conftest import by_label, make_settings
 from tests.slack import wire
 from tests.slack.fake_slack import FakeSlack, dm_channel_for
 
 ADA = "U0ADA"
 GRACE = "U0GRACE"
 _keys = itertools.count(1)
+
+
+def button_labels(message: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, action id) of every button in a message's blocks, in the order shown."""
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [
+        (element["text"]["text"], element["action_id"])
+        for block in blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+        if element.get("type") == "button"
+    ]
 
 
 @dataclass
@@ -46,8 +61,19 @@ class Rig:
         return await self.sender.command(body), url
 
     async def press(
+        self, message: dict[str, Any], label: str, *, user: str = ADA, **kwargs: Any
+    ) -> tuple[wire.Answer, str]:
+        """Press the button labelled `label` on a message Slack showed (its JSON body).
+
+        Fails, listing the labels, when the message has no such button: a reply that
+        lost its button fails the test instead of being pressed through a rebuilt id.
+        """
+        return await self.press_id(by_label(button_labels(message), label), user=user, **kwargs)
+
+    async def press_id(
         self, action_id: str, *, user: str = ADA, **kwargs: Any
     ) -> tuple[wire.Answer, str]:
+        """Send a raw action id: only for stale, forged or hand-built buttons."""
         url = kwargs.pop("response_url", None) or self.response_url()
         body = wire.action_body(action_id, user_id=user, response_url=url, **kwargs)
         return await self.sender.action(body), url

@@ -1,4 +1,13 @@
-"""Days a member was active, for streaks and the club digest (counts only, never content)."""
+"""Days a member was active, for streaks and the club digest (counts only, never content).
+
+What a streak is (the one definition; `/progress`, the nudge and the digest all ask
+`streak`): the number of days the member was active in an unbroken run that ends today
+or, if today is not over, on their last active day. Only a *practice day* without
+activity breaks the run. A member's practice days are their nudge days (weekdays unless
+they chose otherwise), so for a Monday-to-Friday practiser a quiet weekend is a rest, not
+a break: on Monday morning they are still on a five-day streak. Activity on a rest day
+still counts, it just isn't owed.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.nudges import NudgePrefs
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import ActivityDay, Member
+
+LOOK_BACK = timedelta(days=400)
+"""No streak is counted further back than this (a bound on the query, not a rule)."""
 
 
 async def record(
@@ -32,19 +45,39 @@ async def record(
 
 
 async def streak(session: AsyncSession, member: Member, zone: ZoneInfo, now: datetime) -> int:
-    """Consecutive active days ending today (or yesterday, so a streak survives until tonight)."""
+    """The member's streak today (see the module's docstring for what counts)."""
+    today = now.astimezone(zone).date()
     days = set(
         await session.scalars(
             select(ActivityDay.day).where(
-                ActivityDay.member_id == member.id,
-                ActivityDay.day >= now.astimezone(zone).date() - timedelta(days=400),
+                ActivityDay.member_id == member.id, ActivityDay.day >= today - LOOK_BACK
             )
         )
     )
-    today = now.astimezone(zone).date()
-    current: date = today if today in days else today - timedelta(days=1)
+    return count_streak(days, practice_days(member), today)
+
+
+def practice_days(member: Member) -> str:
+    """Seven 0/1 flags, Monday first: the days a streak expects activity on."""
+    return NudgePrefs.of(member).days
+
+
+def count_streak(active: set[date], practice: str, today: date) -> int:
+    """Active days in the run ending today; a practice day without activity ends it.
+
+    Today never ends it (the day is not over), and a week with no practice day at all
+    counts every day as one, so nobody's streak is unbreakable by accident.
+    """
+    owed = practice if "1" in practice else "1111111"
+    if not active:
+        return 0
     count = 0
-    while current in days:
-        count += 1
+    current = today
+    oldest = min(active)
+    while current >= oldest:
+        if current in active:
+            count += 1
+        elif current != today and owed[current.weekday()] == "1":
+            break
         current -= timedelta(days=1)
     return count

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.charts import BAR_WIDTH, bar, trend_arrow
 from tests.conftest import Conversation
@@ -52,6 +52,7 @@ async def test_everything_counts_and_lines_up(conversation: Conversation) -> Non
 
 
 async def test_the_streak_counts_consecutive_days(conversation: Conversation) -> None:
+    # Wednesday 25 November, Thursday, Friday: three practice days.
     for _ in range(3):
         await conversation.command("/practice sensitive")
         await conversation.dm(BRIEF)
@@ -59,9 +60,56 @@ async def test_the_streak_counts_consecutive_days(conversation: Conversation) ->
     (reply,) = await conversation.command("/progress")
     assert reply.meta["streak"] == 3
     assert "3 days in a row" in reply.text
-    conversation.clock.advance(timedelta(days=2))
+    conversation.clock.advance(timedelta(days=3))  # Tuesday: Monday went by without practice
     (later,) = await conversation.command("/progress")
     assert later.meta["streak"] == 0
+
+
+async def keep_a_promise(conversation: Conversation) -> None:
+    made = await conversation.one("/commit send the thank-you note tomorrow 10am")
+    await conversation.one(f"/commitments done {made.meta['number']}")
+
+
+async def test_a_quiet_weekend_does_not_break_a_weekday_streak(
+    conversation: Conversation,
+) -> None:
+    # Bug: on Monday morning a Monday-to-Friday practiser had no streak at all.
+    conversation.clock.set(datetime(2027, 3, 1, 17, 0, tzinfo=UTC))  # Monday
+    for _ in range(5):
+        await keep_a_promise(conversation)
+        conversation.clock.advance(timedelta(days=1))
+    conversation.clock.set(datetime(2027, 3, 8, 7, 0, tzinfo=UTC))  # Monday, before practice
+    (monday,) = await conversation.command("/progress")
+    assert monday.meta["streak"] == 5
+    assert "5 days in a row" in monday.text
+    await keep_a_promise(conversation)  # practising on Monday adds to it
+    (later,) = await conversation.command("/progress")
+    assert later.meta["streak"] == 6
+
+
+async def test_a_weekend_counts_for_members_who_practise_every_day(
+    conversation: Conversation,
+) -> None:
+    await conversation.one("/nudges on daily")
+    conversation.clock.set(datetime(2027, 3, 1, 17, 0, tzinfo=UTC))  # Monday
+    for _ in range(5):
+        await keep_a_promise(conversation)
+        conversation.clock.advance(timedelta(days=1))
+    conversation.clock.set(datetime(2027, 3, 6, 17, 0, tzinfo=UTC))  # Saturday, not over
+    (saturday,) = await conversation.command("/progress")
+    assert saturday.meta["streak"] == 5
+    conversation.clock.set(datetime(2027, 3, 8, 7, 0, tzinfo=UTC))  # a Saturday and Sunday missed
+    (monday,) = await conversation.command("/progress")
+    assert monday.meta["streak"] == 0
+
+
+async def test_practice_on_a_rest_day_still_counts(conversation: Conversation) -> None:
+    conversation.clock.set(datetime(2027, 3, 4, 17, 0, tzinfo=UTC))  # Thursday
+    for _ in range(3):  # Thursday, Friday, Saturday
+        await keep_a_promise(conversation)
+        conversation.clock.advance(timedelta(days=1))
+    (sunday,) = await conversation.command("/progress")
+    assert sunday.meta["streak"] == 3
 
 
 async def test_home_has_a_streak_line(conversation: Conversation) -> None:

@@ -2,6 +2,12 @@
 
 The digest posts aggregate counts only, never anything a member wrote; names appear
 only for members who turned shout-outs on.
+
+It runs on the club's clock (`clubs.default_tz`), not the server's: the admin who turns
+it on either names a zone (`/jobclub digest on #jobclub monday 09:00 Europe/Paris`) or,
+when the club has none yet, lends it their own (their chosen zone or their profile's).
+Every confirmation names the zone, so 09:00 is never ambiguous. The club's zone is also
+the fallback for members who never set one.
 """
 
 from __future__ import annotations
@@ -25,13 +31,16 @@ from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
-from bot.timezones import effective_zone, local_instant, show_time
+from bot.text import shorten
+from bot.timezones import effective_zone, local_instant, show_time, zone_or_none
+from bot.zones import match_zone
 
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_WEEKDAY, DEFAULT_MINUTES = 0, 9 * 60
 STREAK_DAYS = 3
 MAX_SHOUTOUTS = 20
+_NAMED, _FALLBACK = "you named it", "the bot's default"
 
 
 @feature
@@ -50,10 +59,10 @@ class Digest(Feature):
         verb = partial(router.add_subcommand, "jobclub digest", admin_only=True)
         verb(
             "on",
-            "Post the digest to a channel each week (Monday 09:00 unless you say).",
+            "Post the digest to a channel each week (Monday 09:00 club time unless you say).",
             self.on_digest_on,
-            args=(text_arg("#CHANNEL [DAY] [TIME]", ask="Say which channel"),),
-            example="on #jobclub monday 09:00",
+            args=(text_arg("#CHANNEL [DAY] [TIME] [ZONE]", ask="Say which channel"),),
+            example="on #jobclub monday 09:00 Europe/Paris",
         )
         verb("off", "Stop the weekly digest.", self.on_digest_off)
         verb("preview", "Show this week's digest to you only.", self.on_digest_preview)
@@ -70,13 +79,16 @@ class Digest(Feature):
     async def on_digest(self, ctx: Context) -> Reply:
         """`/jobclub digest` with no verb: where and when it goes, or how to start it."""
         club = ctx.club
-        zone = effective_zone(club.default_tz, fallback=ctx.services.settings.timezone)
+        zone = club_zone(club, ctx.services)
         if club.digest_channel and club.next_digest_at:
             return _private(
                 f"The digest goes to channel {club.digest_channel} every "
-                f"{_WEEKDAYS[club.digest_weekday or 0].title()}; next "
-                f"{show_time(club.next_digest_at, zone)}. `/jobclub digest preview` shows it.",
-                {"next_digest_at": club.next_digest_at.astimezone(zone).isoformat()},
+                f"{_schedule(club, zone)}; next {show_time(club.next_digest_at, zone)}. "
+                "`/jobclub digest preview` shows it.",
+                {
+                    "next_digest_at": club.next_digest_at.astimezone(zone).isoformat(),
+                    "zone": zone.key,
+                },
             )
         return _private("Turn it on with `/jobclub digest on #channel monday 09:00`.")
 
@@ -90,30 +102,64 @@ class Digest(Feature):
         return _private(body, {"preview": True})
 
     async def on_digest_on(self, ctx: Context) -> Reply:
-        words = ["on", *ctx.text.split()]
+        words = ctx.text.split()
         club = ctx.club
-        zone = effective_zone(club.default_tz, fallback=ctx.services.settings.timezone)
-        channel = _channel(words[1] if len(words) > 1 else "")
+        channel = _channel(words[0] if words else "")
         weekday, minutes = DEFAULT_WEEKDAY, DEFAULT_MINUTES
-        for word in words[2:]:
+        rest: list[str] = []
+        for word in words[1:]:
             lowered = word.lower()
             day = next((i for i, d in enumerate(_WEEKDAYS) if d.startswith(lowered[:3])), None)
-            if day is not None and len(lowered) >= 3:
+            if day is not None and len(lowered) >= 3 and not rest:
                 weekday = day
-            elif (parsed := parse_minutes(word)) is not None:
+            elif (parsed := parse_minutes(word)) is not None and not rest:
                 minutes = parsed
             else:
-                raise UserError(f"I could not read “{word[:30]}”. Try `monday 09:00`.")
+                rest.append(word)  # the zone, which may be several words ("new york")
+        zone, source = self._digest_zone(ctx, " ".join(rest))
+        if source != _FALLBACK:
+            club.default_tz = zone.key  # the club's clock from now on
         club.digest_channel, club.digest_weekday, club.digest_minutes = channel, weekday, minutes
         club.next_digest_at = next_digest(club, zone, ctx.now)
         assert club.next_digest_at is not None
-        return _private(
-            f"The weekly digest will go to that channel every {_WEEKDAYS[weekday].title()} at "
-            f"{minutes // 60:02d}:{minutes % 60:02d}; first on "
-            f"{show_time(club.next_digest_at, zone)}. It holds counts only, and names only of "
-            "members who turned on `/jobclub shoutouts`.",
-            {"digest_channel": channel, "next_digest_at": club.next_digest_at.isoformat()},
+        hint = (
+            " Name the club's zone to change it, e.g. "
+            "`/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
+            if source != _NAMED
+            else ""
         )
+        return _private(
+            f"The weekly digest will go to that channel every {_schedule(club, zone)} "
+            f"(the club's time zone: {source}); first on "
+            f"{show_time(club.next_digest_at, zone)}. It holds counts only, and names only of "
+            f"members who turned on `/jobclub shoutouts`.{hint}",
+            {
+                "digest_channel": channel,
+                "next_digest_at": club.next_digest_at.isoformat(),
+                "zone": zone.key,
+            },
+        )
+
+    def _digest_zone(self, ctx: Context, query: str) -> tuple[ZoneInfo, str]:
+        """The zone the digest runs in, and where it came from (for the confirmation)."""
+        if query:
+            match = match_zone(query, ctx.now)
+            if match.zone:
+                return ZoneInfo(match.zone), _NAMED
+            if match.candidates:
+                raise UserError(
+                    f"“{shorten(query, 40)}” could be {', '.join(match.candidates[:5])}. "
+                    "Name one, e.g. `/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
+                )
+            raise UserError(
+                f"I could not read “{shorten(query, 30)}” as a day, a time or a time zone. "
+                "Try `/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
+            )
+        if (kept := zone_or_none(ctx.club.default_tz)) is not None:
+            return kept, "set before"
+        if (own := zone_or_none(ctx.member.tz) or zone_or_none(ctx.member.platform_tz)) is not None:
+            return own, "yours"
+        return ctx.services.settings.timezone, _FALLBACK
 
     async def on_shoutouts(self, ctx: Context) -> Reply:
         arg = ctx.text.strip().lower()
@@ -152,7 +198,7 @@ class WeeklyDigest:
         for club in clubs:
             due = club.next_digest_at
             assert due is not None
-            zone = effective_zone(club.default_tz, fallback=services.settings.timezone)
+            zone = club_zone(club, services)
             following = next_digest(club, zone, max(now, due))
             result = await session.execute(
                 update(Club)
@@ -192,7 +238,7 @@ async def digest_text(session: AsyncSession, services: Services, club: Club, now
     counts: dict[str, int] = {}
     for feat in services.features:
         counts.update(await feat.digest_counts(session, club.id, since, now))
-    zone = effective_zone(club.default_tz, fallback=services.settings.timezone)
+    zone = club_zone(club, services)
     streaks, names = 0, []
     active = list(
         await session.scalars(
@@ -214,6 +260,18 @@ async def digest_text(session: AsyncSession, services: Services, club: Club, now
     if names:
         text += "\nShout-outs: " + ", ".join(sorted(names)) + ". Keep it up!"
     return text
+
+
+def club_zone(club: Club, services: Services) -> ZoneInfo:
+    """The club's clock: its own zone once set, else the bot's default (`JOBCLUB_TIMEZONE`)."""
+    return effective_zone(club.default_tz, fallback=services.settings.timezone)
+
+
+def _schedule(club: Club, zone: ZoneInfo) -> str:
+    """E.g. 'Monday at 09:00 America/New_York'."""
+    weekday = club.digest_weekday if club.digest_weekday is not None else DEFAULT_WEEKDAY
+    minutes = club.digest_minutes if club.digest_minutes is not None else DEFAULT_MINUTES
+    return f"{_WEEKDAYS[weekday].title()} at {minutes // 60:02d}:{minutes % 60:02d} {zone.key}"
 
 
 def next_digest(club: Club, zone: ZoneInfo, after: datetime) -> datetime | None:

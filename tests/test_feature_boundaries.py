@@ -37,6 +37,7 @@ TABLE_OWNERS: dict[str, frozenset[str] | str] = {
     "Story": frozenset({"stories"}),
     "StoryDraft": frozenset({"stories"}),
     "QuizRun": frozenset({"quiz"}),
+    "PlanStep": frozenset({"nudges"}),
     "Commitment": FOLLOW_UPS,
     "Contact": FOLLOW_UPS,
     "Ladder": FOLLOW_UPS,

@@ -271,6 +271,28 @@ class ActivityDay(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class PlanStep(Base):
+    """One prep-plan task as a member met it: when it was last sent, how often, when done.
+
+    Kept by the nudges feature so the plan can move on past a task that was not marked
+    Done and bring it back later (`bot/features/nudges.py`), and so a task can say when
+    the one it builds on was done ("the list you made on Monday").
+    """
+
+    __tablename__ = "plan_steps"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    task_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    """The member's local date of the nudge that last carried it."""
+    sent_seq: Mapped[int] = mapped_column(Integer)
+    """Which plan nudge that was for the member (1, 2, 3…): "later" is counted in these."""
+    times_sent: Mapped[int] = mapped_column(Integer, default=1)
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
 class DmFocus(Base):
     """Which feature's conversation holds a member's next free-text DM, and its state.
 
@@ -388,3 +410,18 @@ class QuizRun(Base):
     """open, done or abandoned."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class SeenDelivery(Base):
+    """A platform delivery (a Slack event id, a retried button press) already handled.
+
+    The primary key is the claim: the first replica to insert a key handles it, every
+    other copy finds it there. Rows expire and are pruned (`bot/retention.py`).
+    """
+
+    __tablename__ = "seen_deliveries"
+    __table_args__ = (Index("ix_seen_deliveries_expires_at", "expires_at"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

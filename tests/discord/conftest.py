@@ -103,9 +103,26 @@ def buttons_of(message: Json) -> list[str]:
     return [c["custom_id"] for row in message.get("components", []) for c in row["components"]]
 
 
+class Seconds:
+    """A clock for the fake's 3-second rule that moves only when a test moves it.
+
+    With it, how long a machine takes to run a test can never make the fake refuse an
+    answer; a test that is about the deadline moves it past on purpose.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
+    server = FakeDiscord(clock=Seconds())
     await server.start()
     try:
         yield server

@@ -136,9 +136,12 @@ class FakeDiscord:
         *,
         heartbeat_ms: int = DEFAULT_HEARTBEAT_MS,
         response_deadline: float = RESPONSE_DEADLINE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.heartbeat_ms = heartbeat_ms
         self.response_deadline = response_deadline
+        self.clock = clock
+        """Seconds, for the response deadline; tests inject one that moves only when told."""
         self.calls: list[Call] = []
         self.frames: list[Json] = []
         """Gateway frames received from clients (IDENTIFY, heartbeats, ...)."""
@@ -523,7 +526,7 @@ class FakeDiscord:
             raise FakeDiscordError(404, 10062, "Unknown interaction")
         if found.response_type is not None:
             raise FakeDiscordError(400, 40060, "Interaction has already been acknowledged.")
-        if time.monotonic() - found.created > self.response_deadline:
+        if self.clock() - found.created > self.response_deadline:
             raise FakeDiscordError(404, 10062, "Unknown interaction")
         kind = call.body["type"]
         data = call.body.get("data") or {}
@@ -644,7 +647,7 @@ class FakeDiscord:
         channel_id = self._dm_channel(user.id) if in_dm else CHANNEL_ID
         guild_id = None if in_dm else GUILD_ID
         self.interactions[iid] = FakeInteraction(
-            iid, token, kind, time.monotonic(), channel_id, guild_id
+            iid, token, kind, self.clock(), channel_id, guild_id
         )
         payload: Json = {
             "id": iid,

@@ -8,7 +8,7 @@ import discord
 
 from adapters.discord import DiscordAdapter
 from bot.app import JobClubBot
-from tests.discord.conftest import connected, discord_settings, make_core
+from tests.discord.conftest import Seconds, connected, discord_settings, make_core
 from tests.discord.fake_discord import APP_ID, GUILD_ID, FakeDiscord
 
 DESIGN_COMMANDS = {
@@ -49,7 +49,7 @@ async def test_identifies_with_guilds_and_dm_intents_only(
 
 
 async def test_heartbeats_are_acknowledged(tmp_path: Path) -> None:
-    fake = FakeDiscord(heartbeat_ms=200)
+    fake = FakeDiscord(heartbeat_ms=20, clock=Seconds())
     await fake.start()
     try:
         settings = discord_settings(tmp_path, fake)

@@ -10,6 +10,7 @@ from bot.app import JobClubBot
 from bot.events import Event, MemberRef
 from bot.replies import Button, Reply, Visibility
 from tests.discord.conftest import (
+    Seconds,
     buttons_of,
     connected,
     discord_settings,
@@ -148,19 +149,30 @@ async def test_admin_rights_come_from_manage_server(
 
 
 class SlowBot(JobClubBot):
-    """The core, but slower than the adapter's answer budget."""
+    """The core, but slower than any answer budget: it answers only once the test says so.
+
+    The test opens `ready` after it has seen the adapter defer, so the order "defer, then
+    answer" is forced by events, not by how long anything takes in real time.
+    """
+
+    ready: asyncio.Event
 
     async def handle(self, event: Event) -> list[Reply]:
-        await asyncio.sleep(0.4)
+        await self.ready.wait()
         return await super().handle(event)
 
 
 async def test_a_slow_answer_is_deferred_then_delivered(tmp_path: Path, fake: FakeDiscord) -> None:
     settings = discord_settings(tmp_path, fake)
     bot = await make_core(settings, SlowBot)
+    bot.ready = asyncio.Event()
     try:
-        async with connected(bot, settings, fake, answer_budget=0.05):
+        async with connected(bot, settings, fake, answer_budget=0):
             iid = await fake.command("tip", "salary")
+            deferred = await fake.wait_for(lambda: fake.answered(iid))
+            assert deferred.response_type == 5  # "thinking…" while the core still works
+            assert fake.settled(iid) is None
+            bot.ready.set()
             found = await fake.wait_for(lambda: fake.settled(iid))
             assert found.response_type == 5  # "thinking…", ephemeral
             callback = fake.calls_to("POST", rf"/interactions/{iid}/.*/callback")[0]
@@ -170,11 +182,45 @@ async def test_a_slow_answer_is_deferred_then_delivered(tmp_path: Path, fake: Fa
             assert fake.calls_to("PATCH", r"/webhooks/\d+/.*/messages/@original")
 
             # A slow public answer: the ephemeral "thinking" goes, the reply is public.
+            bot.ready.clear()
             pressed = await fake.press(message, "Share with the channel")
+            acknowledged = await fake.wait_for(lambda: fake.answered(pressed))
+            assert acknowledged.response_type == 6 and fake.settled(pressed) is None
+            bot.ready.set()
             found = await fake.wait_for(lambda: fake.settled(pressed))
             assert found.response_type == 6
             (shared,) = fake.shown(pressed)
             assert not is_ephemeral(shared) and "shared a tip" in text_of(shared)
+    finally:
+        await bot.close()
+
+
+class FourSecondBot(JobClubBot):
+    """The core, taking four seconds on the fake's clock (and no real time) per event."""
+
+    seconds: Seconds
+
+    async def handle(self, event: Event) -> list[Reply]:
+        self.seconds.advance(4)
+        return await super().handle(event)
+
+
+async def test_the_fake_refuses_an_answer_after_three_seconds(
+    tmp_path: Path, fake: FakeDiscord
+) -> None:
+    """The fake keeps Discord's rule on its own clock, so the deferral test above can fail."""
+    settings = discord_settings(tmp_path, fake)
+    bot = await make_core(settings, FourSecondBot)
+    assert isinstance(fake.clock, Seconds)
+    bot.seconds = fake.clock
+    try:
+        async with connected(bot, settings, fake):
+            iid = await fake.command("tip", "salary")
+            (late,) = await fake.wait_for(
+                lambda: fake.calls_to("POST", rf"/interactions/{iid}/.*/callback") or None
+            )
+            assert late.status == 404 and late.response["code"] == 10062
+            assert fake.answered(iid) is None  # the member saw nothing from that answer
     finally:
         await bot.close()
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import dm, members
+from bot import dm, members, metrics
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.content.search import TipIndex
 from bot.context import Context
+from bot.dedupe import DeliveryLedger
 from bot.errors import UserError
 from bot.events import ActionEvent, CommandEvent, Event, MemberRef, MessageEvent, Place
 from bot.features import Feature, load_features
@@ -84,6 +85,15 @@ class JobClubBot:
     async def close(self) -> None:
         await self.services.db.dispose()
 
+    async def first_delivery(self, key: str) -> bool:
+        """Whether no replica has handled this platform delivery yet (and claim it if so).
+
+        Adapters pass a key that names the delivery (e.g. `slack:event:<event_id>`); a
+        retried copy, whichever process it reaches, gets False (`bot.dedupe`).
+        """
+        services = self.services
+        return await DeliveryLedger(services.db, services.clock).first_time(key)
+
     async def home(self, member: MemberRef) -> Reply:
         """The member's overview (open commitments, progress...) from every feature."""
         services = self.services
@@ -142,6 +152,7 @@ class JobClubBot:
             )
             return [(number, text) for number, text in rows.all()]
 
+    @metrics.measured
     async def handle(self, event: Event) -> list[Reply]:
         """Answer one event. Never raises: failures become a friendly reply with a reference."""
         try:

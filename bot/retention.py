@@ -14,6 +14,9 @@ feature moves its schedule column past `now` when it claims; and, should an occu
 that old ever be claimed again anyway, the dispatcher records it as expired without
 sending it (`Dispatcher` refuses anything due more than `RETENTION` ago). So a pruned
 row can at worst come back as an expired record, never as a second message.
+
+`seen_deliveries` (the shared memory of platform deliveries already handled,
+`bot.dedupe`) holds each key for an hour; expired keys go on the same schedule.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select
 
 from bot.store.database import Database
-from bot.store.models import Delivery
+from bot.store.models import Delivery, SeenDelivery
 
 log = logging.getLogger(__name__)
 
@@ -73,4 +76,35 @@ async def prune_deliveries(
         await asyncio.sleep(0)  # let interactive events in between batches
     if removed:
         log.info("pruned %s delivery record(s) older than %s days", removed, retention.days)
+    return removed
+
+
+async def prune_seen_deliveries(
+    db: Database, now: datetime, *, batch: int = PRUNE_BATCH, max_batches: int = MAX_BATCHES
+) -> int:
+    """Delete de-duplication keys whose memory has expired, `batch` rows at a time.
+
+    An expired key no longer stops anything (`DeliveryLedger` lets it be claimed again),
+    so removing it changes no behaviour; it only keeps the table small.
+    """
+    removed = 0
+    for _ in range(max_batches):
+        async with db.session() as session:
+            keys = list(
+                await session.scalars(
+                    select(SeenDelivery.key).where(SeenDelivery.expires_at <= now).limit(batch)
+                )
+            )
+            if keys:
+                result = await session.execute(
+                    delete(SeenDelivery)
+                    .where(SeenDelivery.key.in_(keys), SeenDelivery.expires_at <= now)
+                    .execution_options(synchronize_session=False)
+                )
+                removed += result.rowcount or 0
+        if len(keys) < batch:
+            break
+        await asyncio.sleep(0)
+    if removed:
+        log.info("pruned %s expired de-duplication key(s)", removed)
     return removed

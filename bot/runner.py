@@ -9,7 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import JobClubBot
-from bot.retention import prune_deliveries
+from bot.retention import prune_deliveries, prune_seen_deliveries
 from bot.scheduling import Deliver
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY = timedelta(hours=6)
 PRUNE_FIRST_AFTER = timedelta(minutes=5)
 """The first pruning waits until start-up traffic has settled."""
+PRUNE_SEEN_EVERY = timedelta(hours=1)
+"""Expired de-duplication keys (`bot.dedupe`, kept an hour each) go this often."""
 
 
 class DispatchRunner:
@@ -50,6 +52,15 @@ class DispatchRunner:
             misfire_grace_time=int(PRUNE_EVERY.total_seconds()),
             next_run_time=datetime.now(UTC) + PRUNE_FIRST_AFTER,
         )
+        self._scheduler.add_job(
+            self.prune_seen,
+            IntervalTrigger(seconds=PRUNE_SEEN_EVERY.total_seconds(), timezone=UTC),
+            id="prune-seen-deliveries",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(PRUNE_SEEN_EVERY.total_seconds()),
+            next_run_time=datetime.now(UTC) + PRUNE_FIRST_AFTER,
+        )
 
     def start(self) -> None:
         self._scheduler.start()
@@ -77,4 +88,13 @@ class DispatchRunner:
             return await prune_deliveries(services.db, services.clock.now())
         except Exception:
             log.exception("pruning deliveries failed; the next run will retry")
+            return 0
+
+    async def prune_seen(self) -> int:
+        """Remove expired de-duplication keys; also callable on demand."""
+        services = self._bot.services
+        try:
+            return await prune_seen_deliveries(services.db, services.clock.now())
+        except Exception:
+            log.exception("pruning de-duplication keys failed; the next run will retry")
             return 0

@@ -48,6 +48,7 @@ from adapters.slack.pacing import Pacer
 from adapters.slack.replyline import ReplyLines, Ticket
 from adapters.slack.respond import Origin, Responder, Step, plan, take_ack
 from adapters.slack.users import UserDirectory
+from bot import metrics
 from bot.app import JobClubBot
 from bot.events import Event, MemberRef, Platform
 from bot.replies import Reply
@@ -400,8 +401,13 @@ class SlackAdapter:
         if body.get("type") != "block_actions":
             return
         team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        key = _press_key(team, body, action)
+        if key is not None and not self.seen.first_time(key):
+            self._dropped("action", key)
+            return
         ticket = self.lines.ticket(_line_key(team, (body.get("user") or {}).get("id")))
-        self.spawn(_lined(ticket, self._handle_action(body, action, ticket)), "button")
+        work = self._handle_action(body, action, ticket)
+        self.spawn(_lined(ticket, self._once(key, "action", work)), "button")
 
     async def _handle_action(
         self, body: dict[str, Any], action: dict[str, Any], ticket: Ticket
@@ -431,7 +437,8 @@ class SlackAdapter:
             return
         team = str(body.get("team_id") or event.get("team") or "")
         ticket = self.lines.ticket(_line_key(team, event.get("user")))
-        self.spawn(_lined(ticket, self._handle_message(body, event, ticket)), "direct message")
+        work = self._handle_message(body, event, ticket)
+        self.spawn(_lined(ticket, self._once(_event_key(body), "event", work)), "direct message")
 
     async def _handle_message(
         self, body: dict[str, Any], event: dict[str, Any], ticket: Ticket
@@ -449,7 +456,8 @@ class SlackAdapter:
         await ack()
         if event.get("tab", "home") != "home" or not self._first_delivery(body):
             return
-        self.spawn(self._open_home(body, event), "app home")
+        work = self._open_home(body, event)
+        self.spawn(self._once(_event_key(body), "event", work), "app home")
 
     async def _open_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         user_id = str(event.get("user") or "")
@@ -471,13 +479,49 @@ class SlackAdapter:
         self.home.changed(member)
 
     def _first_delivery(self, body: dict[str, Any]) -> bool:
-        event_id = body.get("event_id")
-        if not event_id:
+        """False for an event this process has already seen (the cheap, local check)."""
+        key = _event_key(body)
+        if key is None or self.seen.first_time(key):
             return True
-        if self.seen.first_time(str(event_id)):
-            return True
-        log.info("ignoring a repeated delivery of event %s", event_id)
+        self._dropped("event", key)
         return False
+
+    async def _once(self, key: str | None, kind: str, work: Coroutine[Any, Any, Any]) -> Any:
+        """Run `work` unless another replica has handled the same delivery already.
+
+        The shared check (`bot.first_delivery`, one insert into the database) runs after
+        the ack and inside the member's reply line, so it costs Slack no time and keeps
+        the member's requests in order. Should the database fail, the work runs anyway
+        and fails there with its usual friendly answer, rather than being dropped.
+        """
+        if key is not None:
+            try:
+                first = await self.bot.first_delivery(key)
+            except Exception:
+                log.exception("could not check %s for a repeat; handling it", kind)
+                first = True
+            if not first:
+                work.close()
+                self._dropped(kind, key)
+                return None
+        return await work
+
+    def _dropped(self, kind: str, key: str) -> None:
+        metrics.duplicate_dropped(kind)
+        log.info("ignoring a repeated delivery of %s %s", kind, key.rsplit(":", 1)[-1])
+
+
+def _event_key(body: dict[str, Any]) -> str | None:
+    """The de-duplication key of an Events API delivery: its `event_id`."""
+    event_id = body.get("event_id")
+    return f"slack:event:{event_id}" if event_id else None
+
+
+def _press_key(team: Any, body: dict[str, Any], action: dict[str, Any]) -> str | None:
+    """The key of one button press: Slack gives each interaction its own `trigger_id`
+    (a retried payload carries the same one); `action_ts` stands in when it is missing."""
+    press = body.get("trigger_id") or action.get("action_ts")
+    return f"slack:action:{team or ''}:{press}" if press else None
 
 
 def _line_key(team: Any, user: Any) -> str:

@@ -1,8 +1,10 @@
 """Remembering Events API deliveries already handled, so Slack's retries are handled once.
 
 Slack re-sends an event (header `X-Slack-Retry-Num`) when it did not see a timely 200;
-every copy carries the same `event_id`. This cache is per process: with several HTTP
-replicas behind a load balancer a retry may reach another replica (see docs/slack.md).
+every copy carries the same `event_id`. This cache is per process and only the cheap
+first check: a copy that reaches another replica behind a load balancer is caught by the
+shared record in the database (`JobClubBot.first_delivery`, `bot/dedupe.py`), which the
+adapter consults after acknowledging.
 """
 
 from __future__ import annotations

@@ -69,10 +69,12 @@ class ManualSleep:
 
     def __init__(self) -> None:
         self.asked: list[float] = []
+        self.waiting = asyncio.Event()
         self.wake = asyncio.Event()
 
     async def __call__(self, seconds: float) -> None:
         self.asked.append(seconds)
+        self.waiting.set()
         await self.wake.wait()
 
 
@@ -110,7 +112,7 @@ async def test_changes_within_the_interval_are_merged_into_one_publish() -> None
     assert client.views == [ADA]  # at once
     for name in ("Ada 1", "Ada 2", "Ada 3"):
         home.changed(MemberRef(Platform.SLACK, "T0CLUB", ADA, name))
-    await asyncio.sleep(0)
+    await asyncio.wait_for(sleep.waiting.wait(), 5)
     assert sleep.asked == [5.0] and client.views == [ADA]  # one trailing publish waits
     sleep.wake.set()
     await home.drain()

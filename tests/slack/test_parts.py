@@ -22,6 +22,7 @@ from bot.clock import FakeClock
 from bot.events import PlaceKind
 from tests.conftest import make_settings
 from tests.slack.fake_slack import FakeSlack, user_json
+from tests.slack.virtual_time import run_in_virtual_time
 
 
 class Ticks:
@@ -66,25 +67,47 @@ async def test_gate_limits_concurrency_and_keeps_arrival_order() -> None:
     assert gate.active == 0
 
 
-async def test_gate_answers_inline_only_when_otherwise_idle_and_queues_after_acks() -> None:
-    gate = CoreGate(workers=2, max_defer=5)
-    started = asyncio.Event()
+def test_gate_answers_inline_only_when_otherwise_idle_and_queues_after_acks() -> None:
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        gate = CoreGate(workers=2, max_defer=5)
+        started: list[float] = []
 
-    async def job() -> None:
-        started.set()
+        async def job() -> None:
+            started.append(loop.time())
 
-    with gate.inbound():
-        assert gate.try_enter_idle()  # this request alone: answer in its ack
-        gate.leave()
         with gate.inbound():
-            assert not gate.try_enter_idle()  # another request is being acked
+            assert gate.try_enter_idle()  # this request alone: answer in its ack
+            gate.leave()
+            with gate.inbound():
+                assert not gate.try_enter_idle()  # another request is being acked
+                gate.submit(job)
+                await asyncio.sleep(1)  # a (virtual) second in which all that can run, runs
+                assert started == [] and gate.queued == 1  # queued work waits for the acks
+            acked = loop.time()
+        await asyncio.wait_for(gate.drain(), 10)
+        assert started[0] - acked == pytest.approx(gate.linger)  # a moment after the last ack
+        assert gate.active == 0 and gate.queued == 0
+
+    run_in_virtual_time(scenario)
+
+
+def test_gate_runs_queued_work_after_max_defer_while_requests_keep_coming() -> None:
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        gate = CoreGate(workers=1, max_defer=0.25)
+        started: list[float] = []
+
+        async def job() -> None:
+            started.append(loop.time())
+
+        with gate.inbound():  # a request that never finishes being acknowledged
             gate.submit(job)
-            for _ in range(5):
-                await asyncio.sleep(0)
-            assert not started.is_set()  # queued work waits for the acks
-    await asyncio.wait_for(started.wait(), 1)  # a moment after the last ack it runs
-    await asyncio.wait_for(gate.drain(), 1)
-    assert gate.active == 0 and gate.queued == 0
+            await asyncio.sleep(1)
+            assert started == [pytest.approx(0.25)]  # not starved by the endless ack
+        await asyncio.wait_for(gate.drain(), 10)
+
+    run_in_virtual_time(scenario)
 
 
 async def test_gate_reports_a_failed_call_to_its_caller() -> None:
@@ -101,10 +124,13 @@ async def test_gate_reports_a_failed_call_to_its_caller() -> None:
 
 async def test_users_cache_fetches_once_and_refreshes_in_the_background() -> None:
     calls: list[str] = []
+    refreshed = asyncio.Event()
 
     class Client:
         async def users_info(self, *, user: str) -> dict[str, Any]:
             calls.append(user)
+            if len(calls) == 2:
+                refreshed.set()
             return {"ok": True, "user": user_json(user, "Ada", tz="Europe/Berlin", owner=True)}
 
     time = Ticks()
@@ -115,26 +141,33 @@ async def test_users_cache_fetches_once_and_refreshes_in_the_background() -> Non
     assert calls == ["U1"]
     time.now = 100
     assert users.cached("U1") == first  # stale, served at once...
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
+    assert calls == ["U1"]
+    await asyncio.wait_for(refreshed.wait(), 5)
     assert calls == ["U1", "U1"]  # ...while a refresh ran
-
-
-async def test_a_slow_users_info_does_not_hold_up_the_answer() -> None:
-    gate = asyncio.Event()
-
-    class Client:
-        async def users_info(self, *, user: str) -> dict[str, Any]:
-            await gate.wait()
-            return {"ok": True, "user": user_json(user, "Ada")}
-
-    users = UserDirectory(Client())  # type: ignore[arg-type]
-    assert await users.get("U1", wait=0.01) is None
-    gate.set()
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    assert users.cached("U1") is not None  # filled in the background
     await users.close()
+
+
+def test_a_slow_users_info_does_not_hold_up_the_answer() -> None:
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        calls: list[str] = []
+
+        class Client:
+            async def users_info(self, *, user: str) -> dict[str, Any]:
+                calls.append(user)
+                await asyncio.sleep(30)  # Slack is very slow today
+                return {"ok": True, "user": user_json(user, "Ada")}
+
+        users = UserDirectory(Client(), first_wait=1.5)  # type: ignore[arg-type]
+        asked = loop.time()
+        assert await users.get("U1") is None  # the answer goes on without the name...
+        assert loop.time() - asked == pytest.approx(1.5)  # ...after the bounded wait
+        await asyncio.sleep(30)
+        assert users.cached("U1") is not None  # filled in the background
+        assert calls == ["U1"]  # by the one fetch already running
+        await users.close()
+
+    run_in_virtual_time(scenario)
 
 
 def test_user_from_api_prefers_the_display_name() -> None:

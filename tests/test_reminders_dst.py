@@ -7,35 +7,22 @@ exists; a time the clocks repeat fires once, at its first pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduling import Outgoing
-from tests.conftest import START, Conversation
+from tests.conftest import START, Conversation, Delivered
 
 
-@dataclass
-class Outbox:
-    """Keeps the commitment reminders and check-ins the dispatcher sends."""
-
-    sent: list[tuple[str, int, datetime, str]] = field(default_factory=list)
-    """(kind, commitment id, instant sent, text)"""
-
-    async def __call__(self, item: Outgoing, at: datetime) -> str | None:
-        if item.kind in ("reminder", "checkin"):
-            reply = item.reply
-            self.sent.append((item.kind, reply.meta["commitment_id"], at, reply.plain_text()))
-        return None
-
-    def reminders(self, commitment_id: int) -> list[datetime]:
-        return [at for kind, cid, at, _ in self.sent if kind == "reminder" and cid == commitment_id]
+def about(messages: list[Delivered], commitment: int) -> list[Delivered]:
+    """The reminders and check-ins that arrived about one commitment."""
+    return [m for m in messages if m.meta.get("commitment_id") == commitment]
 
 
-async def walk(conversation: Conversation, outbox: Outbox, until: datetime) -> None:
-    await conversation.bot.dispatcher(outbox).advance_to(until, conversation.clock.set)
+def reminders(messages: list[Delivered], commitment: int) -> list[datetime]:
+    """When each reminder of `commitment` arrived."""
+    return [m.at for m in about(messages, commitment) if m.kind == "reminder"]
 
 
 def local(day: date, at: time, zone: ZoneInfo, fold: int = 0) -> datetime:
@@ -73,23 +60,26 @@ async def test_daily_and_weekly_nine_am_stay_at_nine_across_the_change(
     assert daily.text.endswith("Repeats every day at 09:00.")
     assert weekly.text.endswith("Repeats every Sunday at 09:00.")
 
-    outbox = Outbox()
-    await walk(conversation, outbox, local(change + timedelta(days=8), time(12), zone))
+    arrived = await conversation.advance(local(change + timedelta(days=8), time(12), zone))
 
     days = [change + timedelta(days=n) for n in range(-7, 9)]
-    sent_daily = outbox.reminders(daily.meta["commitment_id"])
+    sent_daily = reminders(arrived, daily.meta["commitment_id"])
     assert wall(sent_daily, zone) == [(d, time(9)) for d in days]  # each day once, at 09:00
     sundays = [change - timedelta(days=7), change, change + timedelta(days=7)]
-    sent_weekly = outbox.reminders(weekly.meta["commitment_id"])
+    sent_weekly = reminders(arrived, weekly.meta["commitment_id"])
     assert wall(sent_weekly, zone) == [(d, time(9)) for d in sundays]
     # The walk really crossed the change: the UTC instant of 09:00 moved by an hour.
     offsets = {i.astimezone(zone).utcoffset() for i in sent_daily}
     assert len(offsets) == 2
     assert sent_weekly[2] - sent_weekly[0] != timedelta(days=14)
     # Repeating commitments are reminded, never checked in on.
-    assert {kind for kind, *_ in outbox.sent} == {"reminder"}
+    ours = about(arrived, daily.meta["commitment_id"]) + about(
+        arrived, weekly.meta["commitment_id"]
+    )
+    assert {m.kind for m in ours} == {"reminder"}
+    assert all(m.to == "Ada" for m in ours)
     # What the member reads says 09:00 in her zone every time.
-    texts = [text for _, cid, _, text in outbox.sent if cid == daily.meta["commitment_id"]]
+    texts = [m.plain_text() for m in about(arrived, daily.meta["commitment_id"])]
     assert all(f", 09:00 ({zone_name})." in text for text in texts)
 
 
@@ -102,9 +92,8 @@ async def test_daily_reminder_across_new_york_spring_on_any_database(
         any_db_conversation, zone.key, local(change - timedelta(days=2), time(12), zone)
     )
     daily = await any_db_conversation.one("/commit stand-up notes every day at 9am")
-    outbox = Outbox()
-    await walk(any_db_conversation, outbox, local(change + timedelta(days=2), time(12), zone))
-    sent = outbox.reminders(daily.meta["commitment_id"])
+    arrived = await any_db_conversation.advance(local(change + timedelta(days=2), time(12), zone))
+    sent = reminders(arrived, daily.meta["commitment_id"])
     assert sent == [
         datetime(2027, 3, 13, 14, tzinfo=UTC),  # 09:00 EST
         datetime(2027, 3, 14, 13, tzinfo=UTC),  # 09:00 EDT
@@ -126,12 +115,10 @@ async def test_a_one_off_in_the_skipped_hour_fires_once_at_three_edt(
     assert reply.meta["due_at"] == "2027-03-14T03:00:00-04:00"
     three_edt = datetime(2027, 3, 14, 7, tzinfo=UTC)
 
-    outbox = Outbox()
-    await walk(conversation, outbox, three_edt - timedelta(seconds=1))
-    assert outbox.sent == []
-    await walk(conversation, outbox, three_edt + timedelta(hours=30))
     cid = reply.meta["commitment_id"]
-    assert [(kind, at) for kind, c, at, _ in outbox.sent if c == cid] == [
+    assert about(await conversation.advance(three_edt - timedelta(seconds=1)), cid) == []
+    arrived = await conversation.advance(three_edt + timedelta(hours=30))
+    assert [(m.kind, m.at) for m in about(arrived, cid)] == [
         ("reminder", three_edt),
         ("checkin", three_edt + timedelta(hours=24)),
     ]
@@ -147,9 +134,8 @@ async def test_a_daily_time_in_the_skipped_hour_fires_once_that_day(
         "Repeats every day at 02:30.\n02:30 doesn't exist on Sun 14 Mar (the clocks go "
         "forward that night); that day I'll remind you at 03:00."
     )
-    outbox = Outbox()
-    await walk(conversation, outbox, datetime(2027, 3, 16, 12, tzinfo=UTC))
-    assert wall(outbox.reminders(reply.meta["commitment_id"]), zone) == [
+    arrived = await conversation.advance(datetime(2027, 3, 16, 12, tzinfo=UTC))
+    assert wall(reminders(arrived, reply.meta["commitment_id"]), zone) == [
         (date(2027, 3, 13), time(2, 30)),
         (date(2027, 3, 14), time(3, 0)),  # 02:30 does not exist that night
         (date(2027, 3, 15), time(2, 30)),
@@ -168,10 +154,9 @@ async def test_a_time_in_the_repeated_hour_fires_once_at_its_first_pass(
     assert first_pass == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)  # 01:30 EDT
     assert one_off.meta["due_at"] == "2027-11-07T01:30:00-04:00"
 
-    outbox = Outbox()
-    await walk(conversation, outbox, datetime(2027, 11, 9, 12, tzinfo=UTC))
-    assert outbox.reminders(one_off.meta["commitment_id"]) == [first_pass]
-    sent = outbox.reminders(daily.meta["commitment_id"])
+    arrived = await conversation.advance(datetime(2027, 11, 9, 12, tzinfo=UTC))
+    assert reminders(arrived, one_off.meta["commitment_id"]) == [first_pass]
+    sent = reminders(arrived, daily.meta["commitment_id"])
     assert wall(sent, zone) == [
         (date(2027, 11, 5), time(1, 30)),
         (date(2027, 11, 6), time(1, 30)),
@@ -201,16 +186,17 @@ async def test_tomorrow_is_the_members_local_tomorrow(
     assert datetime.fromisoformat(typed.meta["due_at"]) == due_utc
 
     ask = await conversation.one("/commit update my CV")
-    (preset,) = await conversation.press_id(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
+    (preset,) = await conversation.press(ask, "Tomorrow morning")
     assert datetime.fromisoformat(preset.meta["due_at"]) == due_utc
 
-    outbox = Outbox()
-    await walk(conversation, outbox, due_utc - timedelta(seconds=1))
-    assert outbox.sent == []
-    await walk(conversation, outbox, due_utc + timedelta(minutes=1))
-    assert outbox.reminders(typed.meta["commitment_id"]) == [due_utc]
-    assert outbox.reminders(ask.meta["commitment_id"]) == [due_utc]
-    assert f"It's time: due {shown} ({zone_name})." in outbox.sent[0][3]
+    early = await conversation.advance(due_utc - timedelta(seconds=1))
+    assert [m for m in early if "commitment_id" in m.meta] == []
+    arrived = await conversation.advance(due_utc + timedelta(minutes=1))
+    assert reminders(arrived, typed.meta["commitment_id"]) == [due_utc]
+    assert reminders(arrived, ask.meta["commitment_id"]) == [due_utc]
+    (first, _) = [m for m in arrived if m.kind == "reminder"]
+    assert first.local(zone_name).time() == time(9)
+    assert f"It's time: due {shown} ({zone_name})." in first.plain_text()
 
 
 async def test_a_time_in_the_gap_is_named_in_every_confirmation(

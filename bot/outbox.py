@@ -5,6 +5,7 @@ Each adapter implements `Outbox`; the scheduler and features only see this.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,12 +49,33 @@ class Pace:
     """
 
     concurrency: int = 1
-    """Sends the platform handles well at once (e.g. DMs to different channels)."""
+    """Sends the dispatcher may have in flight at once (each to a different member); the
+    adapter's own pacer still decides when each request goes."""
     sends_per_second: float | None = None
     """The steady rate the platform allows overall; None when unknown."""
 
 
 DEFAULT_PACE = Pace()
+
+IN_FLIGHT_SECONDS = 1.0
+"""An adapter that knows its rate offers this many seconds of it as concurrent sends: with
+50–150 ms round trips (and a retry now and then) that keeps the platform's limit busy, while
+the adapter's own pacer decides when each request really goes."""
+
+
+def pace_for_rate(sends_per_second: float, *, least: int = 1) -> Pace:
+    """The pace of an adapter whose platform allows `sends_per_second` overall."""
+    concurrency = max(least, math.ceil(sends_per_second * IN_FLIGHT_SECONDS))
+    return Pace(concurrency=concurrency, sends_per_second=sends_per_second)
+
+
+def combined(paces: list[Pace]) -> Pace:
+    """One dispatcher sending through several adapters at once: their capacities add up."""
+    if not paces:
+        return DEFAULT_PACE
+    rates = [p.sends_per_second for p in paces]
+    rate = None if any(r is None for r in rates) else sum(r for r in rates if r is not None)
+    return Pace(concurrency=sum(p.concurrency for p in paces), sends_per_second=rate)
 
 
 def pace_of(sender: object) -> Pace:

@@ -29,13 +29,14 @@ import asyncio
 import logging
 import secrets
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot import members
 from bot.breaker import PlatformBreakers, backoff
@@ -52,12 +53,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-"""A sending delivery whose process died is retried once its lease runs out."""
+"""The shortest lease. A sending delivery whose process died is retried once it runs out."""
 RENEW_EVERY = LEASE / 4
-"""The holder extends its lease this often while it is still sending the batch."""
-LEASE_BUDGET = 0.5
-"""A batch is sized to be sent within this share of a lease at the measured pace."""
-BATCH = 100
+"""The holder extends a lease once a quarter of it has passed while it is still sending."""
+LEASE_MARGIN = 2.0
+"""A lease lasts this many times the batch's expected send time (queue ahead included)."""
+BATCH = 200
+BATCH_SECONDS = 10.0
+"""A batch holds about this many seconds of sends at the pace: a process that dies leaves
+no more than that waiting for its lease to run out."""
 FIRST_BATCH_PER_SLOT = 4
 """Before any send has been timed, a batch holds this many per concurrent send."""
 MAX_CLAIM_ROUNDS = 50
@@ -147,6 +151,26 @@ class ScheduledWork(Protocol):
         ...
 
 
+@runtime_checkable
+class BatchRendering(Protocol):
+    """Optional for a `ScheduledWork`: render a whole leased batch of its kind at once.
+
+    The dispatcher hands a batch of up to a few hundred deliveries to render; loading what
+    they need in one query instead of one per delivery is most of a fan-out's database
+    time. Work without it is rendered one delivery at a time through `render`.
+    """
+
+    async def render_batch(
+        self,
+        session: AsyncSession,
+        services: Services,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+    ) -> Sequence[Reply | None]:
+        """One reply (or None: no longer applies) per delivery, in the same order."""
+        ...
+
+
 Deliver = Callable[[Outgoing, datetime], Awaitable[str | None]]
 """Sends through the adapter's outbox; returns the DM channel id when there is one.
 
@@ -160,6 +184,8 @@ class _Lease:
     token: str
     held: set[int]
     renewed_at: datetime
+    length: timedelta = LEASE
+    """How long each stamp lasts: from the batch's expected send time (`_lease_length`)."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -185,6 +211,9 @@ class Dispatcher:
         self._send_seconds: float | None = None
         """How long one send takes, smoothed over recent sends (from the injected clock)."""
         self.last_report = TickReport()
+        self.stopping = False
+        """Set at shutdown: no new leases; what is leased is sent or handed back."""
+        self._fanout: _Fanout | None = None
 
     async def tick(self) -> int:
         """Claim and send everything due now; returns how many messages went out.
@@ -193,22 +222,35 @@ class Dispatcher:
         """
         report = self.last_report = TickReport()
         await self._claim(self._now())
-        misses = 0
-        while (lease := await self._lease(self._batch_size())) is not None:
-            if not lease.held:  # another dispatcher took these first; look again
-                misses += 1
-                if misses > 3:
-                    break
-                continue
-            await self._send_batch(lease, report)
+        self._fanout = _Fanout(self, report)
+        await self._fanout.run()
         return report.sent
+
+    def stop_taking_work(self) -> None:
+        """Shutdown, step one: lease nothing more (the tick in progress sends what it holds)."""
+        self.stopping = True
+
+    async def release_leases(self) -> int:
+        """Shutdown, step two: hand back every delivery this process leased but has not
+        sent, as pending and due now, so another replica sends it without waiting for the
+        lease to run out. Returns how many went back."""
+        fanout, count = self._fanout, 0
+        for lease in fanout.leases if fanout else []:
+            if lease.held:
+                ids = sorted(lease.held)
+                await self._put_back(lease, ids, self._now())
+                lease.held.difference_update(ids)
+                count += len(ids)
+        return count
 
     async def next_due(self) -> datetime | None:
         """The earliest instant at which `tick` would have something to do."""
         async with self._services.db.session() as session:
             instants = [i for i in (await self._due_by_work(session)).values() if i is not None]
             retry = await session.scalar(
-                select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending")
+                select(func.min(Delivery.next_attempt_at)).where(
+                    Delivery.status == "pending", ~_waits_its_turn()
+                )
             )
             lease = await session.scalar(
                 select(func.min(Delivery.lease_until)).where(Delivery.status == "sending")
@@ -264,19 +306,39 @@ class Dispatcher:
                 if not items:
                     break
 
+    def _per_send(self) -> float | None:
+        """Seconds per delivery overall at the slower of the declared and measured pace
+        (None before anything is known)."""
+        per_send = []
+        if self._send_seconds is not None:
+            per_send.append(self._send_seconds / self._pace.concurrency)
+        if self._pace.sends_per_second:
+            per_send.append(1 / self._pace.sends_per_second)
+        return max(per_send) if per_send else None
+
     def _batch_size(self) -> int:
-        """As many as can be sent within `LEASE_BUDGET` of a lease at the slower of the
-        declared and the measured pace; a cautious few before anything has been timed."""
+        """About `BATCH_SECONDS` of sends at the pace (a dying process strands no more than
+        that until its lease runs out), at least one per send slot; a few before timing."""
         if self._breakers.probing(self._now()):
             return 1
         slots = self._pace.concurrency
-        per_send = [self._send_seconds / slots] if self._send_seconds is not None else []
-        if self._pace.sends_per_second:
-            per_send.append(1 / self._pace.sends_per_second)
-        if not per_send:
+        per_send = self._per_send()
+        if per_send is None:
             return min(BATCH, slots * FIRST_BATCH_PER_SLOT)
-        fits = int(LEASE.total_seconds() * LEASE_BUDGET / max(max(per_send), 1e-3))
-        return max(1, min(BATCH, fits))
+        fits = int(BATCH_SECONDS / max(per_send, 1e-3))
+        return max(1, min(BATCH, max(fits, slots)))
+
+    def _lease_length(self, sends: int) -> timedelta:
+        """Long enough for `sends` deliveries at the pace, `LEASE_MARGIN` times over.
+
+        `sends` counts the queue ahead of the batch too: with pipelined batches a batch
+        starts only when the sends before it are done. Renewal keeps a slower batch covered.
+        """
+        per_send = self._per_send()
+        if per_send is None:
+            return LEASE
+        expected = timedelta(seconds=sends * per_send * LEASE_MARGIN)
+        return max(LEASE, expected + RENEW_EVERY)
 
     def _measure(self, took: timedelta) -> None:
         seconds = max(took.total_seconds(), 0.0)
@@ -286,14 +348,20 @@ class Dispatcher:
             seconds if previous is None or seconds > previous else 0.8 * previous + 0.2 * seconds
         )
 
-    async def _lease(self, limit: int) -> _Lease | None:
+    async def _lease(self, limit: int, ahead: int = 0) -> _Lease | None:
         """Take up to `limit` sendable deliveries for this process; None when none are left.
 
         One conditional UPDATE … RETURNING: a row another dispatcher leased in the
         meantime no longer matches the condition, so each delivery has one holder. On
         PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED, so two dispatchers
         pick different rows instead of racing for the same ones.
+
+        Order per member: a delivery is not taken while an earlier one of the same member
+        is still pending or being sent (a reminder in backoff holds its check-in back), so
+        a batch holds at most one delivery per member and pipelined batches cannot reorder.
         """
+        if self.stopping:
+            return None
         async with self._services.db.session() as session:
             now = self._now()  # stamped when taken, not when the tick began
             sendable = or_(
@@ -302,7 +370,7 @@ class Dispatcher:
             )
             query = (
                 select(Delivery.id)
-                .where(sendable)
+                .where(sendable, ~_waits_its_turn())
                 .order_by(Delivery.next_attempt_at, Delivery.id)
                 .limit(limit)
             )
@@ -312,25 +380,26 @@ class Dispatcher:
             if not candidates:
                 return None
             token = secrets.token_hex(8)
+            length = self._lease_length(ahead + len(candidates))
             taken = await session.scalars(
                 update(Delivery)
                 .where(Delivery.id.in_(candidates), sendable)
                 .values(
                     status="sending",
-                    lease_until=now + LEASE,
+                    lease_until=now + length,
                     lease_token=token,
                     attempts=Delivery.attempts + 1,
                 )
                 .returning(Delivery.id)
                 .execution_options(synchronize_session=False)
             )
-            return _Lease(token, set(taken), now)
+            return _Lease(token, set(taken), now, length)
 
     async def _renew(self, lease: _Lease) -> None:
         """Extend the lease on what is still ours; drop whatever another holder took."""
         async with lease.lock:
             now = self._now()
-            if now - lease.renewed_at < RENEW_EVERY or not lease.held:
+            if now - lease.renewed_at < lease.length / 4 or not lease.held:
                 return
             async with self._services.db.session() as session:
                 kept = await session.scalars(
@@ -340,18 +409,18 @@ class Dispatcher:
                         Delivery.lease_token == lease.token,
                         Delivery.status == "sending",
                     )
-                    .values(lease_until=now + LEASE)
+                    .values(lease_until=now + lease.length)
                     .returning(Delivery.id)
                     .execution_options(synchronize_session=False)
                 )
                 lease.held &= set(kept)
             lease.renewed_at = now
 
-    async def _send_batch(self, lease: _Lease, report: TickReport) -> None:
-        """Render a leased batch in one session, then send it outside any transaction,
-        `Pace.concurrency` at a time, recording each result as soon as it is known."""
+    async def _prepare(self, lease: _Lease, report: TickReport) -> list[_Ready]:
+        """Render a leased batch in one session: a few queries for the whole batch (members
+        and clubs in one, each kind's `render_batch`), none per delivery."""
         services = self._services
-        ready: deque[_Ready] = deque()
+        ready: list[_Ready] = []
         async with services.db.session() as session:
             now = self._now()
             deliveries = list(
@@ -375,9 +444,9 @@ class Dispatcher:
                 if member_ids
                 else []
             )
+            to_render: dict[str, list[Delivery]] = {}
             for delivery in deliveries:
-                until = useful_until(delivery)
-                if now >= until:
+                if now >= useful_until(delivery):
                     _expire(delivery, now)
                     report.expired += 1
                     continue
@@ -389,57 +458,41 @@ class Dispatcher:
                     continue
                 if not delivery.late and now - delivery.due_at > LATE_AFTER:
                     delivery.late = True  # held up by an outage: the text must say so
-                work = self._by_kind.get(delivery.kind)
-                outgoing = await self._outgoing(session, delivery, work, now)
-                if outgoing is None:
-                    delivery.status, delivery.last_error = "skipped", "no longer applies"
-                    delivery.lease_until = None
-                    report.skipped += 1
-                else:
+                to_render.setdefault(delivery.kind, []).append(delivery)
+            for kind, batch in to_render.items():
+                replies = await self._render_all(session, kind, batch, now)
+                for delivery, reply in zip(batch, replies, strict=True):
+                    outgoing = (
+                        await self._address(session, delivery, reply) if reply is not None else None
+                    )
+                    if outgoing is None:
+                        delivery.status, delivery.last_error = "skipped", "no longer applies"
+                        delivery.lease_until = None
+                        report.skipped += 1
+                        continue
+                    until = useful_until(delivery)
                     ready.append(
                         _Ready(delivery.id, delivery.attempts, delivery.member_id, until, outgoing)
                     )
             del warm  # the batch is rendered
         lease.held &= {item.id for item in ready}
+        ready.sort(key=lambda item: item.id)  # the order they were leased in
+        return ready
 
-        async def sender() -> None:
-            while ready:
-                item = ready.popleft()
-                platform = item.outgoing.platform
-                reopens = self._breakers.open_until(platform, self._now())
-                if reopens is None:
-                    await self._send_one(lease, item, report)
-                    continue
-                # The platform is being left alone: everything of it goes back untried.
-                waiting = [item, *(r for r in ready if r.outgoing.platform == platform)]
-                for other in waiting[1:]:
-                    ready.remove(other)
-                await self._put_back(lease, [r.id for r in waiting], reopens)
-                lease.held.difference_update(r.id for r in waiting)
-                report.postponed += len(waiting)
+    async def _render_all(
+        self, session: AsyncSession, kind: str, batch: list[Delivery], now: datetime
+    ) -> list[Reply | None]:
+        work = self._by_kind.get(kind)
+        if work is None:
+            log.error("no scheduled work handles kind %r (%d deliveries)", kind, len(batch))
+            return [None] * len(batch)
+        if isinstance(work, BatchRendering):
+            return list(await work.render_batch(session, self._services, batch, now))
+        return [await work.render(session, self._services, d, now) for d in batch]
 
-        slots = min(self._pace.concurrency, len(ready))
-        # Renewal happens before each send; this task also covers one send that hangs.
-        keeper = asyncio.create_task(self._keep_renewing(lease), name="lease renewal")
-        try:
-            if slots <= 1:
-                await sender()
-                return
-            async with asyncio.TaskGroup() as group:
-                for _ in range(slots):
-                    group.create_task(sender())
-        finally:
-            keeper.cancel()
-
-    async def _keep_renewing(self, lease: _Lease) -> None:
-        while True:
-            await asyncio.sleep(RENEW_EVERY.total_seconds() / 2)
-            try:
-                await self._renew(lease)
-            except Exception:
-                log.exception("renewing a lease failed; trying again before it runs out")
-
-    async def _send_one(self, lease: _Lease, item: _Ready, report: TickReport) -> None:
+    async def _send_one(
+        self, fanout: _Fanout, lease: _Lease, item: _Ready, report: TickReport
+    ) -> None:
         await self._renew(lease)
         if item.id not in lease.held:
             report.lost_leases += 1
@@ -451,59 +504,84 @@ class Dispatcher:
             channel_id = await self._deliver(item.outgoing, started)
         except Exception as exc:
             self._measure(self._now() - started)
-            await self._record_failure(lease, item, exc, report)
+            result = await self._failure(lease, item, exc, report)
         else:
             self._measure(self._now() - started)
             self._breakers.succeeded(platform)
-            await self._record_sent(lease, item, channel_id)
+            known = item.outgoing.member.dm_channel_id if item.outgoing.member else None
+            new_channel = channel_id if channel_id and channel_id != known else None
+            result = _Result(item.id, lease.token, None, item.member_id, new_channel)
             report.sent += 1
+        try:
+            await fanout.recorder.record(result)
         finally:
             lease.held.discard(item.id)
 
-    async def _record_sent(self, lease: _Lease, item: _Ready, channel_id: str | None) -> None:
-        values = {"status": "sent", "sent_at": self._now(), "lease_until": None}
+    async def _record(self, results: list[_Result]) -> None:
+        """Write a group of send results: one statement per outcome (sent, not sent, DM
+        channels learnt), in one short transaction."""
+        table = Delivery.__table__
+        sent = [r for r in results if r.values is None]
+        others = [r for r in results if r.values is not None]
+        channels = [
+            {"r_member": r.member_id, "r_channel": r.channel_id}
+            for r in sent
+            if r.member_id is not None and r.channel_id
+        ]
         async with self._services.db.session() as session:
-            result = await session.execute(
-                update(Delivery)
-                .where(Delivery.id == item.id, Delivery.lease_token == lease.token)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                # It went out, so say so, even though another dispatcher holds it now.
-                log.warning("delivery %s sent after its lease was taken over", item.id)
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id == item.id)
+            connection = await session.connection()
+            now = self._now()
+            if sent:
+                values = {"status": "sent", "sent_at": now, "lease_until": None}
+                ids = [r.id for r in sent]
+                done = await connection.execute(
+                    update(table)
+                    .where(table.c.id.in_(ids), table.c.lease_token.in_({r.token for r in sent}))
                     .values(**values)
-                    .execution_options(synchronize_session=False)
+                    .returning(table.c.id)
                 )
-            known = item.outgoing.member.dm_channel_id if item.outgoing.member else None
-            if channel_id and item.member_id is not None and channel_id != known:
-                await self._record_channel(session, item.member_id, channel_id)
+                taken_over = set(ids) - set(done.scalars())
+                if taken_over:
+                    # They went out, so say so, even though another dispatcher holds them now.
+                    log.warning("deliveries %s sent after their lease was taken over", taken_over)
+                    await connection.execute(
+                        update(table).where(table.c.id.in_(taken_over)).values(**values)
+                    )
+            if others:
+                await connection.execute(
+                    update(table)
+                    .where(
+                        table.c.id == bindparam("r_id"),
+                        table.c.lease_token == bindparam("r_token"),
+                    )
+                    .values(
+                        status=bindparam("r_status"),
+                        next_attempt_at=bindparam("r_next"),
+                        last_error=bindparam("r_error"),
+                        lease_until=None,
+                    ),
+                    [{"r_id": r.id, "r_token": r.token, **(r.values or {})} for r in others],
+                )
+            if channels:
+                members_table = Member.__table__
+                await connection.execute(
+                    update(members_table)
+                    .where(members_table.c.id == bindparam("r_member"))
+                    .values(dm_channel_id=bindparam("r_channel")),
+                    channels,
+                )
 
-    async def _record_channel(self, session: AsyncSession, member_id: int, channel_id: str) -> None:
-        await session.execute(
-            update(Member)
-            .where(
-                Member.id == member_id,
-                or_(Member.dm_channel_id.is_(None), Member.dm_channel_id != channel_id),
-            )
-            .values(dm_channel_id=channel_id)
-            .execution_options(synchronize_session=False)
-        )
-
-    async def _record_failure(
+    async def _failure(
         self, lease: _Lease, item: _Ready, error: BaseException, report: TickReport
-    ) -> None:
+    ) -> _Result:
+        """What a failed send becomes: retried later, expired or failed (and the breaker)."""
         now = self._now()
         platform = item.outgoing.platform
         retryable = not isinstance(error, SendError) or error.retryable
         retry_after = error.retry_after if isinstance(error, SendError) else None
         reason = f"{type(error).__name__}: {error}"[:500]
-        values: dict[str, Any]
+        status, retry_at = "failed", None
         if not retryable:
-            values = {"status": "failed"}
             report.failed += 1
             log.error("delivery %s (%s) failed for good: %s", item.id, item.outgoing.kind, reason)
         else:
@@ -521,20 +599,15 @@ class Dispatcher:
             if held_until is not None and held_until > retry_at:
                 retry_at = held_until
             if retry_at >= item.useful_until:
-                values = {"status": "expired"}
+                status, retry_at = "expired", None
                 reason = f"expired after {item.attempts} attempt(s); last: {reason}"[:500]
                 report.expired += 1
                 log.warning("delivery %s (%s) %s", item.id, item.outgoing.kind, reason)
             else:
-                values = {"status": "pending", "next_attempt_at": retry_at}
+                status = "pending"
                 report.retrying += 1
-        async with self._services.db.session() as session:
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.id == item.id, Delivery.lease_token == lease.token)
-                .values(last_error=reason, lease_until=None, **values)
-                .execution_options(synchronize_session=False)
-            )
+        values = {"r_status": status, "r_next": retry_at, "r_error": reason}
+        return _Result(item.id, lease.token, values, item.member_id, None)
 
     async def _put_back(self, lease: _Lease, ids: list[int], at: datetime) -> None:
         """Return untried deliveries to the queue (their attempt is not counted)."""
@@ -569,19 +642,10 @@ class Dispatcher:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _outgoing(
-        self,
-        session: AsyncSession,
-        delivery: Delivery,
-        work: ScheduledWork | None,
-        now: datetime,
+    async def _address(
+        self, session: AsyncSession, delivery: Delivery, reply: Reply
     ) -> Outgoing | None:
-        if work is None:
-            log.error("no scheduled work handles kind %r (delivery %s)", delivery.kind, delivery.id)
-            return None
-        reply = await work.render(session, self._services, delivery, now)
-        if reply is None:
-            return None
+        """Where a rendered reply goes (members and clubs come from the warmed session)."""
         reply.meta.setdefault("kind", delivery.kind)
         if delivery.member_id is not None:
             member = await session.get(Member, delivery.member_id)
@@ -602,6 +666,21 @@ class Dispatcher:
         )
 
 
+def _waits_its_turn() -> Any:
+    """A delivery whose member has an earlier one still pending or being sent: it goes
+    after that one ends, so a member's messages never overtake each other."""
+    earlier = aliased(Delivery)
+    return (
+        select(earlier.id)
+        .where(
+            earlier.member_id == Delivery.member_id,
+            earlier.id < Delivery.id,
+            earlier.status.in_(("pending", "sending")),
+        )
+        .exists()
+    )
+
+
 async def _platform_of(session: AsyncSession, delivery: Delivery) -> Platform | None:
     """The platform a delivery goes to (from the identity map the batch has warmed)."""
     club_id = delivery.club_id
@@ -610,6 +689,174 @@ async def _platform_of(session: AsyncSession, delivery: Delivery) -> Platform | 
         club_id = member.club_id if member else None
     club = await session.get(Club, club_id) if club_id is not None else None
     return Platform(club.platform) if club else None
+
+
+@dataclass(frozen=True)
+class _Result:
+    """One send's outcome, waiting to be written with the others that ended meanwhile."""
+
+    id: int
+    token: str
+    values: dict[str, Any] | None
+    """None: sent. Otherwise the row's new status, next attempt and last error."""
+    member_id: int | None
+    channel_id: str | None
+    """A DM channel id the platform gave that the member row does not have yet."""
+
+
+class _Recorder:
+    """Group commit for send results: whoever records while no write is running writes
+    everything that has ended so far, in one transaction; the others wait for it.
+
+    Each sender waits until its own result is written before it takes its next delivery,
+    so a crash still repeats at most the sends in flight, and the database sees one short
+    write per group instead of one per message.
+    """
+
+    def __init__(self, write: Callable[[list[_Result]], Awaitable[None]]) -> None:
+        self._write = write
+        self._waiting: list[tuple[_Result, asyncio.Future[None]]] = []
+        self._writing = False
+
+    async def record(self, result: _Result) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((result, done))
+        if not self._writing:
+            self._writing = True
+            try:
+                while self._waiting:
+                    group, self._waiting = self._waiting, []
+                    try:
+                        await self._write([r for r, _ in group])
+                    except Exception as exc:
+                        for _, future in group:
+                            if not future.done():
+                                future.set_exception(exc)
+                    else:
+                        for _, future in group:
+                            if not future.done():
+                                future.set_result(None)
+            finally:
+                self._writing = False
+        await done
+
+
+class _Fanout:
+    """One tick's sending: leased, rendered batches feed a queue that `Pace.concurrency`
+    senders drain; the next batch is leased while the last sends of one are in flight, so
+    the platform's limit is kept busy across batch boundaries."""
+
+    def __init__(self, dispatcher: Dispatcher, report: TickReport) -> None:
+        self.dispatcher = dispatcher
+        self.report = report
+        self.slots = dispatcher._pace.concurrency
+        self.queue: deque[tuple[_Lease, _Ready]] = deque()
+        self.leases: list[_Lease] = []
+        self.in_flight = 0
+        self.finished = 0
+        self.leasing_done = False
+        self.changed = asyncio.Condition()
+        self.recorder = _Recorder(dispatcher._record)
+
+    async def run(self) -> None:
+        # Renewal happens before each send; this task also covers a send that hangs.
+        keeper = asyncio.create_task(self._keep_renewing(), name="lease renewal")
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._feed())
+                for _ in range(self.slots):
+                    group.create_task(self._drain())
+        finally:
+            keeper.cancel()
+
+    async def _feed(self) -> None:
+        dispatcher, misses = self.dispatcher, 0
+        try:
+            while True:
+                async with self.changed:
+                    # Low water: lease more once fewer are queued than can be sent at once;
+                    # while a platform is being probed, one send at a time.
+                    await self.changed.wait_for(
+                        lambda: (
+                            len(self.queue) < self.slots
+                            and not (
+                                self.in_flight and dispatcher._breakers.probing(dispatcher._now())
+                            )
+                        )
+                    )
+                    seen = self.finished
+                lease = await dispatcher._lease(dispatcher._batch_size(), ahead=len(self.queue))
+                if lease is None:
+                    if not (self.in_flight or self.queue):
+                        return
+                    # A member's next delivery waits for the one in flight: look again
+                    # once a send has finished.
+                    async with self.changed:
+                        await self.changed.wait_for(lambda seen=seen: self.finished != seen)
+                    continue
+                if not lease.held:  # another dispatcher took these first; look again
+                    misses += 1
+                    if misses > 3:
+                        return
+                    continue
+                ready = await dispatcher._prepare(lease, self.report)
+                self.leases.append(lease)
+                async with self.changed:
+                    self.queue.extend((lease, item) for item in ready)
+                    self.changed.notify_all()
+        finally:
+            async with self.changed:
+                self.leasing_done = True
+                self.changed.notify_all()
+
+    async def _drain(self) -> None:
+        dispatcher = self.dispatcher
+        while True:
+            async with self.changed:
+                await self.changed.wait_for(lambda: bool(self.queue) or self.leasing_done)
+                if not self.queue:
+                    return
+                lease, item = self.queue.popleft()
+                platform = item.outgoing.platform
+                reopens = dispatcher._breakers.open_until(platform, dispatcher._now())
+                waiting: list[tuple[_Lease, _Ready]] = []
+                if reopens is not None:
+                    # The platform is being left alone: everything of it goes back untried.
+                    waiting = [(lease, item)]
+                    waiting += [q for q in self.queue if q[1].outgoing.platform == platform]
+                    for other in waiting[1:]:
+                        self.queue.remove(other)
+                self.in_flight += 1
+                self.changed.notify_all()
+            try:
+                if reopens is None:
+                    await dispatcher._send_one(self, lease, item, self.report)
+                else:
+                    await self._put_back(waiting, reopens)
+            finally:
+                async with self.changed:
+                    self.in_flight -= 1
+                    self.finished += 1
+                    self.changed.notify_all()
+
+    async def _put_back(self, waiting: list[tuple[_Lease, _Ready]], at: datetime) -> None:
+        by_lease: dict[str, tuple[_Lease, list[int]]] = {}
+        for lease, item in waiting:
+            by_lease.setdefault(lease.token, (lease, []))[1].append(item.id)
+        for lease, ids in by_lease.values():
+            await self.dispatcher._put_back(lease, ids, at)
+            lease.held.difference_update(ids)
+        self.report.postponed += len(waiting)
+
+    async def _keep_renewing(self) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds() / 2)
+            for lease in [lease for lease in self.leases if lease.held]:
+                try:
+                    await self.dispatcher._renew(lease)
+                except Exception:
+                    log.exception("renewing a lease failed; trying again before it runs out")
+            self.leases = [lease for lease in self.leases if lease.held]
 
 
 def useful_until(delivery: Delivery) -> datetime:

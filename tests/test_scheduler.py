@@ -1,4 +1,9 @@
-"""The exactly-once dispatcher: claims, retries, restarts, concurrency, downtime."""
+"""The exactly-once dispatcher: claims, retries, restarts, concurrency, downtime.
+
+What members receive is read from the conversation (`advance`). Only the tests about
+the outbox itself (a platform that fails, or answers with a DM channel id) and about
+two dispatchers racing keep an explicit platform in place of the harness's.
+"""
 
 from __future__ import annotations
 
@@ -18,26 +23,44 @@ from bot.clock import FakeClock
 from bot.events import MemberRef, Platform
 from bot.outbox import SendError
 from bot.replies import Reply
-from bot.scheduling import STALE_REASON, USEFUL_FOR, Dispatcher, DueItem, Outgoing
+from bot.scheduling import LEASE, STALE_REASON, USEFUL_FOR, Dispatcher, DueItem, Outgoing
 from bot.store.models import Commitment, Delivery
-from tests.conftest import START
-from tests.dispatch_helpers import make_bot
+from tests.conftest import START, Conversation, Delivered
+from tests.dispatch_helpers import FakePlatform, Sent, make_bot
 
 
 @dataclass
-class Recorder:
-    """An outbox that records what it was asked to send, and can be told to fail."""
+class FlakyPlatform:
+    """A platform that fails the next `failures` sends (transiently unless `permanent`),
+    then takes them and answers with the member's DM channel id, as Slack does.
 
-    sent: list[tuple[str, int, datetime]] = field(default_factory=list)
-    fail_next: int = 0
+    Only for the tests about how the outbox treats a platform's answers.
+    """
+
+    failures: int = 0
     permanent: bool = False
+    taken: list[tuple[str, int, datetime]] = field(default_factory=list)
 
     async def __call__(self, item: Outgoing, at: datetime) -> str | None:
-        if self.fail_next:
-            self.fail_next -= 1
+        if self.failures:
+            self.failures -= 1
             raise SendError("platform said 500", retryable=not self.permanent)
-        self.sent.append((item.kind, item.reply.meta["commitment_id"], at))
+        self.taken.append((item.kind, item.reply.meta["commitment_id"], at))
         return "D123"
+
+
+async def never_sent(item: Outgoing, at: datetime) -> str | None:
+    """For dispatchers that must not send anything (or are stopped before they do)."""
+    raise AssertionError(f"nothing should be sent here, but a {item.kind} was")
+
+
+def about(messages: list[Delivered], *commitments: int) -> list[tuple[str, int, datetime]]:
+    """(kind, commitment, instant) of each message about one of `commitments`."""
+    return [
+        (m.kind, int(m.meta["commitment_id"]), m.at)
+        for m in messages
+        if m.meta.get("commitment_id") in commitments
+    ]
 
 
 async def add(bot: JobClubBot, text: str, due: datetime, who: str = "ada") -> int:
@@ -58,22 +81,25 @@ async def bot(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncItera
         await instance.close()
 
 
+@pytest.fixture
+def talk(bot: JobClubBot, clock: FakeClock) -> Conversation:
+    """The conversation on this test's database (SQLite file, and PostgreSQL when set)."""
+    return Conversation(bot, clock)
+
+
 async def test_a_due_reminder_goes_out_once_then_one_checkin(
-    bot: JobClubBot, clock: FakeClock
+    bot: JobClubBot, talk: Conversation
 ) -> None:
     due = START + timedelta(hours=2)
     cid = await add(bot, "send the thank-you note", due)
-    out = Recorder()
-    dispatcher = bot.dispatcher(out)
-    assert await dispatcher.next_due() == due
-    assert await dispatcher.tick() == 0
-    clock.set(due)
-    assert await dispatcher.tick() == 1
-    assert await dispatcher.tick() == 0
-    assert out.sent == [("reminder", cid, due)]
-    assert await dispatcher.next_due() == due + timedelta(hours=24)
-    await dispatcher.advance_to(due + timedelta(days=10), clock.set)
-    assert out.sent == [("reminder", cid, due), ("checkin", cid, due + timedelta(hours=24))]
+    assert await bot.dispatcher(never_sent).next_due() == due
+    assert await talk.advance(due - timedelta(seconds=1)) == []
+    (reminder,) = await talk.advance(due + timedelta(hours=1))
+    assert (reminder.kind, reminder.to, reminder.at) == ("reminder", "Ada", due)
+    assert "send the thank-you note" in reminder.plain_text()
+    assert await bot.dispatcher(never_sent).next_due() == due + timedelta(hours=24)
+    later = await talk.advance(due + timedelta(days=10))
+    assert about(later, cid) == [("checkin", cid, due + timedelta(hours=24))]
     async with bot.services.db.session() as session:
         rows = list(await session.scalars(select(Delivery).order_by(Delivery.id)))
         assert [(d.kind, d.status, d.attempts) for d in rows] == [
@@ -82,21 +108,19 @@ async def test_a_due_reminder_goes_out_once_then_one_checkin(
         ]
 
 
-async def test_done_before_due_sends_nothing(bot: JobClubBot, clock: FakeClock) -> None:
+async def test_done_before_due_sends_nothing(bot: JobClubBot, talk: Conversation) -> None:
     cid = await add(bot, "prepare stories", START + timedelta(hours=1))
     async with bot.services.db.session() as session:
         commitment = await session.get(Commitment, cid)
         assert commitment is not None
         store.close(commitment, "done", START)
-    out = Recorder()
-    assert await bot.dispatcher(out).advance_to(START + timedelta(days=3), clock.set) == 0
-    assert out.sent == []
+    assert await talk.advance(START + timedelta(days=3)) == []
 
 
 async def test_closed_between_claim_and_send_is_skipped(bot: JobClubBot, clock: FakeClock) -> None:
     cid = await add(bot, "prepare stories", START + timedelta(hours=1))
     clock.set(START + timedelta(hours=1))
-    dispatcher = bot.dispatcher(Recorder())
+    dispatcher = bot.dispatcher(never_sent)
     await dispatcher._claim(clock.now())
     async with bot.services.db.session() as session:
         commitment = await session.get(Commitment, cid)
@@ -113,17 +137,17 @@ async def test_a_restart_neither_loses_nor_repeats(
 ) -> None:
     first = await make_bot(database_url, tmp_path, clock)
     ids = [await add(first, f"task {i}", START + timedelta(hours=i + 1)) for i in range(6)]
-    out = Recorder()
-    await first.dispatcher(out).advance_to(START + timedelta(hours=3, minutes=30), clock.set)
+    before = await Conversation(first, clock).advance(START + timedelta(hours=3, minutes=30))
     await first.close()  # the process stops mid-way
 
     second = await make_bot(database_url, tmp_path, clock)
     try:
-        await second.dispatcher(out).advance_to(START + timedelta(hours=8), clock.set)
+        after = await Conversation(second, clock).advance(START + timedelta(hours=8))
     finally:
         await second.close()
-    reminders = [cid for kind, cid, _ in out.sent if kind == "reminder"]
-    assert reminders == ids
+    expected = [("reminder", cid, START + timedelta(hours=n + 1)) for n, cid in enumerate(ids)]
+    assert about(before, *ids) == expected[:3]
+    assert about(after, *ids) == expected[3:]
 
 
 async def test_two_dispatchers_at_once_deliver_each_item_once(
@@ -135,11 +159,13 @@ async def test_two_dispatchers_at_once_deliver_each_item_once(
         due = START + timedelta(minutes=5)
         ids = [await add(a, f"task {i}", due, who=f"m{i % 17}") for i in range(120)]
         clock.set(due)
-        out_a, out_b = Recorder(), Recorder()
+        both: list[Sent] = []
+        one = FakePlatform(clock, name="a", shared=both)
+        other = FakePlatform(clock, name="b", shared=both)
         for _ in range(3):
-            await asyncio.gather(a.dispatcher(out_a).tick(), b.dispatcher(out_b).tick())
-        delivered = [cid for _, cid, _ in out_a.sent + out_b.sent]
-        assert sorted(delivered) == sorted(ids)
+            await asyncio.gather(a.dispatcher(one).tick(), b.dispatcher(other).tick())
+        expected = [f"reminder:m{i % 17}:{cid}" for i, cid in enumerate(ids)]
+        assert sorted(sent.id for sent in both) == sorted(expected)  # each once, none lost
         async with a.services.db.session() as session:
             count = await session.scalar(select(func.count()).select_from(Delivery))
             assert count == len(ids)
@@ -153,14 +179,14 @@ async def test_failures_are_retried_with_backoff_then_recorded(
 ) -> None:
     due = START + timedelta(hours=1)
     cid = await add(bot, "email the recruiter", due)
-    out = Recorder(fail_next=2)
-    dispatcher = bot.dispatcher(out)
+    platform = FlakyPlatform(failures=2)
+    dispatcher = bot.dispatcher(platform)
     clock.set(due)
     assert await dispatcher.tick() == 0  # attempt 1 fails
     retry_at = await dispatcher.next_due()
     assert retry_at == due + timedelta(seconds=30)
     await dispatcher.advance_to(due + timedelta(minutes=5), clock.set)
-    assert out.sent == [("reminder", cid, due + timedelta(seconds=90))]
+    assert platform.taken == [("reminder", cid, due + timedelta(seconds=90))]
     async with bot.services.db.session() as session:
         delivery = await session.scalar(select(Delivery))
         assert delivery is not None
@@ -172,8 +198,8 @@ async def test_a_reminder_that_never_gets_through_expires_with_the_reason(
 ) -> None:
     due = START + timedelta(hours=1)
     await add(bot, "email the recruiter", due)
-    out = Recorder(fail_next=10_000)
-    dispatcher = bot.dispatcher(out)
+    platform = FlakyPlatform(failures=10_000)
+    dispatcher = bot.dispatcher(platform)
 
     async def status() -> tuple[str, int, str]:
         async with bot.services.db.session() as session:
@@ -192,58 +218,56 @@ async def test_a_reminder_that_never_gets_through_expires_with_the_reason(
     assert (state, attempts) == ("expired", 3)
     assert "platform said 500" in reason
     await dispatcher.advance_to(due + USEFUL_FOR + timedelta(hours=1), clock.set)
-    assert out.sent == []
+    assert platform.taken == []
 
 
 async def test_a_permanent_error_is_not_retried(bot: JobClubBot, clock: FakeClock) -> None:
     await add(bot, "email the recruiter", START + timedelta(hours=1))
-    out = Recorder(fail_next=1, permanent=True)
-    await bot.dispatcher(out).advance_to(START + timedelta(hours=2), clock.set)
+    platform = FlakyPlatform(failures=1, permanent=True)
+    await bot.dispatcher(platform).advance_to(START + timedelta(hours=2), clock.set)
     async with bot.services.db.session() as session:
         delivery = await session.scalar(select(Delivery).where(Delivery.kind == "reminder"))
         assert delivery is not None and (delivery.status, delivery.attempts) == ("failed", 1)
 
 
 async def test_after_downtime_a_reminder_comes_once_late_and_says_so(
-    bot: JobClubBot, clock: FakeClock
+    bot: JobClubBot, clock: FakeClock, talk: Conversation
 ) -> None:
     due = START + timedelta(hours=1)
     cid = await add(bot, "send the appreciation note", due)
-    texts: list[str] = []
-
-    async def deliver(item: Outgoing, at: datetime) -> str | None:
-        texts.append(item.reply.plain_text())
-        assert item.reply.meta["late"] is True
-        return None
-
     clock.set(due + timedelta(hours=5))  # the bot was down
-    dispatcher = bot.dispatcher(deliver)
-    assert await dispatcher.tick() == 1
-    assert await dispatcher.tick() == 0
-    assert len(texts) == 1 and "late" in texts[0]
-    assert "send the appreciation note" in texts[0]
+    (late,) = await talk.advance(timedelta(0))
+    assert await talk.advance(timedelta(minutes=30)) == []  # once
+    assert (late.kind, late.at, late.meta["late"]) == (
+        "reminder",
+        clock.now() - timedelta(minutes=30),
+        True,
+    )
+    assert "late" in late.plain_text()
+    assert "send the appreciation note" in late.plain_text()
     async with bot.services.db.session() as session:
         commitment = await session.get(Commitment, cid)
         assert commitment is not None
         # The check-in counts from when the late reminder went out.
-        assert commitment.next_reminder_at == clock.now() + timedelta(hours=24)
+        assert commitment.next_reminder_at == late.at + timedelta(hours=24)
 
 
-async def test_a_crashed_send_is_retried_after_its_lease(bot: JobClubBot, clock: FakeClock) -> None:
+async def test_a_crashed_send_is_retried_after_its_lease(
+    bot: JobClubBot, clock: FakeClock, talk: Conversation
+) -> None:
     due = START + timedelta(hours=1)
     cid = await add(bot, "follow up", due)
     clock.set(due)
-    dispatcher = bot.dispatcher(Recorder())
+    dispatcher = bot.dispatcher(never_sent)
     await dispatcher._claim(clock.now())
-    assert await dispatcher._lease(10)  # taken, then the process "dies"
-    out = Recorder()
-    await bot.dispatcher(out).advance_to(due + timedelta(minutes=10), clock.set)
-    assert [cid for _, cid, _ in out.sent] == [cid]
+    assert await dispatcher._lease(10)  # taken, then the process "dies" before sending
+    arrived = await talk.advance(due + timedelta(minutes=10))
+    assert about(arrived, cid) == [("reminder", cid, due + LEASE)]  # once, when the lease ran out
 
 
 async def test_dm_channel_id_is_stored(bot: JobClubBot, clock: FakeClock) -> None:
     await add(bot, "follow up", START + timedelta(hours=1))
-    await bot.dispatcher(Recorder()).advance_to(START + timedelta(hours=1), clock.set)
+    await bot.dispatcher(FlakyPlatform()).advance_to(START + timedelta(hours=1), clock.set)
     async with bot.services.db.session() as session:
         from bot.store.models import Member
 
@@ -283,15 +307,8 @@ async def test_a_stale_routine_message_is_skipped_and_recorded(
         assert commitment is not None
         member_id = commitment.member_id
     work = StaleWork(START + timedelta(hours=1), member_id)
-    sent: list[str] = []
-
-    async def deliver(item: Outgoing, at: datetime) -> str | None:
-        sent.append(item.reply.text)
-        return None
-
     clock.set(START + timedelta(days=1))  # down for a day
-    assert await Dispatcher(bot.services, [work], deliver).tick() == 0
-    assert sent == []
+    assert await Dispatcher(bot.services, [work], never_sent).tick() == 0
     async with bot.services.db.session() as session:
         delivery = await session.scalar(select(Delivery).where(Delivery.kind == "routine"))
         assert delivery is not None

@@ -7,7 +7,7 @@ open, one check-in follows a day later (configurable), not a stream of nags.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -493,6 +493,26 @@ class Reminders:
         self, session: AsyncSession, services: Services, now: datetime
     ) -> list[DueItem]:
         return await store.claim_due(session, now, services.settings.timezone)
+
+    async def render_batch(
+        self,
+        session: AsyncSession,
+        services: Services,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+    ) -> list[Reply | None]:
+        """A fan-out's batch: its commitments and their ladders in two queries, then each
+        reply from the session (the dispatcher has loaded the members and clubs)."""
+        ids = {d.ref_id for d in deliveries if d.ref_id}
+        commitments = list(await session.scalars(select(Commitment).where(Commitment.id.in_(ids))))
+        ladder_ids = {c.ladder_id for c in commitments if c.ladder_id and c.draft_id}
+        # Kept referenced until rendered: the session holds its objects only weakly.
+        loaded: list[object] = [*commitments]
+        if ladder_ids:
+            loaded += await session.scalars(select(Ladder).where(Ladder.id.in_(ladder_ids)))
+        replies = [await self.render(session, services, d, now) for d in deliveries]
+        del loaded
+        return replies
 
     async def render(
         self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime

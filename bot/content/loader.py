@@ -195,6 +195,7 @@ def _check_references(library: Library, where: dict[str, dict[str, Path]]) -> No
     for task in library.plan:
         require("plan", task.id, "tip", "tips", task.tip)
         require("plan", task.id, "question", "questions", task.question)
+        require("plan", task.id, "builds_on", "plan", task.builds_on)
     for item in library.quiz:
         require("quiz", item.id, "tip", "tips", item.tip)
 

@@ -44,8 +44,16 @@ QuestionFlag = Literal["sensitive", "non_technical_audience", "money"]
 DraftPurpose = Literal[
     "thank_you", "rejection_appreciation", "stay_connected", "stay_in_touch", "no_decision"
 ]
-PLACEHOLDERS = frozenset({"interviewer", "company", "role", "topic_discussed", "your_name"})
+PLACEHOLDERS = frozenset(
+    {"interviewer", "company", "role", "topic_discussed", "your_name", "interview_day"}
+)
 _BRACES = re.compile(r"\{([^{}]*)\}")
+_DAY_BOUND_WORDS = re.compile(
+    r"\b(today|tonight|yesterday|tomorrow|this (morning|afternoon|evening)|(around|right) now)\b",
+    re.IGNORECASE,
+)
+"""Words whose truth depends on the day a draft is read, which is not the day it was
+written for: a thank-you read the morning after must not say "today"."""
 
 
 class Strict(BaseModel):
@@ -127,11 +135,17 @@ class PlanTask(Strict):
     task: Annotated[Line, StringConstraints(max_length=600)]
     tip: Id | None = None
     question: Id | None = None
+    builds_on: Id | None = None
+    """An earlier plan task whose result this one uses. Its text then says `{made}` where
+    the day that result was made belongs ("the list you made {made}"): the nudge fills in
+    "yesterday", "on Monday" or "on Tue 3 Nov" from when it really was, never a guess."""
 
     @model_validator(mode="after")
     def _linked(self) -> PlanTask:
         if self.tip is None and self.question is None:
             raise ValueError("a plan task links to a tip or a question (or both)")
+        if ("{made}" in self.task) != (self.builds_on is not None):
+            raise ValueError("a task says {made} exactly when it names the task it builds_on")
         return self
 
 
@@ -181,6 +195,11 @@ class Draft(Strict):
         stripped = _BRACES.sub("", value)
         if "{" in stripped or "}" in stripped:
             raise ValueError("a brace that is not part of a {placeholder}")
+        if found := _DAY_BOUND_WORDS.search(stripped):
+            raise ValueError(
+                f"“{found.group(0)}” may be untrue when the draft is read; "
+                "say {interview_day}, which is filled in when it is read"
+            )
         return value
 
 

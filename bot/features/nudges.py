@@ -1,9 +1,16 @@
 """`/nudges`: a short interview-prep task by DM, each chosen day at the member's own time.
 
 Opt-in only: a new member is offered nudges once (a welcome DM), never enrolled
-silently. Done moves the plan on; ignoring a nudge does not. With an interview on
-the calendar the nudge is about that interview; a question answered weakly comes
-back a few days later once practice exists.
+silently. With an interview on the calendar the nudge is about that interview; a
+question answered weakly comes back a few days later once practice exists.
+
+The plan moves on every nudge day, Done or not: nobody gets the same task two days
+running. A task not marked Done comes back *later*: once `RETURN_AFTER` other plan
+tasks have gone out after it (with weekday nudges, a week on, after the rest of that
+week's plan), never two comebacks in a row, and only once (`MAX_SENDS`); after that the
+plan leaves it. What was sent and done is kept in `plan_steps`. A task's words fit the
+day it is read: one that uses an earlier task's result says when that was ("the list
+you made on Monday"), and a comeback says which day it first came.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from bot.router import Router
 from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
-from bot.store.models import Club, Delivery, Member
+from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
 from bot.timezones import local_instant, show_time
 from bot.when import WhenError, parse_when
@@ -49,6 +56,10 @@ CLAIM_BATCH = 200
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
 """A weak answer's retry nudge comes back at most once in this period."""
+RETURN_AFTER = 4
+"""A plan task not marked Done comes back once this many other plan tasks went out after it."""
+MAX_SENDS = 2
+"""A plan task is sent at most this often in one pass through the plan (once, and once back)."""
 
 
 @feature
@@ -210,23 +221,34 @@ class Nudges(Feature):
 
     async def on_done(self, ctx: Context) -> Reply:
         task_id = ctx.args[0] if ctx.args else ""
-        plan = ctx.library.plan
-        current = plan[ctx.member.plan_position % len(plan)] if plan else None
         await activity.record(
             ctx.session, ctx.services.db.dialect, ctx.member, ctx.zone, ctx.now, "nudge"
         )
-        if current is not None and current.id == task_id:
-            ctx.member.plan_position += 1
-            following = plan[ctx.member.plan_position % len(plan)]
-            return _private(
-                ctx,
-                f"Done: {current.title}. Tomorrow's task: {following.title}.",
-                {"task_id": task_id, "plan_position": ctx.member.plan_position},
-            )
-        return _private(ctx, "Nice work. Marked as done.", {"task_id": task_id})
+        task = ctx.library.task(task_id)
+        step = await ctx.session.get(PlanStep, (ctx.member.id, task_id)) if task else None
+        if task is None or step is None:
+            return _private(ctx, "Nice work. Marked as done.", {"task_id": task_id})
+        if step.done_on is not None:
+            return _private(ctx, f"{task.title}: already marked done. Nice work.")
+        step.done_on = ctx.now.astimezone(ctx.zone).date()
+        steps = await plan_steps(ctx.session, [ctx.member.id])
+        following = next_plan_task(ctx.library.plan, steps.get(ctx.member.id, {}), ctx.member)
+        return _private(
+            ctx,
+            f"Done: {task.title}. Next from the plan: {following.task.title}.",
+            {"task_id": task_id, "done": True, "next_task_id": following.task.id},
+        )
 
     async def on_skip(self, ctx: Context) -> Reply:
-        return _private(ctx, "Skipped for today. The same task will be waiting next time.")
+        task = ctx.library.task(ctx.args[0]) if ctx.args else None
+        if task is None:
+            return _private(ctx, "Skipped for today. The next nudge brings something new.")
+        return _private(
+            ctx,
+            f"Skipped for today. The next nudge brings the next task; “{task.title}” comes "
+            f"back after {RETURN_AFTER} others, unless you mark it done before then.",
+            {"task_id": task.id},
+        )
 
     async def on_pause(self, ctx: Context) -> Reply:
         days = ascii_number(ctx.args[0], max_digits=3) if ctx.args else PAUSE_WEEK
@@ -254,14 +276,15 @@ class Nudges(Feature):
         if not member.nudges_on or member.next_nudge_at is None:
             return [Section(title="Daily prep", text="Nudges are off: `/nudges on`.")]
         plan = ctx.library.plan
-        task = plan[member.plan_position % len(plan)] if plan else None
+        steps = (await plan_steps(ctx.session, [member.id])).get(member.id, {})
+        task = next_plan_task(plan, steps, member).task
+        done = sum(1 for step in steps.values() if step.done_on is not None)
         streak = await activity.streak(ctx.session, member, ctx.zone, ctx.now)
         return [
             Section(
                 title="Daily prep",
-                text=f"Next nudge {show_time(member.next_nudge_at, ctx.zone)}"
-                + (f": {task.title}" if task else "")
-                + f"\nPlan: task {member.plan_position + 1} of {len(plan)} · streak {streak} days",
+                text=f"Next nudge {show_time(member.next_nudge_at, ctx.zone)}: {task.title}"
+                + f"\nPlan: {done} of {len(plan)} done · streak {streak} days",
             )
         ]
 
@@ -275,6 +298,16 @@ class Nudges(Feature):
                 if member.nudges_paused_until
                 else None,
                 "plan_position": member.plan_position,
+                "plan_steps": [
+                    {
+                        "task_id": step.task_id,
+                        "sent_on": step.sent_on.isoformat(),
+                        "sent_seq": step.sent_seq,
+                        "times_sent": step.times_sent,
+                        "done_on": step.done_on.isoformat() if step.done_on else None,
+                    }
+                    for step in (await plan_steps(session, [member.id])).get(member.id, {}).values()
+                ],
             }
         }
 
@@ -289,6 +322,7 @@ class NudgeTask:
     minutes: int
     question_id: str | None = None
     advances_plan: bool = False
+    returning: bool = False
 
 
 class DailyNudges:
@@ -317,7 +351,9 @@ class DailyNudges:
             )
         ).all()
         claimed: list[DueItem] = []
-        interviews = await _upcoming_interviews(session, services, [m.id for m, _ in rows], now)
+        ids = [m.id for m, _ in rows]
+        interviews = await _upcoming_interviews(session, services, ids, now)
+        steps = await plan_steps(session, ids)
         for member, club in rows:
             zone = members.zone_for(member, club, services.settings.timezone)
             due = member.next_nudge_at
@@ -332,14 +368,18 @@ class DailyNudges:
             )
             if result.rowcount != 1:
                 continue
-            task = await choose_task(session, services, member, zone, now, interviews)
+            stale = now - due > STALE_AFTER
+            mine = steps.get(member.id, {})
+            task = await choose_task(session, services, member, zone, now, interviews, mine, day)
+            if task.advances_plan and not stale:  # a skipped (stale) nudge moves nothing
+                await record_sent(session, member, task, mine, day)
             claimed.append(
                 DueItem(
                     key=f"nudge:{member.id}:{day.isoformat()}",
                     kind="nudge",
                     due_at=due,
                     member_id=member.id,
-                    stale=now - due > STALE_AFTER,
+                    stale=stale,
                     # Useful until the member's day ends: an outage never sends yesterday's task.
                     useful_until=local_instant(day + timedelta(days=1), datetime.min.time(), zone),
                     payload={
@@ -369,7 +409,7 @@ class DailyNudges:
         buttons += [
             Button("Another tip", "tip:another"),
             Button("Done", f"nudge:done:{p['task_id']}", ButtonStyle.PRIMARY),
-            Button("Skip today", "nudge:skip"),
+            Button("Skip today", f"nudge:skip:{p['task_id']}"),
             Button("Pause a week", f"nudge:pause:{PAUSE_WEEK}"),
         ]
         return Reply(
@@ -471,12 +511,16 @@ async def choose_task(
     zone: Any,
     now: datetime,
     interviews: dict[int, Interview],
+    steps: dict[str, PlanStep],
+    day: date,
 ) -> NudgeTask:
-    """An interview in the next days wins; then a weak answer due for a retry; then the plan."""
+    """An interview in the next days wins; then a weak answer due for a retry; then the plan
+    (a task due back, or the next new one: `next_plan_task`)."""
     interview = interviews.get(member.id)
     if interview is not None and interview.at is not None:
         days = (interview.at.astimezone(zone).date() - now.astimezone(zone).date()).days
-        return _interview_task(interview, days)
+        if (prep := _interview_task(interview, days)) is not None:
+            return prep
     weak = await _weak_question(session, services, member, now)
     library = services.library
     if weak is not None and await _retried_lately(session, member, f"retry-{weak}", now):
@@ -489,16 +533,122 @@ async def choose_task(
             minutes=10,
             question_id=question.id,
         )
-    plan = library.plan
-    task: PlanTask = plan[member.plan_position % len(plan)]
+    pick = next_plan_task(library.plan, steps, member)
+    task = pick.task
+    text = _plan_text(task, steps, library.task(task.builds_on or ""), day)
+    if pick.returning:
+        first = steps[task.id].sent_on
+        text = (
+            f"This one came {_day_phrase(first, day)} without a Done, so here it is again. {text}"
+        )
     return NudgeTask(
         task_id=task.id,
         title=task.title,
-        text=task.task,
+        text=text,
         minutes=task.minutes,
         question_id=task.question,
         advances_plan=True,
+        returning=pick.returning,
     )
+
+
+@dataclass(frozen=True)
+class PlanPick:
+    task: PlanTask
+    returning: bool
+
+
+def next_plan_task(
+    plan: tuple[PlanTask, ...], steps: dict[str, PlanStep], member: Member
+) -> PlanPick:
+    """The plan task the member's next plan nudge carries.
+
+    A task due back (not done, sent once, `RETURN_AFTER` other plan tasks since) comes
+    first, the oldest one, unless the last plan nudge was itself a comeback; otherwise
+    the next new task at `plan_position`.
+    """
+    by_id = {task.id: task for task in plan}
+    last = max(steps.values(), key=lambda step: step.sent_seq, default=None)
+    if last is not None and last.times_sent < MAX_SENDS:
+        seq = last.sent_seq + 1
+        due = [
+            step
+            for step in steps.values()
+            if step.done_on is None
+            and step.times_sent < MAX_SENDS
+            and seq - step.sent_seq > RETURN_AFTER
+            and step.task_id in by_id
+        ]
+        if due:
+            oldest = min(due, key=lambda step: step.sent_seq)
+            return PlanPick(by_id[oldest.task_id], True)
+    return PlanPick(plan[member.plan_position % len(plan)], False)
+
+
+async def plan_steps(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, dict[str, PlanStep]]:
+    """Each member's plan steps by task id, in one query for a batch."""
+    found: dict[int, dict[str, PlanStep]] = {member_id: {} for member_id in member_ids}
+    if member_ids:
+        for step in await session.scalars(
+            select(PlanStep).where(PlanStep.member_id.in_(member_ids))
+        ):
+            found[step.member_id][step.task_id] = step
+    return found
+
+
+async def record_sent(
+    session: AsyncSession, member: Member, task: NudgeTask, steps: dict[str, PlanStep], day: date
+) -> None:
+    """Note that today's nudge carries plan task `task`; a new one moves the plan on."""
+    seq = max((step.sent_seq for step in steps.values()), default=0) + 1
+    step = steps.get(task.task_id)
+    if task.returning and step is not None:
+        step.times_sent += 1
+        step.sent_seq, step.sent_on = seq, day
+        return
+    if step is None:
+        step = PlanStep(member_id=member.id, task_id=task.task_id, times_sent=1)
+        session.add(step)
+        steps[task.task_id] = step
+    step.sent_on, step.sent_seq, step.times_sent, step.done_on = day, seq, 1, None
+    await session.execute(
+        update(Member)
+        .where(Member.id == member.id)
+        .values(plan_position=Member.plan_position + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _plan_text(
+    task: PlanTask, steps: dict[str, PlanStep], earlier: PlanTask | None, day: date
+) -> str:
+    """The task's words for `day`: `{made}` becomes when the earlier result was made."""
+    if earlier is None:
+        return task.task
+    step = steps.get(earlier.id)
+    if step is None:
+        return task.task.replace("{made}", f"for “{earlier.title}”") + (
+            f" (Not done “{earlier.title}” yet? Start with that: it is the groundwork.)"
+        )
+    made = _day_phrase(step.done_on or step.sent_on, day)
+    text = task.task.replace("{made}", made)
+    if step.done_on is None:
+        text += f" (No Done on “{earlier.title}” yet: if you skipped it, start there.)"
+    return text
+
+
+def _day_phrase(then: date, today: date) -> str:
+    """'earlier today', 'yesterday', 'on Monday' within the week, else 'on Mon 3 Nov'."""
+    days = (today - then).days
+    if days <= 0:
+        return "earlier today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"on {then:%A}"
+    return f"on {then:%a} {then.day} {then:%b}"
 
 
 async def _retried_lately(
@@ -517,21 +667,44 @@ async def _retried_lately(
     return found is not None
 
 
-def _interview_task(interview: Interview, days: int) -> NudgeTask:
+_PREP_ORDER = ("research", "interviewer", "stories")
+
+
+def _prep_topic(interview: Interview, days: int) -> str | None:
+    """The prep this day is for (research 3+ days before, the interviewer 2, stories 1).
+
+    Prep the member already did or dropped is never suggested: the next open one is (a
+    later one first), and with none left, None: the usual plan goes on.
+    """
+    if days <= 0:
+        return "day"
+    wanted = max(0, 3 - days)
+    if interview.open_prep is None:
+        return _PREP_ORDER[wanted]
+    for name in _PREP_ORDER[wanted:] + _PREP_ORDER[:wanted][::-1]:
+        if name in interview.open_prep:
+            return name
+    return None
+
+
+def _interview_task(interview: Interview, days: int) -> NudgeTask | None:
     company, person = interview.company, interview.person or "the people you will meet"
-    if days >= 3:
+    topic = _prep_topic(interview, days)
+    if topic is None:
+        return None
+    if topic == "research":
         title, text = (
             f"Research {company}",
             f"Spend ten minutes on {company}: its mission, where it is heading, recent news and "
             "two competitors. Write three lines and one question it raises for you.",
         )
-    elif days == 2:
+    elif topic == "interviewer":
         title, text = (
             f"Read up on {person}",
             f"Look up {person}: background, recent projects, what they care about. Note one "
             "thing you could ask them about.",
         )
-    elif days == 1:
+    elif topic == "stories":
         title, text = (
             f"Pick your stories for {company}",
             f"Choose three CCAR stories that fit {company} and say each aloud in under two "
@@ -548,7 +721,7 @@ def _interview_task(interview: Interview, days: int) -> NudgeTask:
         title=title,
         text=text,
         minutes=10,
-        question_id="tell-me-about-yourself" if days == 1 else None,
+        question_id="tell-me-about-yourself" if topic == "stories" else None,
     )
 
 

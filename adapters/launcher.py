@@ -9,6 +9,8 @@ import signal
 from datetime import datetime
 from typing import Protocol
 
+from adapters.health import HealthServer
+from bot import metrics
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import Platform
@@ -43,7 +45,9 @@ def configured_platforms(settings: Settings) -> list[str]:
 
 
 async def run_platforms(settings: Settings, names: list[str], *, slack_port: int = 3000) -> int:
-    """Start the named adapters and the dispatch heartbeat; stop cleanly on SIGINT/SIGTERM."""
+    """Start the named adapters, the dispatch heartbeat and the health/metrics endpoints
+    (`JOBCLUB_HTTP_PORT`); stop cleanly on SIGINT/SIGTERM, within `runner.STOP_GRACE`
+    plus the adapters' own closing."""
     bot = await JobClubBot.create(settings, SystemClock())
     freeze_startup_objects()
     adapters: list[PlatformAdapter] = []
@@ -58,6 +62,13 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
     by_platform = {a.platform: a.outbox for a in adapters}
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
+        try:
+            return await send(item)
+        except Exception as exc:
+            metrics.send_failed(item.platform, exc)
+            raise
+
+    async def send(item: Outgoing) -> str | None:
         outbox = by_platform.get(item.platform) if item.platform else None
         if outbox is None:
             raise SendError(f"no adapter running for {item.platform}", retryable=True)
@@ -68,6 +79,8 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
         return None
 
     runner = DispatchRunner(bot, deliver, settings.jobclub_dispatch_seconds)
+    health = HealthServer(bot, adapters, port=settings.jobclub_http_port, next_due=runner.next_due)
+    await health.start()
     runner.start()
     tasks = [asyncio.create_task(a.run(), name=f"adapter-{a.platform}") for a in adapters]
     stop = asyncio.Event()
@@ -84,10 +97,15 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
                 return 1
         return 0
     finally:
-        runner.shutdown()
+        # Readiness fails first, so the load balancer drains this replica; the
+        # dispatcher finishes its sends in flight (through the adapters, still open)
+        # and hands back the rest; then the adapters stop (`runner.STOP_GRACE`).
+        health.stopping = True
+        await runner.stop()
         for task in [*tasks, waiter]:
             task.cancel()
         for adapter in adapters:
             with contextlib.suppress(Exception):
                 await adapter.close()
+        await health.close()
         await bot.close()

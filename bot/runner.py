@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +19,10 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY = timedelta(hours=6)
 PRUNE_FIRST_AFTER = timedelta(minutes=5)
 """The first pruning waits until start-up traffic has settled."""
+STOP_GRACE = 4.0
+"""Seconds a tick in progress may take to finish its sends at shutdown (SIGTERM): with
+the adapters' own closing, the process is gone well within the 10 s a container
+orchestrator waits before it kills."""
 PRUNE_SEEN_EVERY = timedelta(hours=1)
 """Expired de-duplication keys (`bot.dedupe`, kept an hour each) go this often."""
 
@@ -32,6 +38,8 @@ class DispatchRunner:
     def __init__(self, bot: JobClubBot, deliver: Deliver, interval: float) -> None:
         self._bot = bot
         self._dispatcher = bot.dispatcher(deliver)
+        self._current: asyncio.Task[object] | None = None
+        """The tick in progress, so a shutdown can wait for its sends to finish."""
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(
             self._tick,
@@ -69,7 +77,39 @@ class DispatchRunner:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    async def next_due(self) -> datetime | None:
+        """The dispatcher's earliest due instant (for the lag metric)."""
+        return await self._dispatcher.next_due()
+
+    async def stop(self, grace: float = STOP_GRACE) -> int:
+        """Shut down like a good replica: take no new work, let the sends in flight
+        finish, give back what this process leased but did not send, and stop.
+
+        Returns how many deliveries were handed back. They go out from another replica
+        (or this one after a restart) at once, instead of after their lease runs out.
+        """
+        self._dispatcher.stop_taking_work()
+        if self._scheduler.running:
+            self._scheduler.pause()
+        current = self._current
+        if current is not None and not current.done():
+            _, pending = await asyncio.wait({current}, timeout=grace)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        try:
+            released = await self._dispatcher.release_leases()
+        except Exception:
+            log.exception("could not hand back leased deliveries; their leases will run out")
+            released = 0
+        if released:
+            log.info("shutting down: handed back %s leased delivery(ies) unsent", released)
+        self.shutdown()
+        return released
+
     async def _tick(self) -> None:
+        self._current = asyncio.current_task()
         try:
             await self._dispatcher.tick()
         except Exception:

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     discord_shard_ids: str | None = None
     """Which shards this process runs, e.g. `0-3` or `4,5` (needs DISCORD_SHARD_COUNT)."""
     jobclub_dispatch_seconds: float = Field(default=5.0, gt=0, le=3600)
+    jobclub_http_port: int = Field(default=8080, ge=0, le=65535)
+    """Where `jobclub run` serves /healthz, /readyz and /metrics (0: any free port)."""
     jobclub_timezone: str = "UTC"
     jobclub_log_level: str = "INFO"
     jobclub_log_file: Path = DEFAULT_DATA_DIR / "jobclub.log"

@@ -98,6 +98,14 @@ class DiscordAdapter:
         finally:
             await self.close()
 
+    async def connection_problem(self) -> str | None:
+        """For `/readyz`: None while the gateway session is up, else what is wrong."""
+        if self.client.is_closed():
+            return "discord: connection closed"
+        if not self.client.is_ready():
+            return "discord: gateway not ready"
+        return None
+
     async def close(self) -> None:
         if not self.client.is_closed():
             # discord.py dispatches on_ready ~2 s after the last GUILD_CREATE from a task

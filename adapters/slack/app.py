@@ -252,6 +252,15 @@ class SlackAdapter:
             return int(self._runner.addresses[0][1])
         return self._port
 
+    async def connection_problem(self) -> str | None:
+        """For `/readyz`: None while Slack can reach us (HTTP listening, or the Socket
+        Mode connection up), else what is wrong."""
+        if self.mode == "http":
+            return None if self._runner is not None else "slack: not listening"
+        if self._socket is None or not await self._socket.client.is_connected():
+            return "slack: Socket Mode not connected"
+        return None
+
     async def run(self) -> None:
         """Serve until cancelled or closed."""
         if self._runner is None and self._socket is None:

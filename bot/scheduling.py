@@ -787,8 +787,8 @@ class _Fanout:
                     seen = self.finished
                 lease = await dispatcher._lease(dispatcher._batch_size(), ahead=len(self.queue))
                 if lease is None:
-                    if not (self.in_flight or self.queue):
-                        return
+                    if not (self.in_flight or self.queue) and self.finished == seen:
+                        return  # nothing in flight, and nothing ended while it looked
                     # A member's next delivery waits for the one in flight: look again
                     # once a send has finished.
                     async with self.changed:

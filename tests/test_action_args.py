@@ -7,6 +7,8 @@ that are not ASCII, and with numbers far too large to mean anything.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.text import ascii_number
@@ -20,6 +22,7 @@ async def test_pausing_nudges_with_an_odd_number_is_a_plain_answer(
     conversation: Conversation, number: str
 ) -> None:
     await conversation.one("/nudges on daily")
+    # Hand-built: no button carries these numbers, but anyone can send any action id.
     (reply,) = await conversation.press_id(f"nudge:pause:{number}")
     assert reply.meta.get("error") == "user"
     assert "pause" in reply.text.lower()
@@ -35,7 +38,7 @@ async def test_every_action_with_odd_digits_answers_without_an_internal_error(
     for action in actions:
         for number in ODD_NUMBERS:
             for action_id in (f"{action}:{number}", f"{action}:{number}:{number}"):
-                replies = await conversation.press_id(action_id)
+                replies = await conversation.press_id(action_id)  # hand-built, as above
                 assert replies, action_id
                 for reply in replies:
                     assert reply.meta.get("error") != "internal", (action_id, reply.text)
@@ -45,8 +48,9 @@ async def test_the_ordinary_pause_button_still_pauses_for_its_days(
     conversation: Conversation,
 ) -> None:
     await conversation.one("/nudges on daily")
-    (reply,) = await conversation.press_id("nudge:pause:3")
-    assert reply.text.startswith("Paused for 3 days")
+    nudge = next(m for m in await conversation.advance(timedelta(days=1)) if m.kind == "nudge")
+    (reply,) = await conversation.press(nudge, "Pause a week")
+    assert reply.text.startswith("Paused for 7 days")
 
 
 def test_ascii_number_reads_only_ascii_digits() -> None:

@@ -65,8 +65,7 @@ async def test_friday_4pm_typed_after_change_time_moves_the_commitment(
 ) -> None:
     """Was: "When instead?", then `friday 4pm` in the DM got the generic greeting."""
     made = await conversation.one("/commit send thank-you note to Ana by tomorrow 9am")
-    change = next(b for b in made.buttons if b.label == "Change time")
-    (asked,) = await conversation.press_id(change.action)
+    (asked,) = await conversation.press(made, "Change time")
     assert asked.text.startswith("When instead?")
     (moved,) = await conversation.dm("friday 4pm")
     assert moved.meta.get("greeting") is None
@@ -83,15 +82,15 @@ async def test_quiz_during_a_quiz_asks_instead_of_restarting_at_question_1(
 ) -> None:
     """Was: `/quiz` mid-quiz silently started over at question 1."""
     first = await conversation.one("/quiz")
-    await conversation.press_id(first.buttons[0].action)
+    await conversation.press(first, "A")
     (again,) = await conversation.command("/quiz")
     assert again.meta["in_progress"] is True and again.meta["position"] == 1
     assert "question 2 of 5" in again.text
     assert [b.label for b in again.buttons] == ["Continue", "Start over"]
-    (carry_on,) = await conversation.press_id(again.buttons[0].action)
+    (carry_on,) = await conversation.press(again, "Continue")
     assert carry_on.meta["run_id"] == first.meta["run_id"]
     assert carry_on.meta["position"] == 1
-    (fresh,) = await conversation.press_id(again.buttons[1].action)
+    (fresh,) = await conversation.press(again, "Start over")
     assert fresh.meta["run_id"] != first.meta["run_id"] and fresh.meta["position"] == 0
 
 
@@ -136,7 +135,7 @@ async def test_cancel_leaves_a_change_of_time_and_keeps_the_old_one(
     conversation: Conversation,
 ) -> None:
     made = await conversation.one("/commit call Dana by tomorrow 9am")
-    await conversation.press_id(f"commit:change:{made.meta['commitment_id']}")
+    await conversation.press(made, "Change time")
     (left,) = await conversation.dm("cancel")
     assert left.meta["cancelled"] is True
     assert left.text.startswith("Okay, #1 stays as it was (due")
@@ -152,7 +151,7 @@ async def test_cancel_with_nothing_open_says_so(conversation: Conversation) -> N
 
 async def test_an_unreadable_time_says_why_and_keeps_waiting(conversation: Conversation) -> None:
     made = await conversation.one("/commit call Dana by tomorrow 9am")
-    await conversation.press_id(f"commit:change:{made.meta['commitment_id']}")
+    await conversation.press(made, "Change time")
     (unclear,) = await conversation.dm("blursday")
     assert unclear.meta["error"] == "user" and "`cancel`" in unclear.text
     (chat,) = await conversation.dm("ok hang on, let me look at my calendar first")
@@ -218,7 +217,7 @@ async def test_a_conversation_survives_a_restart(tmp_path: Path, clock: FakeCloc
     try:
         talk = Conversation(first, clock)
         made = await talk.one("/commit call Dana by tomorrow 9am")
-        await talk.press_id(f"commit:change:{made.meta['commitment_id']}")
+        await talk.press(made, "Change time")
     finally:
         await first.close()
     second = await JobClubBot.create(settings, clock)

@@ -102,7 +102,7 @@ async def test_a_rambling_answer_blaming_the_boss_scores_below_a_brief_positive_
 ) -> None:
     await conversation.command("/practice why-were-you-fired")
     brief = await answer(conversation, BRIEF)
-    await conversation.press_id("practice:again:why-were-you-fired")
+    await conversation.press(brief, "Try again")
     rambling = await answer(conversation, RAMBLING)
     assert rambling.meta["overall"] < brief.meta["overall"]
     assert {"blame", "negative", "too_long"} <= set(rambling.meta["flags"])
@@ -188,14 +188,14 @@ async def test_try_again_compare_and_trend(conversation: Conversation) -> None:
     await conversation.command("/practice why-were-you-fired")
     first = await answer(conversation, RAMBLING)
     assert first.buttons[0].action == "practice:again:why-were-you-fired"
-    again = dm_reply(await conversation.press_id("practice:again:why-were-you-fired"))
+    again = dm_reply(await conversation.press(first, "Try again"))
     assert again.meta["question_id"] == "why-were-you-fired"
     assert f"Last time you scored {first.meta['overall']}" in again.text
     second = await answer(conversation, BRIEF)
     assert second.meta["attempt"] == 2
     assert second.meta["previous_overall"] == first.meta["overall"]
     assert "practice:compare:why-were-you-fired" in [b.action for b in second.buttons]
-    (compare,) = await conversation.press_id("practice:compare:why-were-you-fired")
+    (compare,) = await conversation.press(second, "Compare attempts")
     assert compare.meta["attempts"] == [first.meta["overall"], second.meta["overall"]]
     assert compare.meta["trend"] == "↑"
     assert "Fixed since your first try" in compare.plain_text()
@@ -222,7 +222,7 @@ async def test_weak_question_comes_due_after_three_days(conversation: Conversati
     clock.advance(timedelta(hours=2))
     assert await due() == "why-were-you-fired"
     # A retry resets it, even a weak one, until three more days pass.
-    started = dm_reply(await conversation.press_id("practice:start:why-were-you-fired"))
+    started = dm_reply(await conversation.press(weak, "Try again"))
     assert started.meta["question_id"] == "why-were-you-fired"
     assert await due() is None  # open again: not due while it is being answered
     await answer(conversation, BRIEF)
@@ -231,8 +231,11 @@ async def test_weak_question_comes_due_after_three_days(conversation: Conversati
 
 
 async def test_start_question_from_a_nudge_button(conversation: Conversation) -> None:
+    # The id a nudge's "Practise now" button carries; test_nudges presses that button on a
+    # delivered nudge. Here: any question id starts that question...
     replies = await conversation.press_id("practice:start:cv-gap")
     assert dm_reply(replies).meta["question_id"] == "cv-gap"
+    # ...and a stale one, for a question since removed from the library, is explained.
     (gone,) = await conversation.press_id("practice:start:no-such-question")
     assert gone.meta["error"] == "user"
 
@@ -259,6 +262,7 @@ async def test_members_never_see_each_others_answers(conversation: Conversation)
     (chat,) = await conversation.dm(BRIEF, who="Grace")
     assert "scores" not in chat.meta
     await answer(conversation, RAMBLING, who="Ada")
+    # Forged: the compare button was only ever on Ada's private feedback.
     (compare,) = await conversation.press_id("practice:compare:why-were-you-fired", who="Grace")
     assert compare.meta["attempts"] == []
     assert "fault" not in compare.plain_text()
@@ -415,10 +419,10 @@ async def test_compare_names_a_flaw_once_as_fixed_or_still_open(
     conversation: Conversation,
 ) -> None:
     await conversation.command("/practice why-were-you-fired")
-    await answer(conversation, "I was let go when the office shut down last year.")
-    await conversation.press_id("practice:again:why-were-you-fired")
-    await answer(conversation, "I was let go when the office shut down last year, sadly.")
-    (compare,) = await conversation.press_id("practice:compare:why-were-you-fired")
+    first = await answer(conversation, "I was let go when the office shut down last year.")
+    await conversation.press(first, "Try again")
+    second = await answer(conversation, "I was let go when the office shut down last year, sadly.")
+    (compare,) = await conversation.press(second, "Compare attempts")
     fixed, still = compare.meta["fixed"], compare.meta["still_open"]
     assert not set(fixed) & set(still)
     assert not ({"too short", "a little short"} <= set(fixed) | set(still))

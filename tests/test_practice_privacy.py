@@ -63,8 +63,7 @@ async def test_forget_me_removes_every_kind(any_db_conversation: Conversation) -
     before = await rows_of(conversation, "Ada")
     assert all(before.values()), before
     (ask,) = await conversation.command("/jobclub forget-me", who="Ada")
-    assert "privacy:delete:confirm" in [b.action for b in ask.buttons]
-    (done,) = await conversation.press_id("privacy:delete:confirm", who="Ada")
+    (done,) = await conversation.press(ask, "Yes, delete it all", who="Ada")
     assert done.meta["deleted"] >= sum(before.values())
     async with conversation.bot.services.db.session() as session:
         for model in TABLES:

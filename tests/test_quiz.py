@@ -9,6 +9,9 @@ from bot.replies import Reply
 from bot.store.models import QuizRun
 from tests.conftest import Conversation
 
+LETTERS = "ABCDEFGH"
+"""The answer buttons' labels, in the order of the choices."""
+
 
 def answer_buttons(reply: Reply) -> list[str]:
     return [b.action for b in reply.buttons if b.action.startswith("quiz:answer:")]
@@ -22,7 +25,7 @@ async def play(conversation: Conversation, right: bool, who: str | None = None) 
         item = library.quiz_item(question.meta["item_id"])
         assert item is not None
         choice = item.answer if right else (item.answer + 1) % len(item.choices)
-        feedback, question = await conversation.press_id(answer_buttons(question)[choice], who=who)
+        feedback, question = await conversation.press(question, LETTERS[choice], who=who)
         assert feedback.meta["correct"] is right
         assert item.explanation in feedback.text
     return question
@@ -34,6 +37,7 @@ async def test_a_question_has_a_button_per_choice(conversation: Conversation) ->
     assert item is not None
     run = reply.meta["run_id"]
     assert answer_buttons(reply) == [f"quiz:answer:{run}:0:{i}" for i in range(len(item.choices))]
+    assert [b.label for b in reply.buttons] == [*LETTERS[: len(item.choices)], "Stop"]
     assert reply.title == f"Quiz · 1 of {ITEMS_PER_RUN}"
     for choice in item.choices:
         assert choice in reply.text
@@ -64,10 +68,9 @@ async def test_explanations_then_a_score_at_the_end(conversation: Conversation) 
 
 async def test_a_second_press_cannot_answer_the_next_question(conversation: Conversation) -> None:
     (question,) = await conversation.command("/quiz")
-    button = answer_buttons(question)[0]
-    first = await conversation.press_id(button)
+    first = await conversation.press(question, "A")
     assert len(first) == 2
-    (again,) = await conversation.press_id(button)
+    (again,) = await conversation.press(question, "A")  # the same button, pressed twice
     assert "already answered" in again.text
     assert again.meta["position"] == 1
     async with conversation.bot.services.db.session() as session:
@@ -77,7 +80,7 @@ async def test_a_second_press_cannot_answer_the_next_question(conversation: Conv
 
 async def test_another_member_cannot_answer_my_quiz(conversation: Conversation) -> None:
     (question,) = await conversation.command("/quiz", who="Ada")
-    (refused,) = await conversation.press_id(answer_buttons(question)[0], who="Grace")
+    (refused,) = await conversation.press(question, "A", who="Grace")
     assert refused.meta["error"] == "user"
     async with conversation.bot.services.db.session() as session:
         run = await session.scalar(select(QuizRun))
@@ -101,6 +104,6 @@ async def test_stop_and_a_finished_quiz_refuses_answers(conversation: Conversati
     (question,) = await conversation.command("/quiz")
     (stopped,) = await conversation.command("/quiz stop")
     assert stopped.meta["stopped"] is True
-    (late,) = await conversation.press_id(answer_buttons(question)[0])
+    (late,) = await conversation.press(question, "A")  # the old question's button
     assert late.meta["error"] == "user"
     assert "over" in late.text

@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from bot.context import Context
 from bot.errors import UserError
 from bot.features import Feature, load_features
-from bot.replies import Reply
+from bot.replies import Button, Reply
 from bot.router import Router
 from bot.settings import Settings
 from bot.text import MAX_INPUT_CHARS
@@ -27,7 +27,11 @@ class Exploding(Feature):
     def register(self, router: Router) -> None:
         router.add_command("boom", "Fails.", "/boom", self.boom)
         router.add_command("oops", "Fails politely.", "/oops", self.oops)
+        router.add_command("offer", "A button that fails.", "/offer", self.offer)
         router.add_action("boom:press", self.boom)
+
+    async def offer(self, ctx: Context) -> Reply:
+        return Reply(text="Press it.", buttons=[Button("Boom", "boom:press")])
 
     async def boom(self, ctx: Context) -> Reply:
         raise RuntimeError("secret internals ada-was-here")
@@ -59,7 +63,8 @@ async def test_exception_becomes_friendly_reply_with_reference(
 
 
 async def test_failed_button_is_also_caught(exploding: Conversation) -> None:
-    (reply,) = await exploding.press_id("boom:press")
+    offer = await exploding.one("/offer")
+    (reply,) = await exploding.press(offer, "Boom")
     assert reply.meta["error"] == "internal"
 
 
@@ -89,6 +94,7 @@ async def test_empty_command_explains_what_to_type(conversation: Conversation) -
 
 
 async def test_stale_button_is_explained(conversation: Conversation) -> None:
+    # Stale: a button left in the chat by a feature this version no longer has.
     (reply,) = await conversation.press_id("retired:feature:999")
     assert reply.meta["error"] == "unknown_action"
 

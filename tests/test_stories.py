@@ -152,11 +152,10 @@ async def test_list_show_edit_tag_and_delete(conversation: Conversation) -> None
     assert untagged.meta["competencies"] == ["customer-focus"]
 
     (ask,) = await conversation.command("/story delete 2")
-    story_id = next(b.action for b in ask.buttons if b.action.startswith("story:delete:"))
     assert await count(conversation, Story) == 2
-    (kept,) = await conversation.press_id("story:keep")
+    (kept,) = await conversation.press(ask, "Keep it")
     assert "Nothing was deleted" in kept.text
-    (done,) = await conversation.press_id(story_id)
+    (done,) = await conversation.press(ask, "Yes, delete it")
     assert done.meta["deleted_story"] == 2
     assert await count(conversation, Story) == 1
 
@@ -178,6 +177,7 @@ async def test_gaps_name_common_competencies_without_a_story(
 async def test_a_member_cannot_touch_anothers_story(conversation: Conversation) -> None:
     saved = await build_story(conversation, who="Ada")
     story_id = saved.meta["story_id"]
+    # Forged: Grace never saw these buttons (they were on Ada's private replies).
     for action in (f"story:delete:{story_id}", f"story:show:{story_id}"):
         (refused,) = await conversation.press_id(action, who="Grace")
         assert refused.meta["error"] == "user"

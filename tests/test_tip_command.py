@@ -32,9 +32,11 @@ async def test_tip_reply_shows_title_topic_and_buttons(conversation: Conversatio
 async def test_more_on_topic_stays_in_the_topic(conversation: Conversation) -> None:
     library = conversation.bot.services.library
     in_topic = {t.id for t in library.tips_in("after-rejection")}
-    got = set()
-    for _ in range(len(in_topic)):
-        (reply,) = await conversation.press_id("tip:topic:after-rejection")
+    topics = await conversation.one("/tip topics")
+    (reply,) = await conversation.press(topics, "After a rejection")
+    got = {reply.meta["tip_id"]}
+    for _ in range(len(in_topic) - 1):
+        (reply,) = await conversation.press(reply, "More on after a rejection")
         assert reply.meta["topic"] == "after-rejection"
         got.add(reply.meta["tip_id"])
     assert got == in_topic
@@ -96,7 +98,7 @@ async def test_unsure_words_get_did_you_mean_without_a_tip(conversation: Convers
         *(f"tip:topic:{c}" for c in candidates),
         "tip:topics",
     ]
-    (picked,) = await conversation.press_id(reply.buttons[0].action)
+    (picked,) = await conversation.press(reply, reply.buttons[0].label)
     assert picked.meta["topic"] == candidates[0]
 
 
@@ -127,8 +129,7 @@ async def test_a_practice_answer_about_salary_is_graded_not_taken_for_a_tip(
 
 async def test_share_posts_the_tip_to_the_channel(conversation: Conversation) -> None:
     reply = await conversation.one("/tip thank you note")
-    share = next(b for b in reply.buttons if b.action.startswith("tip:share:"))
-    (shared,) = await conversation.press_id(share.action)
+    (shared,) = await conversation.press(reply, "Share with the channel")
     assert shared.visibility is Visibility.CHANNEL
     assert shared.meta["tip_id"] == reply.meta["tip_id"]
     assert shared.text.startswith("Ada shared a tip.")
@@ -136,10 +137,9 @@ async def test_share_posts_the_tip_to_the_channel(conversation: Conversation) ->
 
 async def test_pressing_share_twice_on_one_tip_posts_it_twice(conversation: Conversation) -> None:
     reply = await conversation.one("/tip thank you note")
-    share = next(b for b in reply.buttons if b.action.startswith("tip:share:"))
-    (first,) = await conversation.press_id(share.action)
+    (first,) = await conversation.press(reply, "Share with the channel")
     assert first.visibility is Visibility.CHANNEL
-    (second,) = await conversation.press_id(share.action)
+    (second,) = await conversation.press(reply, "Share with the channel")
     assert second.visibility is Visibility.ONLY_MEMBER
     assert second.meta["already_shared"] is True
     assert second.text.startswith("You already shared this tip with the channel")
@@ -151,6 +151,7 @@ async def test_the_share_action_id_shares_a_tip_the_member_was_never_shown(
     reply = await conversation.one("/tip thank you note")
     library = conversation.bot.services.library
     unseen = next(t for t in library.tips if t.id != reply.meta["tip_id"])
+    # Forged ids: no reply ever offered these buttons to this member.
     (refused,) = await conversation.press_id(f"tip:share:{unseen.id}")
     assert refused.visibility is Visibility.ONLY_MEMBER
     assert refused.meta["error"] == "user"

@@ -1,4 +1,4 @@
-"""The `jobclub` command: console, slack, discord, run, db upgrade, content check."""
+"""The `jobclub` command: console, slack, discord, run, health, db upgrade|backup, content check."""
 
 from __future__ import annotations
 
@@ -44,6 +44,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     db_up = db_sub.add_parser("upgrade", help="apply pending migrations")
     db_up.add_argument("--db", default=None, help="database URL (default: DATABASE_URL)")
+    db_backup = db_sub.add_parser(
+        "backup", help="copy a SQLite database to FILE while the bot runs (PostgreSQL: pg_dump)"
+    )
+    db_backup.add_argument("file", type=Path, help="where to write the copy (must not exist)")
+    db_backup.add_argument("--db", default=None, help="database URL (default: DATABASE_URL)")
+
+    health = sub.add_parser(
+        "health", help="ask a running bot whether it is alive (exit 0) or not (exit 1)"
+    )
+    health.add_argument("--ready", action="store_true", help="ask /readyz instead of /healthz")
+    health.add_argument(
+        "--port", type=int, default=None, help="its JOBCLUB_HTTP_PORT (default: the setting)"
+    )
 
     content = sub.add_parser("content", help="the advice library")
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
@@ -85,11 +98,19 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, setting
             args.club_dir or settings.jobclub_club_content_dir,
         )
     if args.command == "db":
+        if args.db_command == "backup":
+            return _db_backup(settings.database_url, args.file)
         if args.db_command != "upgrade":
-            print("jobclub: say what to do: `jobclub db upgrade`", file=sys.stderr)
+            print(
+                "jobclub: say what to do: `jobclub db upgrade` or `jobclub db backup FILE`",
+                file=sys.stderr,
+            )
             return 2
         configure_logging(settings, to_stderr=True)
         return asyncio.run(_db_upgrade(settings))
+    if args.command == "health":
+        port = args.port if args.port is not None else settings.jobclub_http_port
+        return _health(port, "/readyz" if args.ready else "/healthz")
     if args.command == "console":
         return _console(args, settings)
     if args.command == "run":
@@ -234,6 +255,63 @@ async def _db_upgrade(settings: Settings) -> int:
         await db.dispose()
     print("database is up to date")
     return 0
+
+
+def _db_backup(url: str, target: Path) -> int:
+    """An online copy of a SQLite database, through SQLite's backup API.
+
+    The API copies a consistent snapshot page by page while the bot keeps writing (WAL
+    mode lets it read beside the writer), which a plain `cp` of a live file does not
+    promise. PostgreSQL has its own tool for this, so it is named instead.
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        print(
+            "jobclub: this is a PostgreSQL database: back it up with pg_dump "
+            "(see docs/operations.md)",
+            file=sys.stderr,
+        )
+        return 2
+    source = Path(parsed.database or "")
+    if not parsed.database or parsed.database == ":memory:" or not source.is_file():
+        print(f"jobclub: no SQLite database file at {source or '(memory)'}", file=sys.stderr)
+        return 1
+    if target.exists():
+        print(f"jobclub: {target} already exists; choose a new file name", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst, pages=1024)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    print(f"backed up {source} to {target}")
+    return 0
+
+
+def _health(port: int, path: str) -> int:
+    """For container health checks: the image has no curl, and needs none."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=4) as response:
+            print(response.read().decode(errors="replace").strip())
+            return 0
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace").strip() or exc, file=sys.stderr)
+    except OSError as exc:
+        print(f"jobclub: nothing answers at {url} ({exc})", file=sys.stderr)
+    return 1
 
 
 def _content_check(directory: Path, club_directory: Path | None) -> int:

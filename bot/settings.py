@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_messages_per_second: float = Field(default=5.0, gt=0, le=1000)
+    """Workspace-wide pace of the bot's own posts (per channel it stays at about one a
+    second). Raise it only if your workspace allows more, or against a fake Slack."""
     discord_token: SecretStr | None = None
     discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"

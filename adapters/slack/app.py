@@ -144,7 +144,9 @@ class SlackAdapter:
             timeout=self.tuning.api_timeout,
             retry_handlers=handlers,
         )
-        self.outbox = SlackOutbox(self.client, self.tuning.pacer or Pacer())
+        rate = settings.slack_messages_per_second
+        pacer = self.tuning.pacer or Pacer(workspace=rate, workspace_burst=max(20.0, rate * 4))
+        self.outbox = SlackOutbox(self.client, pacer)
         self.users = UserDirectory(
             self.client, ttl=self.tuning.user_ttl, first_wait=self.tuning.user_wait
         )

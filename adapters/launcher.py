@@ -14,7 +14,7 @@ from bot import metrics
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import Platform
-from bot.outbox import Outbox, SendError
+from bot.outbox import Outbox, SendError, combined, pace_of
 from bot.runner import DispatchRunner
 from bot.scheduling import Outgoing
 from bot.settings import Settings
@@ -78,6 +78,8 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
         await outbox.post_to_channel(item.platform, *item.channel, item.reply)
         return None
 
+    # The dispatcher asks how much it may send at once: each adapter declares its pace.
+    deliver.pace = combined([pace_of(a.outbox) for a in adapters])  # type: ignore[attr-defined]
     runner = DispatchRunner(bot, deliver, settings.jobclub_dispatch_seconds)
     health = HealthServer(bot, adapters, port=settings.jobclub_http_port, next_due=runner.next_due)
     await health.start()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import discord
 
 from adapters.discord.render import render
 from bot.events import Platform
-from bot.outbox import MemberAddress, SendError
+from bot.outbox import MemberAddress, Pace, SendError, pace_for_rate
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -21,12 +23,66 @@ CANNOT_DM_USER = 50007
 UNKNOWN_CHANNEL = 10003
 
 
+GLOBAL_RATE = 50.0
+"""Discord's global limit: requests per second per bot token, across all routes."""
+
+
+class GlobalLimit:
+    """Spaces REST requests to the global limit before they leave, with a short burst.
+
+    discord.py keeps the per-route buckets from Discord's rate-limit headers and waits
+    out a 429 itself, but it learns of the global limit only from a 429. Pacing here
+    keeps a fan-out under it instead of running into it. Each call reserves its slot, so
+    concurrent senders are spaced out rather than released together. Clock and sleep are
+    injected for tests.
+    """
+
+    def __init__(
+        self,
+        rate: float = GLOBAL_RATE,
+        *,
+        burst: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.rate = rate
+        self._burst = burst
+        self._tokens = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._updated = clock()
+
+    def reserve(self) -> float:
+        """Take the next slot; returns how long to wait before using it."""
+        now = self._clock()
+        self._tokens = min(self._burst, self._tokens + (now - self._updated) * self.rate) - 1.0
+        self._updated = now
+        return max(0.0, -self._tokens / self.rate)
+
+    async def wait(self) -> None:
+        delay = self.reserve()
+        if delay > 0:
+            await self._sleep(delay)
+
+
 class DiscordOutbox:
     """`send_dm` uses the stored DM channel id, opening a DM (and returning its id) if none."""
 
-    def __init__(self, client: discord.Client, logged_in: asyncio.Event) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        logged_in: asyncio.Event,
+        limit: GlobalLimit | None = None,
+    ) -> None:
         self._client = client
         self._logged_in = logged_in
+        self.limit = limit or GlobalLimit()
+
+    @property
+    def pace(self) -> Pace:
+        """What the dispatcher may send through this outbox: a second of the global limit
+        in flight; `GlobalLimit` spaces the requests, discord.py keeps each route's bucket."""
+        return pace_for_rate(self.limit.rate)
 
     async def send_dm(self, to: MemberAddress, reply: Reply) -> str | None:
         if to.platform is not Platform.DISCORD:
@@ -70,12 +126,14 @@ class DiscordOutbox:
 
     async def _open_dm(self, user_id: int) -> int:
         """`POST /users/@me/channels`; the core stores the id so this happens once per member."""
+        await self.limit.wait()
         channel = await self._client.create_dm(discord.Object(id=user_id))
         return channel.id
 
     async def _post(self, channel_id: int, reply: Reply, kind: discord.ChannelType) -> None:
         channel = self._client.get_partial_messageable(channel_id, type=kind)
         for message in render(reply):
+            await self.limit.wait()
             await channel.send(**message.kwargs())
 
 

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import Message, render_messages
 from adapters.slack.pacing import SCHEDULED_MAX_WAIT, Pacer, PacingTimeout
 from bot.events import Platform
-from bot.outbox import MemberAddress, SendError
+from bot.outbox import MemberAddress, Pace, SendError, pace_for_rate
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -87,6 +87,12 @@ class SlackOutbox:
         self._dm: OrderedDict[str, str] = OrderedDict()
         self._max_dm = max_dm_cache
         self._opening: dict[str, asyncio.Task[str]] = {}
+
+    @property
+    def pace(self) -> Pace:
+        """What the dispatcher may send through this outbox: a second of the workspace's
+        rate in flight; the pacer spaces them per channel and workspace-wide."""
+        return pace_for_rate(self.pacer.rate)
 
     # -- the Outbox port ------------------------------------------------------------------
 

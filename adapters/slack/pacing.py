@@ -77,6 +77,11 @@ class Pacer:
         self._workspace = _Bucket(workspace, workspace_burst, workspace_burst, clock())
         self._channels: OrderedDict[str, _Bucket] = OrderedDict()
 
+    @property
+    def rate(self) -> float:
+        """The workspace-wide messages per second this pacer lets through."""
+        return self._workspace.rate
+
     def reserve(self, channel: str, max_wait: float | None = None) -> float:
         """Take the next slot for `channel`; returns how long to wait before sending.
 

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from aiohttp import WSMsgType, web
 
 from tests.conftest import by_label
+from tests.platform_limits import PlatformLimits
 
 API_PREFIX = "/api/v10"
 APP_ID = "1100000000000000001"
@@ -155,6 +156,8 @@ class FakeDiscord:
         """Users whose DMs are closed: sends to their DM channel answer 403 (50007)."""
         self.users: dict[str, FakeUser] = {ADA.id: ADA, BEN.id: BEN, CARL.id: CARL}
         self.guild_members: set[str] = {ADA.id, BEN.id}
+        self.limits: PlatformLimits | None = None
+        """A global rate limit, latency and flakiness for every REST call (a fan-out)."""
         self._failures: list[tuple[str, re.Pattern[str], int, int, str]] = []
         self._connections: list[_Connection] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
@@ -396,6 +399,9 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         call = Call(request.method, path, dict(request.query), await _read_body(request))
         self.calls.append(call)
+        refused = await self.limits.admit() if self.limits is not None else None
+        if refused is not None:
+            return _refusal(call, *refused)
         try:
             status, payload = self._failure(call) or await self._route(request, call)
         except FakeDiscordError as exc:
@@ -761,6 +767,24 @@ class FakeDiscord:
         except (AssertionError, KeyError) as exc:
             return web.json_response({"error": str(exc)}, status=400)
         return web.json_response({"error": "unknown control call"}, status=404)
+
+
+def _refusal(call: Call, status: int, retry_after: float | None) -> web.Response:
+    """Discord's global 429 (`retry_after` in the body and the header) or a transient 502."""
+    if retry_after is None:
+        payload: Json = {"message": "502 Bad Gateway", "code": 0}
+        headers = {}
+    else:
+        payload = {"message": "You are being rate limited.", "retry_after": retry_after}
+        payload["global"] = True
+        headers = {"Retry-After": f"{retry_after:.3f}", "X-RateLimit-Global": "true"}
+        headers["X-RateLimit-Scope"] = "global"
+    status = 429 if retry_after is not None else 502
+    call.status, call.response = status, payload
+    body = json.dumps(payload).encode()
+    return web.Response(
+        status=status, body=body, headers={"Content-Type": "application/json", **headers}
+    )
 
 
 def _now() -> str:

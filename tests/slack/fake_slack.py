@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import re
 import sys
 import time
@@ -26,9 +27,14 @@ from urllib.parse import parse_qsl
 import aiohttp
 from aiohttp import web
 
+from tests.platform_limits import PlatformLimits
+
 TEAM_ID = "T0CLUB"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
+
+LIMITED_METHODS = frozenset({"chat.postMessage", "conversations.open"})
+"""The calls `FakeSlack.limits` applies to."""
 
 MENTION = re.compile(r"<[!@#][^>]*>")
 """What Slack would turn into a mention or special link in mrkdwn."""
@@ -87,6 +93,8 @@ class FakeSlack:
         self.failures: dict[str, deque[Failure]] = {}
         self.delays: dict[str, float] = {}
         self.echo: Callable[[Call], None] | None = None
+        self.limits: PlatformLimits | None = None
+        """Rate limit, latency and flakiness for message sends and DM opens (a fan-out)."""
         self.auto_users = False
         """Answer `users.info` for any unknown U… id with a made-up member."""
         self._changed = asyncio.Condition()
@@ -217,6 +225,10 @@ class FakeSlack:
     ) -> web.Response:
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
+        if self.limits is not None and method in LIMITED_METHODS:
+            refused = await self.limits.admit()
+            if refused is not None:
+                return await self._refuse(method, params, *refused)
         queue = self.failures.get(method)
         failure = queue.popleft() if queue else None
         headers: dict[str, str] = {}
@@ -238,6 +250,17 @@ class FakeSlack:
                 text=str(body.get("error")),
                 headers=headers,
             )
+        return web.json_response(body, status=status, headers=headers)
+
+    async def _refuse(
+        self, method: str, params: dict[str, Any], status: int, retry_after: float | None
+    ) -> web.Response:
+        """A 429 (with Slack's whole-second `Retry-After`) or a transient 503."""
+        headers = {}
+        if retry_after is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+        body = {"ok": False, "error": "ratelimited" if status == 429 else "service_unavailable"}
+        await self._record(Call(method, params, status, body))
         return web.json_response(body, status=status, headers=headers)
 
     async def _record(self, call: Call) -> None:

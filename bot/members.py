@@ -108,6 +108,9 @@ def address(club: Club, member: Member) -> MemberAddress:
         user_id=member.user_id,
         display_name=member.display_name,
         dm_channel_id=member.dm_channel_id,
+        zone=next(
+            (z for z in (member.tz, member.platform_tz, club.default_tz) if zone_or_none(z)), None
+        ),
     )
 
 

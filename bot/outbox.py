@@ -22,6 +22,9 @@ class MemberAddress:
     user_id: str
     display_name: str
     dm_channel_id: str | None = None
+    zone: str | None = None
+    """The member's time zone (their choice, else their profile's, else the club's), so an
+    adapter that shows when a message arrived (the console's `:clock`) shows their time."""
 
 
 class SendError(Exception):

@@ -53,6 +53,8 @@ class Delivered:
     kind: str
     to: str
     """The member's display name, or `#channel` for a channel post."""
+    zone: str | None = None
+    """The recipient's time zone, as the bot knows it (None for a channel post)."""
 
     @property
     def text(self) -> str:
@@ -73,9 +75,11 @@ class Delivered:
     def plain_text(self) -> str:
         return self.reply.plain_text()
 
-    def local(self, zone: str) -> datetime:
-        """When it arrived on the recipient's wall clock."""
-        return self.at.astimezone(ZoneInfo(zone))
+    def local(self, zone: str | None = None) -> datetime:
+        """When it arrived on the recipient's wall clock (or on `zone`'s)."""
+        name = zone or self.zone
+        assert name, "a channel post has no recipient zone: say which zone"
+        return self.at.astimezone(ZoneInfo(name))
 
 
 def by_label(options: Sequence[tuple[str, T]], label: str) -> T:
@@ -185,10 +189,10 @@ class Conversation:
 
         async def deliver(item: Outgoing, at: datetime) -> str | None:
             if item.member is not None:
-                to = item.member.display_name
+                to, zone = item.member.display_name, item.member.zone
             else:
-                to = f"#{item.channel[1] if item.channel else '?'}"
-            message = Delivered(item.reply, at, item.kind, to)
+                to, zone = f"#{item.channel[1] if item.channel else '?'}", None
+            message = Delivered(item.reply, at, item.kind, to, zone)
             arrived.append(message)
             self.delivered.append(message)
             return None

@@ -602,3 +602,31 @@ async def test_a_line_of_separator_controls_gets_an_answer(console: Console) -> 
     reply = await console.one("\x1c\x1d\x1e\x1f")
     assert "could not read anything" in reply["text"]
     assert await console.send("") == []
+
+
+@pytest.mark.parametrize("json_mode", [True, False], ids=["json", "text"])
+async def test_clock_stamps_each_message_on_its_recipients_wall_clock(
+    tmp_path: Path, json_mode: bool
+) -> None:
+    """Was: stamped in the console's zone, so a member in London read 04:00 for her 09:00."""
+    con = await make_console(
+        tmp_path, zone=ZoneInfo("America/New_York"), features=without_nudges(), json_mode=json_mode
+    )
+    try:
+        await con.session.handle_line("/jobclub timezone Europe/London")
+        await con.session.handle_line("/commit call Ana tomorrow 9am")
+        start = len(con.out)
+        await con.session.handle_line(":clock +1d")
+        printed = con.out[start:]
+        if json_mode:
+            (reminder,) = [json.loads(line) for line in printed if line.startswith("{")]
+            assert reminder["meta"]["kind"] == "reminder"
+            assert reminder["meta"]["delivered_at"] == "2026-11-26T09:00:00+00:00"
+            assert "due Thu 26 Nov, 09:00 (Europe/London)" in reminder["text"]
+        else:
+            reminder, summary = printed
+            assert "reminder for Ada · Thu 26 Nov, 09:00 (Europe/London)" in reminder
+            # The console's own clock line stays in the console's zone.
+            assert summary.startswith("The time is now Thu 26 Nov, 09:00 (America/New_York)")
+    finally:
+        await con.session.bot.close()

@@ -46,13 +46,15 @@ async def test_advance_returns_what_each_member_received_stamped_with_its_instan
     assert ada.to == "Ada"
     assert ada.at == datetime(2026, 11, 26, 14, tzinfo=UTC)  # when it went, not `until`
     assert ada.local(ADA_ZONE).time() == time(9)
+    assert ada.local() == ada.local(ADA_ZONE)  # the recipient's own zone by default
     assert "send the note" in ada.plain_text()
 
     second = await conversation.advance(timedelta(hours=2))  # a timedelta moves it by that
     assert conversation.clock.now() == until + timedelta(hours=2)
     (grace,) = reminders(second)  # and Ada's does not come again
     assert grace.to == "Grace"
-    assert grace.local(GRACE_ZONE).time() == time(15)
+    assert grace.local().time() == time(15)
+    assert grace.zone == GRACE_ZONE
     assert "call Ana" in grace.plain_text()
 
     assert conversation.delivered == first + second

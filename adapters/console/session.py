@@ -17,7 +17,7 @@ from bot.events import ActionEvent, CommandEvent, MemberRef, MessageEvent, Place
 from bot.replies import Button, Reply, Visibility
 from bot.scheduling import Outgoing
 from bot.text import clean_input
-from bot.timezones import show_time
+from bot.timezones import show_time, zone_or_none
 
 log = logging.getLogger(__name__)
 
@@ -200,12 +200,15 @@ class ConsoleSession:
         """The console's outbox: print the message as its recipient would see it."""
         where = "dm" if item.member is not None else "channel"
         to = item.member.display_name if item.member else self.user
-        meta = {"kind": item.kind, "delivered_at": at.astimezone(self.zone).isoformat()}
+        # Stamped on the recipient's wall clock: the time they would see it arrive.
+        zone = zone_or_none(item.member.zone) if item.member and item.member.zone else None
+        zone = zone or self.zone
+        meta = {"kind": item.kind, "delivered_at": at.astimezone(zone).isoformat()}
         if self.json_mode:
             self.emit(render_json(to, where, item.reply, meta))
         else:
             first = len(self._delivered) + 1
-            heading = f"{item.kind} for {to} · {show_time(at, self.zone)}"
+            heading = f"{item.kind} for {to} · {show_time(at, zone)}"
             self.emit(render_text(item.reply, where, first, heading))
         self._delivered.extend(item.reply.buttons)
         return None

@@ -7,6 +7,7 @@ ordinary commitment the member can see, edit, snooze or drop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,9 +20,16 @@ from bot.errors import UserError
 from bot.recurrence import Recurrence, next_occurrence
 from bot.scheduling import DueItem
 from bot.store.models import Club, Commitment, Member
+from bot.timezones import local_instant
 
 DEFAULT_DAY_START = time(9, 0)
+DAY_END = time(20, 0)
+"""The latest local time a step bound to an event is scheduled or checked in on: a
+member's day runs from their day start to here (`waking_window`)."""
 DEFAULT_CHECKIN = timedelta(hours=24)
+QUIET_BEFORE_END = timedelta(hours=3)
+"""No check-in on a step in the last hours before its event: the event's own reminder
+speaks then, and a "how did it go?" an hour before an interview is only noise."""
 LATE_AFTER = timedelta(minutes=10)
 """A reminder sent later than this after its due time says it is late, and why."""
 CLAIM_BATCH = 200
@@ -49,6 +57,24 @@ def day_start(member: Member) -> time:
     return time(member.day_start_minutes // 60, member.day_start_minutes % 60)
 
 
+def waking_window(member: Member) -> tuple[time, time]:
+    """The local hours a scheduled step may land in: day start to `DAY_END` (or an hour
+    after a day start set later than that)."""
+    start = day_start(member)
+    end = DAY_END if start < DAY_END else time(min(start.hour + 1, 23), start.minute)
+    return start, end
+
+
+def next_waking(instant: datetime, member: Member, zone: ZoneInfo) -> datetime:
+    """`instant` if it falls in the member's waking hours, else the next day start."""
+    start, end = waking_window(member)
+    local = instant.astimezone(zone)
+    if start <= local.time() <= end:
+        return instant
+    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
+    return local_instant(day, start, zone)
+
+
 def checkin_delay(member: Member) -> timedelta | None:
     """How long after a due reminder the check-in comes; None when the member turned it off."""
     if member.checkin_hours is None:
@@ -68,9 +94,13 @@ async def create(
     draft_id: str | None = None,
     ladder_id: int | None = None,
     contact_id: int | None = None,
+    step: str | None = None,
+    ends_at: datetime | None = None,
 ) -> Commitment:
     """A new open commitment with the member's next running number.
 
+    `step` names what a ladder step is for; `ends_at` is when it stops making sense (its
+    interview starts): nothing is sent for it after that, and it closes itself then.
     Raises `TooManyOpen` at the cap; the caller's transaction then saves nothing, so a
     ladder's steps are made all together or not at all.
     """
@@ -94,6 +124,8 @@ async def create(
         draft_id=draft_id,
         ladder_id=ladder_id,
         contact_id=contact_id,
+        step=step,
+        ends_at=ends_at,
         schedule_rev=0,
         created_at=now,
         updated_at=now,
@@ -114,7 +146,7 @@ def schedule(commitment: Commitment, due_at: datetime | None, now: datetime) -> 
 
 
 def close(commitment: Commitment, status: str, now: datetime) -> None:
-    """Mark done or dropped; nothing more will be sent for it."""
+    """Mark done, dropped or lapsed; nothing more will be sent for it."""
     commitment.status = status
     commitment.next_reminder_at = None
     commitment.reminder_stage = None
@@ -158,6 +190,22 @@ async def open_for(
     return list(rows)
 
 
+async def open_steps(session: AsyncSession, ladder_ids: Sequence[int]) -> dict[int, set[str]]:
+    """What is still open in each ladder, by step name ("" for a step without one); an
+    empty set: nothing. One query for a batch of ladders."""
+    found: dict[int, set[str]] = {ladder_id: set() for ladder_id in ladder_ids}
+    if not ladder_ids:
+        return found
+    rows = await session.execute(
+        select(Commitment.ladder_id, Commitment.step).where(
+            Commitment.ladder_id.in_(list(ladder_ids)), Commitment.status == "open"
+        )
+    )
+    for ladder_id, step in rows:
+        found[ladder_id].add(step or "")
+    return found
+
+
 async def next_reminder(session: AsyncSession) -> datetime | None:
     return await session.scalar(
         select(func.min(Commitment.next_reminder_at)).where(Commitment.status == "open")
@@ -195,18 +243,32 @@ async def claim_due(session: AsyncSession, now: datetime, fallback: ZoneInfo) ->
             .values(**values)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if result.rowcount == 1 and item is not None:
             claimed.append(item)
     return claimed
 
 
 def _advance(
     commitment: Commitment, member: Member, now: datetime, zone: ZoneInfo
-) -> tuple[dict[str, Any], DueItem]:
-    """What the row becomes once this reminder is claimed, and the reminder itself."""
+) -> tuple[dict[str, Any], DueItem | None]:
+    """What the row becomes once this reminder is claimed, and the reminder itself.
+
+    A step bound to an event (`ends_at`) is never reminded of or checked in on once the
+    event has begun: at `ends_at` it closes itself as `lapsed`, with no message (the
+    event's own reminder already named what was still open).
+    """
     due = commitment.due_at or commitment.next_reminder_at
     assert due is not None and commitment.next_reminder_at is not None
     stage = commitment.reminder_stage or "due"
+    ends = commitment.ends_at
+    if ends is not None and (stage == "lapse" or now >= ends):
+        return {
+            "status": "lapsed",
+            "closed_at": now,
+            "updated_at": now,
+            "next_reminder_at": None,
+            "reminder_stage": None,
+        }, None
     payload: dict[str, Any] = {"stage": stage, "due_at": due.isoformat()}
     late = now - commitment.next_reminder_at > LATE_AFTER
     kind = "reminder" if stage == "due" else "checkin"
@@ -233,11 +295,25 @@ def _advance(
             reminder_stage="due",
             schedule_rev=commitment.schedule_rev + 1,
         )
-    elif stage == "due" and (delay := checkin_delay(member)) is not None:
-        values.update(
-            next_reminder_at=max(due, now) + delay,
-            reminder_stage="checkin",
-        )
+    elif stage == "due" and (checkin := _checkin_at(commitment, member, due, now, zone)):
+        values.update(next_reminder_at=checkin, reminder_stage="checkin")
+    elif ends is not None:
+        values.update(next_reminder_at=ends, reminder_stage="lapse")
     else:
         values.update(next_reminder_at=None, reminder_stage=None)
     return values, item
+
+
+def _checkin_at(
+    commitment: Commitment, member: Member, due: datetime, now: datetime, zone: ZoneInfo
+) -> datetime | None:
+    """When the one check-in comes, or None: the member turned check-ins off, or the
+    step's event begins before a check-in could still help."""
+    delay = checkin_delay(member)
+    if delay is None:
+        return None
+    at = max(due, now) + delay
+    if commitment.ends_at is None:
+        return at
+    at = next_waking(at, member, zone)
+    return at if at < commitment.ends_at - QUIET_BEFORE_END else None

@@ -48,6 +48,9 @@ class Interview:
     company: str
     person: str | None
     at: datetime
+    open_prep: frozenset[str] | None = None
+    """The prep steps still open (research, interviewer, stories); None when the feature
+    does not track them. A nudge only suggests prep that is still open."""
 
 
 _REGISTRY: dict[str, type[Feature]] = {}

@@ -2,6 +2,10 @@
 
 At the due time the member gets one DM with Done / Snooze / Drop; if it is still
 open, one check-in follows a day later (configurable), not a stream of nags.
+
+A step bound to an event (interview prep, `Commitment.ends_at`) is never moved past the
+event, its reminder offers only the snoozes that land before it, and once the event has
+begun it closes itself (`lapsed`) without a word.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
 from bot import commitments as store
-from bot.content.drafts import fill
+from bot.content.drafts import day_words, fill
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, ProgressPart, feature
@@ -47,6 +51,7 @@ TIME_WORDS = 3
 """While a time is asked for, an unreadable DM this short gets the reason it could not be
 read; a longer one is probably about something else and goes on to the core's fallbacks."""
 SNOOZES = {"1h": "1 hour", "tomorrow": "Tomorrow morning", "nextweek": "Next week"}
+_CLOSED_AS = {"done": "✓ done", "dropped": "✗ dropped", "lapsed": "– closed when its moment passed"}
 NumberedHandler = Callable[[Context, Commitment, str], Awaitable[Reply]]
 
 
@@ -213,7 +218,7 @@ class Commitments(Feature):
         if not rows:
             return ctx.private(Reply(text="Nothing done or dropped yet.", meta={"history": []}))
         lines = [
-            f"#{c.number} {'✓ done' if c.status == 'done' else '✗ dropped'} "
+            f"#{c.number} {_CLOSED_AS.get(c.status, '✗ dropped')} "
             f"{show_time(c.closed_at, ctx.zone) if c.closed_at else ''}: {c.text}"
             for c in rows
         ]
@@ -407,6 +412,13 @@ class Commitments(Feature):
             raise UserError(
                 f"{show_time(due, ctx.zone)} is already in the past. Pick a later time."
             )
+        if c.ends_at is not None and due >= c.ends_at:
+            raise UserError(
+                f"#{c.number} is to prepare for something that starts "
+                f"{show_time(c.ends_at, ctx.zone, ctx.now)}, so {show_time(due, ctx.zone)} "
+                "would be too late. Pick an earlier time, or drop it if it no longer matters. "
+                "Nothing changed."
+            )
         store.schedule(c, due, ctx.now)
         return ctx.private(_confirmation(c, ctx.zone, ctx.now, verb=verb))
 
@@ -468,6 +480,8 @@ class Commitments(Feature):
                     "due_at": c.due_at.isoformat() if c.due_at else None,
                     "repeats": c.recurrence,
                     "source": c.source,
+                    "step": c.step,
+                    "ends_at": c.ends_at.isoformat() if c.ends_at else None,
                     "created_at": c.created_at.isoformat(),
                     "closed_at": c.closed_at.isoformat() if c.closed_at else None,
                 }
@@ -518,7 +532,7 @@ class Reminders:
         self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
     ) -> Reply | None:
         c = await session.get(Commitment, delivery.ref_id) if delivery.ref_id else None
-        if c is None or c.status != "open":
+        if c is None or c.status != "open" or (c.ends_at is not None and now >= c.ends_at):
             return None
         member = await session.get(Member, c.member_id)
         club = await session.get(Club, member.club_id) if member else None
@@ -540,12 +554,19 @@ class Reminders:
             )
         if c.recurrence and not checkin and c.due_at:
             lines.append(f"Repeats; next one {show_time(c.due_at, zone)}.")
-        sections = await _draft_section(session, services, c, member)
+        sections = await _draft_section(session, services, c, member, zone, now)
+        snoozes = {
+            key: label
+            for key, label in SNOOZES.items()
+            if c.ends_at is None
+            or (target := _snooze_target(key, now, zone, store.day_start(member))) is None
+            or target < c.ends_at
+        }
         return Reply(
             title=("Still open: " if checkin else "Reminder: ") + c.text,
             text="\n".join(lines),
             sections=sections,
-            buttons=_reminder_buttons(c),
+            buttons=_reminder_buttons(c, snoozes),
             visibility=Visibility.DM,
             meta={
                 "commitment_id": c.id,
@@ -556,28 +577,39 @@ class Reminders:
 
 
 async def _draft_section(
-    session: AsyncSession, services: Services, c: Commitment, member: Member
+    session: AsyncSession,
+    services: Services,
+    c: Commitment,
+    member: Member,
+    zone: ZoneInfo,
+    now: datetime,
 ) -> list[Section]:
+    """The step's draft, filled with what the bot knows, its day words said as of `now`
+    (the moment the member reads it: a thank-you read the next day says "yesterday")."""
     draft = services.library.draft(c.draft_id) if c.draft_id else None
     if draft is None:
         return []
     ladder = await session.get(Ladder, c.ladder_id) if c.ladder_id else None
+    met = ladder.at if ladder is not None and ladder.kind == "interview" else None
     values = {
         "interviewer": ladder.person if ladder else None,
         "company": ladder.company if ladder else None,
         "role": ladder.role if ladder else None,
         "your_name": member.display_name,
+        "interview_day": (
+            day_words(met.astimezone(zone).date(), now.astimezone(zone).date()) if met else None
+        ),
     }
     filled = fill(draft, values)
     return [Section(title=f"Draft: {filled.title}", text=filled.as_text())]
 
 
-def _reminder_buttons(c: Commitment) -> list[Button]:
+def _reminder_buttons(c: Commitment, snoozes: dict[str, str]) -> list[Button]:
     return [
         Button("Done", f"commit:done:{c.id}", ButtonStyle.PRIMARY),
         *(
             Button(f"Snooze: {label}", f"commit:snooze:{c.id}:{key}")
-            for key, label in SNOOZES.items()
+            for key, label in snoozes.items()
         ),
         Button("Drop", f"commit:drop:{c.id}", ButtonStyle.DANGER),
     ]

@@ -4,6 +4,14 @@ After an interview: research, stories, a thank-you within a day (with a draft), 
 polite follow-up if nothing is heard. After a rejection: the appreciation note, the ask
 to stay connected, then stay-in-touch reminders at about 1, 3, 6 and 12 months, each with
 a draft. Every step is an ordinary commitment the member can see, edit, snooze or drop.
+
+The steps respect the interview (`plan_prep`): prep lands on the days before it at the
+member's day start, or, when those have passed, is spread over the waking hours still
+left, never in the last two hours before it and never all at once. A prep step is bound
+to the interview (`Commitment.ends_at`): no reminder or check-in after it starts, and
+what is still open then closes itself quietly. The interview has its own reminders, the
+morning of it and an hour before (`InterviewReminders`), whether or not nudges are on;
+the first of them names the prep still open, so nothing needs saying afterwards.
 """
 
 from __future__ import annotations
@@ -11,29 +19,67 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commitments as store
+from bot import members
+from bot.content.drafts import day_words
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Interview, feature
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
-from bot.store.models import Commitment, Contact, Ladder, Member
+from bot.scheduling import DueItem, ScheduledWork
+from bot.services import Services
+from bot.store.models import Club, Commitment, Contact, Delivery, Ladder, Member
 from bot.timezones import add_months, local_instant, show_time
 from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when
 
 FOLLOW_UP_AFTER = timedelta(days=7)
 """When to nudge a follow-up if nothing has been heard after an interview."""
 THANK_YOU_AFTER = timedelta(hours=3)
+PREP = (("research", 3), ("interviewer", 2), ("stories", 1))
+"""The prep steps in order, each with the days before the interview it ideally lands."""
+PREP_PRIORITY = ("research", "stories", "interviewer")
+"""Which prep steps to keep when only some fit before a close interview."""
+FIRST_AFTER = timedelta(hours=1)
+"""The first step reminds no sooner than this after `/interview` (the reply lists them)."""
+LAST_BEFORE = timedelta(hours=2)
+"""No prep reminder in the last hours before the interview: too late to be of use."""
+MIN_GAP = timedelta(hours=1)
+"""Prep steps spread over a short time still come at least this far apart."""
+ROUND_TO = timedelta(minutes=15)
+HOUR_BEFORE = timedelta(hours=1)
+"""The interview's last reminder comes this long before it."""
+COINCIDE = timedelta(hours=1)
+"""A morning reminder closer than this to the hour-before one is left out: one is enough."""
 STAY_IN_TOUCH_MONTHS = (1, 3, 6, 12)
 _KEYWORDS = re.compile(r"\s+(with|on|at|for)\s+", re.IGNORECASE)
 MAX_FIELD = 120
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step a ladder sets up: its text, when it is due (None: left out), its draft,
+    what it is for, and when it stops making sense."""
+
+    text: str
+    due: datetime | None
+    draft: str | None = None
+    step: str | None = None
+    ends_at: datetime | None = None
+
+
+_PREP_NAMES = {
+    "research": "reading up on the company",
+    "interviewer": "reading up on your interviewer",
+    "stories": "picking your stories",
+}
 
 
 @dataclass(frozen=True)
@@ -159,40 +205,52 @@ class Ladders(Feature):
                 "When is it? For example `/interview Acme with Ana on Friday 10am for analyst`."
             )
         at = when.due_at
-        ladder = await _ladder(ctx, "interview", company, words.person, words.role, at)
+        window = store.waking_window(ctx.member)
+        alerts = interview_reminders(ctx.now, at, ctx.zone, start)
+        ladder = await _ladder(
+            ctx, "interview", company, words.person, words.role, at, reminders=alerts
+        )
         who = words.person or "your interviewer"
-        steps: list[tuple[str, datetime | None, str | None]] = [
-            (
-                f"Research {company}: mission, strategy, news, competitors, culture",
-                _before(at, timedelta(days=3), ctx, start),
-                None,
-            ),
-            (
+        prep = plan_prep(ctx.now, at, ctx.zone, window)
+        texts = {
+            "research": f"Research {company}: mission, strategy, news, competitors, culture",
+            "interviewer": (
                 f"Read up on {who} at {company}: background, projects, what they care about"
                 if words.person
-                else f"Find out who will interview you at {company}, then read up on them",
-                _before(at, timedelta(days=2), ctx, start),
-                None,
+                else f"Find out who will interview you at {company}, then read up on them"
             ),
-            (
-                f"Pick three CCAR stories that fit {company}"
-                + (f" and the {words.role} role" if words.role else ""),
-                _before(at, timedelta(days=1), ctx, start),
-                None,
-            ),
-            (
+            "stories": f"Pick three CCAR stories that fit {company}"
+            + (f" and the {words.role} role" if words.role else ""),
+        }
+        steps = [Step(texts[name], prep.get(name), step=name, ends_at=at) for name, _ in PREP]
+        steps += [
+            Step(
                 f"Send a thank-you note to {who} at {company}",
-                at + THANK_YOU_AFTER,
+                store.next_waking(at + THANK_YOU_AFTER, ctx.member, ctx.zone),
                 "thank-you-after-interview",
+                step="thank-you",
             ),
-            (
+            Step(
                 f"Follow up with {company} if you have not heard back",
                 at + FOLLOW_UP_AFTER,
                 "follow-up-no-decision",
+                step="follow-up",
             ),
         ]
         made = await _make_steps(ctx, ladder, steps, "interview")
-        return _summary(ctx, f"Interview at {company}, {show_time(at, ctx.zone)}", made, ladder)
+        reply = _summary(ctx, f"Interview at {company}, {show_time(at, ctx.zone)}", made, ladder)
+        left_out = [_PREP_NAMES[name] for name, _ in PREP if name not in prep]
+        if left_out:
+            reply.text += (
+                f"\n\nYour interview is close, so I left out the prep there is no good time "
+                f"for before it: {_listed(left_out)}. Ten minutes on it now still helps."
+            )
+        reply.text += "\n\n" + _reminders_note(alerts, ctx.zone)
+        reply.meta["interview_reminders"] = [
+            {"stage": stage, "at": moment.astimezone(ctx.zone).isoformat()}
+            for stage, moment in alerts
+        ]
+        return reply
 
     async def _after_interview(self, ctx: Context, words: InterviewWords, at: datetime) -> Reply:
         """The interview already happened: only the steps after it still make sense."""
@@ -204,16 +262,19 @@ class Ladders(Feature):
         _check_fields(words.company, words.person, words.role)
         ladder = await _ladder(ctx, "interview", words.company, words.person, words.role, at)
         who = words.person or "your interviewer"
-        steps: list[tuple[str, datetime | None, str | None]] = [
-            (
+        thank_you = max(at + THANK_YOU_AFTER, ctx.now + timedelta(hours=1))
+        steps = [
+            Step(
                 f"Send a thank-you note to {who} at {words.company}",
-                max(at + THANK_YOU_AFTER, ctx.now + timedelta(hours=1)),
+                store.next_waking(thank_you, ctx.member, ctx.zone),
                 "thank-you-after-interview",
+                step="thank-you",
             ),
-            (
+            Step(
                 f"Follow up with {words.company} if you have not heard back",
                 max(at + FOLLOW_UP_AFTER, ctx.now + timedelta(days=1)),
                 "follow-up-no-decision",
+                step="follow-up",
             ),
         ]
         made = await _make_steps(ctx, ladder, steps, "interview")
@@ -239,9 +300,11 @@ class Ladders(Feature):
         who = name or f"the hiring manager at {company}"
         local = ctx.now.astimezone(ctx.zone)
         tomorrow = _workday_at(local.date() + timedelta(days=1), start, ctx.zone)
-        steps: list[tuple[str, datetime | None, str | None]] = [
-            (f"Send {who} a short note of appreciation", tomorrow, "appreciation-after-rejection"),
-            (
+        steps = [
+            Step(
+                f"Send {who} a short note of appreciation", tomorrow, "appreciation-after-rejection"
+            ),
+            Step(
                 f"Ask {who} to stay connected and meet for a networking chat",
                 _workday_at(local.date() + timedelta(days=4), start, ctx.zone),
                 "ask-to-stay-connected",
@@ -249,21 +312,16 @@ class Ladders(Feature):
         ]
         for months in STAY_IN_TOUCH_MONTHS:
             steps.append(
-                (
+                Step(
                     f"Stay in touch with {who} ({months} month{'s' if months > 1 else ''} on)",
                     _workday_at(add_months(local.date(), months), start, ctx.zone),
                     f"stay-in-touch-{months}-month{'s' if months > 1 else ''}",
                 )
             )
-        dropped = await _drop_waiting_follow_ups(ctx, company)
+        dropped = await _close_interview_steps(ctx, company)
         made = await _make_steps(ctx, ladder, steps, "rejection", contact_id=contact.id)
         reply = _summary(ctx, f"After the no from {company}", made, ladder)
-        note = (
-            f"\n\nI dropped #{', #'.join(str(c.number) for c in dropped)}: no need to chase "
-            f"{company} for a decision now."
-            if dropped
-            else ""
-        )
+        note = f"\n\n{_closed_note(dropped, company)}" if dropped else ""
         reply.text = (
             "Sorry, that is disappointing. A warm note now keeps the door open: the person "
             "they hired may not stay, and people you keep in touch with often come back with "
@@ -271,6 +329,9 @@ class Ladders(Feature):
         )
         reply.meta["dropped"] = [c.id for c in dropped]
         return reply
+
+    def scheduled_work(self) -> list[ScheduledWork]:
+        return [InterviewReminders()]
 
     async def upcoming_interviews(
         self, session: AsyncSession, member_ids: Sequence[int], now: datetime, until: datetime
@@ -285,13 +346,21 @@ class Ladders(Feature):
             )
             .order_by(Ladder.at.desc())
         )
+        ladders = [ladder for ladder in rows if ladder.at is not None]
+        steps = await store.open_steps(session, [ladder.id for ladder in ladders])
+        # An interview with nothing left open is over for the member (a no closed it all).
         # Latest first, so each member's soonest interview is written last and wins.
+        soonest = {ladder.member_id: ladder for ladder in ladders if steps[ladder.id]}
         return {
-            ladder.member_id: Interview(
-                ladder.id, ladder.member_id, ladder.company, ladder.person, ladder.at
+            member_id: Interview(
+                ladder.id,
+                member_id,
+                ladder.company,
+                ladder.person,
+                ladder.at,  # type: ignore[arg-type]
+                open_prep=frozenset(steps[ladder.id] & set(_PREP_NAMES)),
             )
-            for ladder in rows
-            if ladder.at is not None
+            for member_id, ladder in soonest.items()
         }
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -408,8 +477,10 @@ async def _contact_for(ctx: Context, name: str, company: str) -> Contact:
     return contact
 
 
-async def _drop_waiting_follow_ups(ctx: Context, company: str) -> list[Commitment]:
-    """After a no, the open "follow up if you have not heard back" steps have no purpose."""
+async def _close_interview_steps(ctx: Context, company: str) -> list[Commitment]:
+    """After a no, the open steps of that company's interviews have no purpose any more:
+    its prep, the thank-you (the appreciation note replaces it) and the "follow up if you
+    have not heard back"."""
     rows = list(
         await ctx.session.scalars(
             select(Commitment)
@@ -417,14 +488,47 @@ async def _drop_waiting_follow_ups(ctx: Context, company: str) -> list[Commitmen
             .where(
                 Commitment.member_id == ctx.member.id,
                 Commitment.status == "open",
-                Commitment.draft_id == "follow-up-no-decision",
+                Ladder.kind == "interview",
                 func.lower(Ladder.company) == company.lower(),
             )
+            .order_by(Commitment.number)
         )
     )
     for commitment in rows:
         store.close(commitment, "dropped", ctx.now)
+    # The interview will not happen now: no reminder of it either.
+    await ctx.session.execute(
+        update(Ladder)
+        .where(
+            Ladder.member_id == ctx.member.id,
+            Ladder.kind == "interview",
+            func.lower(Ladder.company) == company.lower(),
+            Ladder.next_reminder_at.is_not(None),
+        )
+        .values(next_reminder_at=None, reminder_stage=None)
+    )
     return rows
+
+
+def _closed_note(closed: list[Commitment], company: str) -> str:
+    """What `/rejected` closed, in the words of what each step was for."""
+    groups: dict[str, list[int]] = {}
+    for c in closed:
+        purpose = (
+            f"prep for the {company} interview"
+            if c.step in _PREP_NAMES
+            else "the thank-you: the appreciation note takes its place"
+            if c.step == "thank-you" or c.draft_id == "thank-you-after-interview"
+            else f"no need to chase {company} for a decision now"
+        )
+        groups.setdefault(purpose, []).append(c.number)
+    parts = [f"{_listed([f'#{n}' for n in numbers])} ({why})" for why, numbers in groups.items()]
+    return f"I closed {_listed(parts)}."
+
+
+def _listed(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 async def _ladder(
@@ -435,7 +539,10 @@ async def _ladder(
     role: str | None,
     at: datetime | None,
     contact_id: int | None = None,
+    reminders: Sequence[tuple[str, datetime]] = (),
 ) -> Ladder:
+    """The ladder row; an interview's first own reminder is its next one (`reminders`)."""
+    first = reminders[0] if reminders else None
     ladder = Ladder(
         member_id=ctx.member.id,
         kind=kind,
@@ -445,6 +552,8 @@ async def _ladder(
         at=at,
         contact_id=contact_id,
         created_at=ctx.now,
+        next_reminder_at=first[1] if first else None,
+        reminder_stage=first[0] if first else None,
     )
     ctx.session.add(ladder)
     await ctx.session.flush()
@@ -454,25 +563,27 @@ async def _ladder(
 async def _make_steps(
     ctx: Context,
     ladder: Ladder,
-    steps: list[tuple[str, datetime | None, str | None]],
+    steps: list[Step],
     source: str,
     contact_id: int | None = None,
 ) -> list[Commitment]:
     made = []
-    for text, due, draft in steps:
-        if due is None:
+    for step in steps:
+        if step.due is None:
             continue
         made.append(
             await store.create(
                 ctx.session,
                 ctx.member,
-                text,
-                due,
+                step.text,
+                step.due,
                 ctx.now,
                 source=source,
-                draft_id=draft if draft and ctx.library.draft(draft) else None,
+                draft_id=step.draft if step.draft and ctx.library.draft(step.draft) else None,
                 ladder_id=ladder.id,
                 contact_id=contact_id,
+                step=step.step,
+                ends_at=step.ends_at,
             )
         )
     return made
@@ -509,13 +620,100 @@ def _summary(ctx: Context, title: str, made: list[Commitment], ladder: Ladder) -
     )
 
 
-def _before(at: datetime, lead: timedelta, ctx: Context, start: time) -> datetime | None:
-    """A prep step `lead` before the interview at the member's day start; soon if that passed."""
-    local_day = (at - lead).astimezone(ctx.zone).date()
-    due = local_instant(local_day, start, ctx.zone)
-    if due <= ctx.now:
-        due = ctx.now + timedelta(hours=1)
-    return due if due < at else None
+def plan_prep(
+    now: datetime, at: datetime, zone: ZoneInfo, window: tuple[time, time]
+) -> dict[str, datetime]:
+    """When each prep step reminds, by name; a step with no sensible moment is left out.
+
+    Each step ideally lands at the member's day start 3, 2 and 1 days before the
+    interview. Steps whose ideal moment has passed are spread evenly, in order, over the
+    waking hours (`window`) between an hour from now and the first step still at its
+    ideal moment (or two hours before the interview), at least `MIN_GAP` apart; when
+    fewer fit, `PREP_PRIORITY` says which stay. So an interview tomorrow at 10:00, set up
+    at 10:00, gets research at 11:00, the interviewer at 15:30 and stories at 20:00, not
+    three reminders at once, and nothing the morning of it before the day starts.
+    """
+    earliest, latest = now + FIRST_AFTER, at - LAST_BEFORE
+    if latest < earliest:
+        return {}
+    day = at.astimezone(zone).date()
+    ideal = {
+        name: local_instant(day - timedelta(days=lead), window[0], zone) for name, lead in PREP
+    }
+    planned = {name: due for name, due in ideal.items() if earliest <= due <= latest}
+    passed = [name for name, _ in PREP if ideal[name] < earliest]
+    if not passed:
+        return planned
+    bound = min(planned.values()) - MIN_GAP if planned else latest
+    spans = _waking_spans(earliest, bound, zone, window)
+    total = sum((end - begin for begin, end in spans), timedelta())
+    fits = min(len(passed), int(total / MIN_GAP) + 1) if spans else 0
+    kept = set(sorted(passed, key=PREP_PRIORITY.index)[:fits])
+    chosen = [name for name in passed if name in kept]
+    for i, name in enumerate(chosen):
+        offset = total * i / (len(chosen) - 1) if len(chosen) > 1 else timedelta()
+        planned[name] = _along(spans, offset)
+    return planned
+
+
+def _waking_spans(
+    begin: datetime, end: datetime, zone: ZoneInfo, window: tuple[time, time]
+) -> list[tuple[datetime, datetime]]:
+    """The parts of [begin, end] inside the waking window of each local day."""
+    spans = []
+    day, last = begin.astimezone(zone).date(), end.astimezone(zone).date()
+    while day <= last:
+        lo = max(begin, local_instant(day, window[0], zone))
+        hi = min(end, local_instant(day, window[1], zone))
+        if lo <= hi:
+            spans.append((lo, hi))
+        day += timedelta(days=1)
+    return spans
+
+
+def _along(spans: list[tuple[datetime, datetime]], offset: timedelta) -> datetime:
+    """The instant `offset` into the spans laid end to end, on a quarter hour if one is near."""
+    for lo, hi in spans:
+        if offset <= hi - lo:
+            moment = lo + offset
+            down = moment - (moment - datetime.min.replace(tzinfo=UTC)) % ROUND_TO
+            up = down + ROUND_TO if down < moment else down
+            return down if down >= lo else up if up <= hi else moment
+        offset -= hi - lo
+    return spans[-1][1]
+
+
+def interview_reminders(
+    now: datetime, at: datetime, zone: ZoneInfo, start: time
+) -> list[tuple[str, datetime]]:
+    """The interview's own reminders: (stage, instant), soonest first.
+
+    The morning one comes at the member's day start on the day; it is left out when that
+    has passed, is after the interview, or would come within `COINCIDE` of the one an
+    hour before (an interview at 10:00 gets one reminder at 09:00, not two). Neither is
+    set when its moment has passed.
+    """
+    hour = at - HOUR_BEFORE
+    morning = local_instant(at.astimezone(zone).date(), start, zone)
+    planned = []
+    if now < morning <= hour - COINCIDE:
+        planned.append(("morning", morning))
+    if now < hour:
+        planned.append(("hour", hour))
+    return planned
+
+
+def _reminders_note(alerts: Sequence[tuple[str, datetime]], zone: ZoneInfo) -> str:
+    """How the interview itself will be recalled, as the `/interview` reply says it."""
+    if not alerts:
+        return "It is very soon, so there is no reminder to wait for: good luck!"
+    said = [
+        f"the morning of it at {moment.astimezone(zone):%H:%M}"
+        if stage == "morning"
+        else f"an hour before it, at {moment.astimezone(zone):%H:%M}"
+        for stage, moment in alerts
+    ]
+    return f"I will remind you of the interview itself {_listed(said)}."
 
 
 def _workday_at(day: date, start: time, zone: ZoneInfo) -> datetime:
@@ -533,3 +731,130 @@ def _check_fields(company: str, person: str | None, role: str | None) -> None:
                 f"That {label} is {len(value)} characters; keep it under {MAX_FIELD}. "
                 "Nothing was saved."
             )
+
+
+class InterviewReminders:
+    """The interview's own reminders: the morning of it and an hour before.
+
+    They go out whether or not the member takes nudges: an interview is the one thing in
+    a job search no one wants to hear about too late. Each is claimed from the ladder row
+    (`next_reminder_at`, `reminder_stage`) like every other scheduled row, and stops being
+    useful when the interview starts, so an outage never sends one afterwards.
+    """
+
+    kinds = ("interview",)
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        return await session.scalar(select(func.min(Ladder.next_reminder_at)))
+
+    async def claim_due(
+        self, session: AsyncSession, services: Services, now: datetime
+    ) -> list[DueItem]:
+        rows = await session.scalars(
+            select(Ladder)
+            .where(Ladder.next_reminder_at <= now)
+            .order_by(Ladder.next_reminder_at, Ladder.id)
+            .limit(store.CLAIM_BATCH)
+        )
+        claimed = []
+        for ladder in rows:
+            due, stage = ladder.next_reminder_at, ladder.reminder_stage or "hour"
+            assert due is not None
+            if ladder.at is None or now >= ladder.at:
+                following: tuple[datetime | None, str | None] = (None, None)
+            elif stage == "morning":
+                following = (ladder.at - HOUR_BEFORE, "hour")
+            else:
+                following = (None, None)
+            result = await session.execute(
+                update(Ladder)
+                .where(
+                    Ladder.id == ladder.id,
+                    Ladder.next_reminder_at == due,
+                    Ladder.reminder_stage == ladder.reminder_stage,
+                )
+                .values(next_reminder_at=following[0], reminder_stage=following[1])
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1 or ladder.at is None or now >= ladder.at:
+                continue
+            claimed.append(
+                DueItem(
+                    key=f"interview:{ladder.id}:{stage}",
+                    kind="interview",
+                    due_at=due,
+                    member_id=ladder.member_id,
+                    ref_id=ladder.id,
+                    late=now - due > store.LATE_AFTER,
+                    payload={"stage": stage},
+                    useful_until=ladder.at,
+                )
+            )
+        return claimed
+
+    async def render(
+        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+    ) -> Reply | None:
+        ladder = await session.get(Ladder, delivery.ref_id) if delivery.ref_id else None
+        member = await session.get(Member, ladder.member_id) if ladder else None
+        club = await session.get(Club, member.club_id) if member else None
+        if ladder is None or ladder.at is None or member is None or club is None:
+            return None
+        if now >= ladder.at:
+            return None
+        zone = members.zone_for(member, club, services.settings.timezone)
+        steps = await store.open_for(session, member, ladder_id=ladder.id)
+        prep = [c for c in steps if c.step in _PREP_NAMES]
+        return interview_reminder(ladder, prep, zone, now, delivery.payload.get("stage"))
+
+
+def interview_reminder(
+    ladder: Ladder, prep: list[Commitment], zone: ZoneInfo, now: datetime, stage: object
+) -> Reply:
+    """What the member reads the morning of the interview, or an hour before it.
+
+    The prep still open is named once here, with a Done button each, and the member is
+    told it closes itself when the interview starts: nothing about unfinished prep is
+    ever said after the interview, when it could only make someone feel worse.
+    """
+    assert ladder.at is not None
+    local = ladder.at.astimezone(zone)
+    who = f" with {ladder.person}" if ladder.person else ""
+    day = day_words(local.date(), now.astimezone(zone).date())
+    soon = stage == "hour" or ladder.at - now <= HOUR_BEFORE + COINCIDE
+    title = (
+        f"Your interview at {ladder.company} is at {local:%H:%M}"
+        if soon
+        else f"Your interview at {ladder.company}: {day}, {local:%H:%M}"
+    )
+    lines = [
+        f"{ladder.company}{who}, {day} at {local:%H:%M} ({zone.key})"
+        + (f", {ladder.role} role." if ladder.role else "."),
+        "Leave (or log in) with ten minutes to spare, and take a breath: you have prepared."
+        if soon
+        else "Check the route or the video link, and have your three stories and two "
+        "questions for them close at hand.",
+    ]
+    sections = []
+    if prep:
+        sections.append(
+            Section(
+                title="Still open from your prep",
+                text="\n".join(f"#{c.number} {c.text}" for c in prep)
+                + "\nA few minutes on any of them still helps. Whatever is left closes "
+                "itself when the interview starts: no need to tick it off.",
+            )
+        )
+    return Reply(
+        title=title,
+        text="\n".join(lines),
+        sections=sections,
+        buttons=[Button(f"Done #{c.number}", f"commit:done:{c.id}") for c in prep],
+        visibility=Visibility.DM,
+        meta={
+            "ladder_id": ladder.id,
+            "stage": stage,
+            "at": local.isoformat(),
+            "open_prep": [c.number for c in prep],
+        },
+    )

@@ -110,7 +110,8 @@ class Member(Base):
     next_nudge_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
     nudge_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     plan_position: Mapped[int] = mapped_column(Integer, default=0)
-    """Index of the member's next task in the prep plan; only Done moves it on."""
+    """Index of the next new task in the prep plan; every plan nudge sent moves it on (what
+    was done and what comes back later is in `plan_steps`)."""
     shoutouts: Mapped[bool] = mapped_column(Boolean, default=False)
     """Whether the member's name may appear in the club digest."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -91,7 +91,6 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.failures: dict[str, deque[Failure]] = {}
-        self.delays: dict[str, float] = {}
         self.echo: Callable[[Call], None] | None = None
         self.limits: PlatformLimits | None = None
         """Rate limit, latency and flakiness for message sends and DM opens (a fan-out)."""
@@ -223,8 +222,6 @@ class FakeSlack:
         *,
         plain: bool = False,
     ) -> web.Response:
-        if method in self.delays:
-            await asyncio.sleep(self.delays[method])
         if self.limits is not None and method in LIMITED_METHODS:
             refused = await self.limits.admit()
             if refused is not None:

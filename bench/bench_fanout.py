@@ -1,0 +1,516 @@
+"""Fan-out at the platform's pace: thousands of nudges due at one instant.
+
+    .venv/bin/python bench/bench_fanout.py [--members 10000] [--reminders N]
+        [--platforms slack,discord] [--slack-limit 20] [--discord-limit 50]
+        [--latency 0.08] [--flaky 0.1] [--sequential]
+
+Seeds `--members` members whose daily nudge is due now and `--reminders` (default one
+per ten members) commitments due at the same instant, then delivers them through the
+real Slack adapter against the fake Web API and through the real Discord adapter against
+the fake REST API. Each fake runs in its own process and enforces its rate limit with 429
+and `Retry-After`, answers after `--latency` and fails `--flaky` of calls with a 5xx.
+Meanwhile a probe sends `/tip` to the core every 50 ms.
+
+On SQLite (a file in a temporary directory) always; on PostgreSQL too when
+JOBCLUB_TEST_DATABASE_URL is set (its public schema is dropped and rebuilt).
+`--sequential` runs the same workload one send at a time (the dispatcher before issue 16).
+
+Dispatcher CPU per delivery is the process's CPU time during the fan-out (all threads,
+so the database driver's thread is in it) minus the CPU spent inside the adapters' send
+calls and inside the probe's commands, divided by the deliveries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Generator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import JobClubBot, freeze_startup_objects
+from bot.clock import SystemClock
+from bot.events import CommandEvent, MemberRef, Place, Platform
+from bot.outbox import Pace, pace_of
+from bot.scheduling import Outgoing
+from bot.settings import Settings
+from bot.store.database import Database
+from bot.store.models import Club, Commitment, Member
+
+SLACK_TEAM = "T0CLUB"
+DISCORD_GUILD = "1100000000000000002"
+DISCORD_USER_BASE = 1_400_000_000_000_000_000
+DISCORD_DM_BASE = 1_500_000_000_000_000_000
+CHUNK = 5_000
+PROBE_EVERY = 0.05
+TIMEOUT = 900.0
+
+
+# -- the fake platform, in its own process -----------------------------------------------------
+
+
+def fake_main(platform: str, options: dict[str, Any], conn: Any) -> None:
+    asyncio.run(_fake(platform, options, conn))
+
+
+async def _fake(platform: str, options: dict[str, Any], conn: Any) -> None:
+    from tests.platform_limits import PlatformLimits
+
+    limits = PlatformLimits(
+        rate=options["limit"],
+        burst=options["limit"],
+        latency=options["latency"],
+        flaky=options["flaky"],
+    )
+    fake: Any
+    if platform == "slack":
+        from tests.slack.fake_slack import FakeSlack
+
+        fake = FakeSlack()
+        fake.auto_users = True
+        await fake.start()
+        urls = {"api": fake.url}
+    else:
+        from tests.discord.fake_discord import FakeDiscord
+
+        fake = FakeDiscord()
+        for i in range(options["members"]):
+            fake.dm_channels[str(DISCORD_USER_BASE + i)] = str(DISCORD_DM_BASE + i)
+        await fake.start()
+        urls = {"api": fake.api_url, "gateway": fake.gateway_url}
+    conn.send(urls)
+    fake.limits = limits  # after start-up: the login is not part of the fan-out
+    await asyncio.to_thread(conn.recv)  # "stop"
+    received: list[tuple[str, str, float]] = []
+    if platform == "slack":
+        for call in fake.calls:
+            if call.method == "chat.postMessage" and call.ok:
+                key = str(call.params.get("text") or "")[:300]
+                received.append((str(call.params["channel"]), key, call.at))
+    else:
+        for call in fake.calls:
+            if call.method == "POST" and call.status == 200 and call.path.endswith("/messages"):
+                body = call.body or {}
+                key = json.dumps([body.get("content"), body.get("embeds")])[:300]
+                received.append((call.path.split("/")[2], key, 0.0))
+    conn.send(
+        {
+            "received": received,
+            "limited": limits.limited,
+            "failed": limits.failed,
+            "calls": len(fake.calls),
+        }
+    )
+    if platform == "slack":
+        await fake.close()
+    else:
+        await fake.stop()
+
+
+# -- measuring CPU inside some coroutines ------------------------------------------------------
+
+
+class Meter:
+    """Loop-thread CPU spent inside the coroutines it wraps (each step, not their waits)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def wrap(self, awaitable: Awaitable[Any]) -> Awaitable[Any]:
+        return _Metered(awaitable, self)
+
+
+class _Metered:
+    def __init__(self, awaitable: Awaitable[Any], meter: Meter) -> None:
+        self._inner = awaitable.__await__()
+        self._meter = meter
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            started = time.thread_time()
+            try:
+                step = self._inner.throw(error) if error else self._inner.send(value)
+            except StopIteration as stop:
+                self._meter.seconds += time.thread_time() - started
+                return stop.value
+            except BaseException:
+                self._meter.seconds += time.thread_time() - started
+                raise
+            self._meter.seconds += time.thread_time() - started
+            try:
+                value, error = (yield step), None
+            except BaseException as exc:  # delivered into the inner coroutine
+                value, error = None, exc
+
+
+class LoopWatch:
+    """The longest the event loop went without running a 5 ms heartbeat."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._beat())
+
+    async def _beat(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.005)
+            now = time.perf_counter()
+            self.worst = max(self.worst, now - last - 0.005)
+            last = now
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+
+# -- seeding -----------------------------------------------------------------------------------
+
+
+async def reset(url: str) -> None:
+    if url.startswith("postgresql"):
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+
+
+def user_of(platform: str, i: int) -> tuple[str, str]:
+    """(user id, DM channel id) as each platform spells them."""
+    if platform == "slack":
+        return f"U{i:08d}", f"D{i:08d}"
+    return str(DISCORD_USER_BASE + i), str(DISCORD_DM_BASE + i)
+
+
+async def seed(db: Database, platform: str, members: int, reminders: int, due: datetime) -> None:
+    """One club; every member takes daily nudges due at `due`; the first `reminders`
+    members also have a commitment due then. Members were DMed before (DM ids known)."""
+    created = due - timedelta(days=30)
+    external = SLACK_TEAM if platform == "slack" else DISCORD_GUILD
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            insert(Club.__table__),
+            [
+                {
+                    "id": 1,
+                    "platform": platform,
+                    "external_id": external,
+                    "name": "Big club",
+                    "default_tz": "UTC",
+                    "created_at": created,
+                }
+            ],
+        )
+        for start in range(0, members, CHUNK):
+            rows = []
+            for i in range(start, min(start + CHUNK, members)):
+                user, dm = user_of(platform, i)
+                rows.append(
+                    {
+                        "id": i + 1,
+                        "club_id": 1,
+                        "user_id": user,
+                        "display_name": f"Member {i}",
+                        "tz": "UTC",
+                        "dm_channel_id": dm,
+                        "nudges_on": True,
+                        "nudge_minutes": due.hour * 60 + due.minute,
+                        "nudge_days": "1234567",
+                        "next_nudge_at": due,
+                        "nudge_offered": True,
+                        "created_at": created,
+                        "last_seen_at": created,
+                    }
+                )
+            await conn.execute(insert(Member.__table__), rows)
+        rows = [
+            {
+                "id": i + 1,
+                "member_id": i + 1,
+                "number": 1,
+                "text": f"Send the thank-you note to interviewer {i}",
+                "due_at": due,
+                "status": "open",
+                "source": "manual",
+                "next_reminder_at": due,
+                "reminder_stage": "due",
+                "schedule_rev": 1,
+                "created_at": created,
+                "updated_at": created,
+            }
+            for i in range(reminders)
+        ]
+        for start in range(0, len(rows), CHUNK):
+            await conn.execute(insert(Commitment.__table__), rows[start : start + CHUNK])
+        if db.dialect == "postgresql":
+            await conn.execute(text("SELECT setval('members_id_seq', :n)"), {"n": members})
+            await conn.execute(text("SELECT setval('clubs_id_seq', 1)"))
+            await conn.execute(
+                text("SELECT setval('commitments_id_seq', :n)"), {"n": reminders + 1}
+            )
+
+
+# -- one run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    database: str
+    platform: str
+    limit: float
+    expected: int
+    delivered: int = 0
+    duplicates: int = 0
+    lost: int = 0
+    seconds_to_last: float = 0.0
+    cpu_per_delivery_ms: float = 0.0
+    probe_ms: list[float] = field(default_factory=list)
+    loop_block_ms: float = 0.0
+    limited: int = 0
+    failed_calls: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.delivered / self.seconds_to_last if self.seconds_to_last else 0.0
+
+    def p(self, q: float) -> float:
+        if not self.probe_ms:
+            return 0.0
+        ordered = sorted(self.probe_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def line(self) -> str:
+        return (
+            f"fanout {self.database} {self.platform}: {self.rate:.1f}/s of {self.limit:.1f}/s "
+            f"limit ({100 * self.rate / self.limit:.0f}%), duplicates {self.duplicates}, "
+            f"lost {self.lost}, interactive p99 {self.p(0.99):.0f} ms, "
+            f"cpu/delivery {self.cpu_per_delivery_ms:.2f} ms"
+        )
+
+    def detail(self) -> str:
+        return (
+            f"  {self.delivered}/{self.expected} delivered; last one {self.seconds_to_last:.1f} s "
+            f"after the due instant; probe p50 {self.p(0.5):.0f} ms p99 {self.p(0.99):.0f} ms "
+            f"max {max(self.probe_ms, default=0):.0f} ms ({len(self.probe_ms)} commands); "
+            f"max loop block {self.loop_block_ms:.1f} ms; fake answered {self.limited} × 429 "
+            f"and {self.failed_calls} × 5xx; deliveries {self.statuses}"
+        )
+
+
+async def build_adapter(bot: JobClubBot, settings: Settings, platform: str, limit: float) -> Any:
+    if platform == "slack":
+        from adapters.slack.app import SlackAdapter, SlackTuning
+        from adapters.slack.pacing import Pacer
+
+        pacer = Pacer(workspace=limit, workspace_burst=max(1.0, min(20.0, limit / 2)))
+        return SlackAdapter(bot, settings, tuning=SlackTuning(pacer=pacer))
+    from adapters.discord.client import build_discord
+    from adapters.discord.outbox import GlobalLimit
+
+    adapter = await build_discord(bot, settings)
+    adapter.outbox.limit = GlobalLimit(limit)
+    return adapter
+
+
+async def run_one(
+    database: str, url: str, platform: str, args: argparse.Namespace, tmp: Path
+) -> Result:
+    limit = args.slack_limit if platform == "slack" else args.discord_limit
+    reminders = args.reminders if args.reminders is not None else args.members // 10
+    expected = args.members + reminders
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe()
+    options = {
+        "limit": limit,
+        "latency": args.latency,
+        "flaky": args.flaky,
+        "members": args.members,
+    }
+    process = ctx.Process(target=fake_main, args=(platform, options, child), daemon=True)
+    process.start()
+    urls = await asyncio.to_thread(parent.recv)
+
+    await reset(url)
+    env = {
+        "database_url": url,
+        "jobclub_log_file": str(tmp / "jobclub.log"),
+        "jobclub_timezone": "UTC",
+    }
+    if platform == "slack":
+        env |= {
+            "slack_bot_token": "xoxb-bench",
+            "slack_signing_secret": "bench-secret",
+            "slack_api_url": urls["api"],
+        }
+    else:
+        env |= {
+            "discord_token": "bench.token.x",
+            "discord_api_url": urls["api"],
+            "discord_gateway_url": urls["gateway"],
+        }
+    settings = Settings(_env_file=None, **env)  # type: ignore[call-arg]
+    db = Database(settings.database_url)
+    await db.upgrade()
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    await seed(db, platform, args.members, reminders, due)
+    bot = await JobClubBot.create(settings, SystemClock(), db=db)
+    freeze_startup_objects()
+    adapter = await build_adapter(bot, settings, platform, limit)
+    serving: asyncio.Task[None] | None = None
+    if platform == "discord":
+        serving = asyncio.create_task(adapter.run())
+        await asyncio.wait_for(adapter.logged_in.wait(), 30)
+    outbox = adapter.outbox
+    sends, probes = Meter(), Meter()
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        assert item.member is not None
+        return await sends.wrap(outbox.send_dm(item.member, item.reply))
+
+    deliver.pace = Pace() if args.sequential else pace_of(outbox)  # type: ignore[attr-defined]
+    dispatcher = bot.dispatcher(deliver)
+
+    result = Result(database, platform, limit, expected)
+    prober = MemberRef(platform_of(platform), club_external(platform), *probe_user(platform))
+    stop = asyncio.Event()
+
+    async def probe() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            event = CommandEvent(prober, Place.channel("C0PROBE"), "tip", "thank you note")
+            await probes.wrap(bot.handle(event))
+            result.probe_ms.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(max(0.0, PROBE_EVERY - (time.perf_counter() - started)))
+
+    # Warm up what a running bot has warm already: the /tip matcher, the sessions.
+    await bot.handle(CommandEvent(prober, Place.channel("C0PROBE"), "tip", "thank you note"))
+    await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+    gc.collect()
+    watch = LoopWatch()
+    watch.start()
+    probe_task = asyncio.create_task(probe())
+    cpu_before = time.process_time()
+    started = time.time()
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        await dispatcher.tick()  # the heartbeat: a tick, then JOBCLUB_DISPATCH_SECONDS (1 s)
+        async with db.session() as session:
+            open_ = await session.scalar(
+                text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
+            )
+            total = await session.scalar(text("SELECT count(*) FROM deliveries"))
+        if total == expected and not open_:
+            break
+        await asyncio.sleep(1.0)
+    cpu = time.process_time() - cpu_before
+    stop.set()
+    await probe_task
+    watch.stop()
+    async with db.session() as session:
+        rows = await session.execute(text("SELECT status, count(*) FROM deliveries GROUP BY 1"))
+        result.statuses = {str(s): int(n) for s, n in rows.all()}
+        last_sent = await session.scalar(text("SELECT max(sent_at) FROM deliveries"))
+
+    parent.send("stop")
+    report = await asyncio.to_thread(parent.recv)
+    process.join(10)
+    counts = Counter((channel, key) for channel, key, _ in report["received"])
+    result.delivered = len(counts)
+    result.duplicates = sum(n - 1 for n in counts.values())
+    result.lost = expected - len(counts)
+    result.limited, result.failed_calls = report["limited"], report["failed"]
+    if last_sent is not None:
+        if isinstance(last_sent, str):
+            last_sent = datetime.fromisoformat(last_sent)
+        if last_sent.tzinfo is None:
+            last_sent = last_sent.replace(tzinfo=UTC)
+        result.seconds_to_last = (last_sent - due).total_seconds()
+    else:
+        result.seconds_to_last = time.time() - started
+    dispatcher_cpu = cpu - sends.seconds - probes.seconds
+    result.cpu_per_delivery_ms = 1000 * dispatcher_cpu / max(result.delivered, 1)
+    result.loop_block_ms = watch.worst * 1000
+
+    await adapter.close()
+    if serving is not None:
+        serving.cancel()
+    await bot.close()
+    return result
+
+
+def platform_of(name: str) -> Platform:
+    return Platform.SLACK if name == "slack" else Platform.DISCORD
+
+
+def club_external(name: str) -> str:
+    return SLACK_TEAM if name == "slack" else DISCORD_GUILD
+
+
+def probe_user(name: str) -> tuple[str, str]:
+    return ("U99999999", "Probe") if name == "slack" else ("1300000000000000099", "Probe")
+
+
+async def run(args: argparse.Namespace) -> list[Result]:
+    databases: list[tuple[str, str | None]] = [("sqlite", None)]
+    if os.environ.get("JOBCLUB_TEST_DATABASE_URL"):
+        databases.append(("postgres", os.environ["JOBCLUB_TEST_DATABASE_URL"]))
+    results = []
+    for database, url in databases:
+        for platform in args.platforms.split(","):
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp)
+                db_url = url or f"sqlite+aiosqlite:///{path / 'bench.db'}"
+                began = time.monotonic()
+                result = await run_one(database, db_url, platform, args, path)
+                print(result.detail(), f"(run took {time.monotonic() - began:.0f} s)", flush=True)
+                print(result.line(), flush=True)
+                results.append(result)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--reminders", type=int, default=None)
+    parser.add_argument("--platforms", default="slack,discord")
+    parser.add_argument("--slack-limit", type=float, default=20.0)
+    parser.add_argument("--discord-limit", type=float, default=50.0)
+    parser.add_argument("--latency", type=float, default=0.08)
+    parser.add_argument("--flaky", type=float, default=0.1)
+    parser.add_argument("--sequential", action="store_true")
+    args = parser.parse_args()
+    mode = "sequential (one send at a time)" if args.sequential else "concurrent (declared pace)"
+    print(
+        f"{args.members} members' nudges and {args.reminders or args.members // 10} reminders "
+        f"due at once; {mode}; fake: {args.latency * 1000:.0f} ms, {args.flaky:.0%} 5xx",
+        flush=True,
+    )
+    began = time.monotonic()
+    results = asyncio.run(run(args))
+    print(f"total {time.monotonic() - began:.0f} s")
+    print("\n".join(r.line() for r in results))
+
+
+if __name__ == "__main__":
+    main()

@@ -7,47 +7,47 @@ Ada's profile zone is America/New_York; the clock starts on Wed 25 Nov 2026 at
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.replies import Reply, Visibility
-from bot.scheduling import Outgoing
+from bot.replies import Visibility
 from bot.store.models import Commitment, Contact, Delivery, Ladder, Member
-from tests.conftest import START, Conversation
+from tests.conftest import START, Conversation, Delivered
 
 NY = ZoneInfo("America/New_York")
 PRESETS = ("tonight", "tomorrow", "2days", "monday")
 
 
-@dataclass
-class Outbox:
-    """Records the commitment reminders and check-ins the dispatcher hands to the adapter.
+REMINDER_KINDS = ("reminder", "checkin")
+PRESET_LABELS = {
+    "tonight": "Tonight",
+    "tomorrow": "Tomorrow morning",
+    "2days": "In 2 days",
+    "monday": "Next Monday",
+}
+SNOOZE_LABELS = {
+    "1h": "Snooze: 1 hour",
+    "tomorrow": "Snooze: Tomorrow morning",
+    "nextweek": "Snooze: Next week",
+}
 
-    Other features' scheduled messages (e.g. a welcome offer) are delivered but not kept.
+
+def sent(conversation: Conversation) -> list[Delivered]:
+    """The commitment reminders and check-ins delivered so far, oldest first.
+
+    Other features' scheduled messages (e.g. a welcome offer) arrive too; they are left out.
     """
-
-    sent: list[tuple[Outgoing, datetime]] = field(default_factory=list)
-
-    async def __call__(self, item: Outgoing, at: datetime) -> str | None:
-        if item.kind in ("reminder", "checkin"):
-            self.sent.append((item, at))
-        return None
-
-    def of(self, commitment_id: int) -> list[tuple[str, datetime]]:
-        return [
-            (item.kind, at)
-            for item, at in self.sent
-            if item.reply.meta.get("commitment_id") == commitment_id
-        ]
+    return [m for m in conversation.delivered if m.kind in REMINDER_KINDS]
 
 
-async def walk(conversation: Conversation, outbox: Outbox, until: datetime) -> None:
-    """Run the dispatcher, stopping at every due instant, up to `until`."""
-    await conversation.bot.dispatcher(outbox).advance_to(until, conversation.clock.set)
+def of(conversation: Conversation, commitment_id: int) -> list[tuple[str, datetime]]:
+    """(kind, instant) of what arrived about one commitment."""
+    return [
+        (m.kind, m.at) for m in sent(conversation) if m.meta.get("commitment_id") == commitment_id
+    ]
 
 
 def ny(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -72,9 +72,8 @@ async def open_items(conversation: Conversation, who: str | None = None) -> list
 
 
 async def nothing_is_sent(conversation: Conversation, days: int = 30) -> None:
-    outbox = Outbox()
-    await walk(conversation, outbox, conversation.clock.now() + timedelta(days=days))
-    assert outbox.sent == []
+    arrived = await conversation.advance(timedelta(days=days))
+    assert [m for m in arrived if m.kind in REMINDER_KINDS] == []
 
 
 async def count(conversation: Conversation, model: type, **where: object) -> int:
@@ -152,7 +151,7 @@ async def test_without_a_time_it_asks_and_each_preset_schedules(ada: Conversatio
             "In 2 days",
             "Next Monday",
         ]
-        (done,) = await ada.press_id(f"commit:set:{cid}:{preset}")
+        (done,) = await ada.press(ask, PRESET_LABELS[preset])
         assert done.text.startswith("Set: read a book\nDue "), preset
         assert done.meta["due_at"] == iso, preset
     listed = await open_items(ada)
@@ -214,18 +213,16 @@ async def test_change_time_then_undo(ada_any_db: Conversation) -> None:
     made = await ada.one("/commit send the note by friday 3pm")
     cid = made.meta["commitment_id"]
 
-    (ask,) = await ada.press_id(f"commit:change:{cid}")
+    (ask,) = await ada.press(made, "Change time")
     assert ask.text.startswith("When instead? #1: send the note")
     assert [b.action for b in ask.buttons] == [f"commit:set:{cid}:{p}" for p in PRESETS]
-    (moved,) = await ada.press_id(f"commit:set:{cid}:monday")
+    (moved,) = await ada.press(ask, "Next Monday")
     assert "Due Mon 30 Nov, 09:00 (America/New_York)." in moved.text
 
-    (undone,) = await ada.press_id(f"commit:undo:{cid}")
+    (undone,) = await ada.press(made, "Undo")
     assert undone.text == "Undone: I forgot “send the note”."
     assert await open_items(ada) == []
-    outbox = Outbox()
-    await walk(ada, outbox, START + timedelta(days=10))
-    assert outbox.sent == []
+    await nothing_is_sent(ada, days=10)
 
 
 # -- recurring -------------------------------------------------------------------------
@@ -270,11 +267,10 @@ async def test_recurring_commitments_confirm_and_repeat_on_the_right_local_days(
     assert reply.text.endswith(repeats)
     assert datetime.fromisoformat(reply.meta["due_at"]) == expected[0]
 
-    outbox = Outbox()
-    await walk(ada, outbox, START + timedelta(weeks=weeks))
-    assert outbox.of(reply.meta["commitment_id"]) == [("reminder", at) for at in expected]
+    await ada.advance(START + timedelta(weeks=weeks))
+    assert of(ada, reply.meta["commitment_id"]) == [("reminder", at) for at in expected]
     # Each occurrence is a plain reminder with the next one named, never a check-in.
-    first = outbox.sent[0][0].reply
+    first = sent(ada)[0]
     assert "Repeats; next one" in first.text
 
 
@@ -410,6 +406,7 @@ async def test_buttons_on_someone_elses_commitment_are_refused(
     gid = grace.meta["commitment_id"]
     await conversation.command("/commit read a book by monday", who="Ada")
 
+    # Forged: Grace's commitment ids, pressed by Ada, who never saw those buttons.
     for action in (
         f"commit:done:{gid}",
         f"commit:drop:{gid}",
@@ -426,45 +423,40 @@ async def test_buttons_on_someone_elses_commitment_are_refused(
     [item] = await open_items(conversation, who="Grace")
     assert (item["commitment_id"], item["status"]) == (gid, "open")
     assert item["due_at"] == "2026-11-27T15:00:00+00:00"
-    outbox = Outbox()
-    await walk(conversation, outbox, datetime(2026, 11, 27, 15, 1, tzinfo=UTC))
-    [(item_sent, _)] = [(o, at) for o, at in outbox.sent if o.member.user_id == "grace"]
-    assert item_sent.kind == "reminder" and item_sent.reply.meta["commitment_id"] == gid
+    arrived = await conversation.advance(datetime(2026, 11, 27, 15, 1, tzinfo=UTC))
+    [to_grace] = [m for m in arrived if m.to == "Grace" and m.kind in REMINDER_KINDS]
+    assert to_grace.kind == "reminder" and to_grace.title == "Reminder: email the recruiter"
 
 
 async def test_buttons_on_a_closed_commitment_say_so(ada: Conversation) -> None:
-    cid = (await ada.one("/commit send the note by friday 3pm")).meta["commitment_id"]
-    (done,) = await ada.press_id(f"commit:done:{cid}")
+    made = await ada.one("/commit send the note by friday 3pm")
+    listed = await ada.one("/commitments")
+    (done,) = await ada.press(listed, "Done #1")
     assert done.meta["status"] == "done"
-    (again,) = await ada.press_id(f"commit:done:{cid}")
+    # The same list, still on screen: its buttons are now stale.
+    (again,) = await ada.press(listed, "Done #1")
     assert again.text == "#1 is already done. Nice work."
-    (drop,) = await ada.press_id(f"commit:drop:{cid}")
+    (drop,) = await ada.press(listed, "Drop #1")
     assert drop.text == "#1 is already done."
-    (snooze,) = await ada.press_id(f"commit:snooze:{cid}:1h")
+    (snooze,) = await ada.press(listed, "Snooze #1")
     assert snooze.meta["error"] == "user" and "already done" in snooze.text
-    (change,) = await ada.press_id(f"commit:change:{cid}")
+    (change,) = await ada.press(made, "Change time")
     assert change.meta["error"] == "user" and "already done" in change.text
 
 
 # -- reminders -------------------------------------------------------------------------
 
 
-def reminder_of(outbox: Outbox, index: int = 0) -> Reply:
-    return outbox.sent[index][0].reply
-
-
 async def test_one_reminder_at_due_then_one_checkin(ada_any_db: Conversation) -> None:
     ada = ada_any_db
     cid = (await ada.one("/commit send the note by friday 3pm")).meta["commitment_id"]
     due = ny(2026, 11, 27, 15)
-    outbox = Outbox()
-    await walk(ada, outbox, due - timedelta(seconds=1))
-    assert outbox.sent == []
+    await ada.advance(due - timedelta(seconds=1))
+    assert sent(ada) == []
 
-    await walk(ada, outbox, due)
-    [(item, at)] = outbox.sent
-    assert (item.kind, at) == ("reminder", due)
-    assert item.member is not None and item.member.user_id == "ada"
+    await ada.advance(due)
+    [item] = sent(ada)
+    assert (item.kind, item.at, item.to) == ("reminder", due, "Ada")
     reply = item.reply
     assert reply.visibility is Visibility.DM
     assert reply.title == "Reminder: send the note"
@@ -478,9 +470,9 @@ async def test_one_reminder_at_due_then_one_checkin(ada_any_db: Conversation) ->
         ("Drop", f"commit:drop:{cid}"),
     ]
 
-    await walk(ada, outbox, due + timedelta(days=10))
-    assert outbox.of(cid) == [("reminder", due), ("checkin", due + timedelta(hours=24))]
-    checkin = reminder_of(outbox, 1)
+    await ada.advance(due + timedelta(days=10))
+    assert of(ada, cid) == [("reminder", due), ("checkin", due + timedelta(hours=24))]
+    checkin = sent(ada)[1]
     assert checkin.meta["kind"] == "checkin"
     assert "Checking in on #1: how did it go?" in checkin.text
 
@@ -488,54 +480,50 @@ async def test_one_reminder_at_due_then_one_checkin(ada_any_db: Conversation) ->
 async def test_done_after_the_reminder_means_no_checkin(ada: Conversation) -> None:
     cid = (await ada.one("/commit send the note by friday 3pm")).meta["commitment_id"]
     due = ny(2026, 11, 27, 15)
-    outbox = Outbox()
-    await walk(ada, outbox, due + timedelta(minutes=5))
-    (done,) = await ada.press_id(f"commit:done:{cid}")
+    await ada.advance(due + timedelta(minutes=5))
+    [reminder] = sent(ada)
+    (done,) = await ada.press(reminder, "Done")
     assert done.meta["status"] == "done"
-    await walk(ada, outbox, due + timedelta(days=5))
-    assert outbox.of(cid) == [("reminder", due)]
+    await ada.advance(due + timedelta(days=5))
+    assert of(ada, cid) == [("reminder", due)]
 
 
 async def test_dropped_before_due_sends_nothing(ada: Conversation) -> None:
     await ada.command("/commit send the note by friday 3pm")
     assert (await ada.one("/commitments drop 1")).meta["status"] == "dropped"
-    outbox = Outbox()
-    await walk(ada, outbox, START + timedelta(days=5))
-    assert outbox.sent == []
+    await nothing_is_sent(ada, days=5)
 
 
 async def test_checkin_delay_is_the_members_setting(ada: Conversation) -> None:
     assert "2 hours" in (await ada.one("/jobclub checkin 2")).text
     first = (await ada.one("/commit call Bob tomorrow 10am")).meta["commitment_id"]
     due = ny(2026, 11, 26, 10)
-    outbox = Outbox()
-    await walk(ada, outbox, due + timedelta(days=2))
-    assert outbox.of(first) == [("reminder", due), ("checkin", due + timedelta(hours=2))]
+    await ada.advance(due + timedelta(days=2))
+    assert of(ada, first) == [("reminder", due), ("checkin", due + timedelta(hours=2))]
 
     assert (await ada.one("/jobclub checkin off")).text == "No more check-ins after a reminder."
     second = (await ada.one("/commit call Carol tomorrow 10am")).meta["commitment_id"]
     due2 = ny(2026, 11, 29, 10)
-    await walk(ada, outbox, due2 + timedelta(days=5))
-    assert outbox.of(second) == [("reminder", due2)]
+    await ada.advance(due2 + timedelta(days=5))
+    assert of(ada, second) == [("reminder", due2)]
 
 
 async def test_snooze_tomorrow_morning_comes_back_once_at_day_start(ada: Conversation) -> None:
     cid = (await ada.one("/commit send the note today 4pm")).meta["commitment_id"]
     due = ny(2026, 11, 25, 16)
-    outbox = Outbox()
-    await walk(ada, outbox, due + timedelta(minutes=3))
-    assert outbox.of(cid) == [("reminder", due)]
+    await ada.advance(due + timedelta(minutes=3))
+    assert of(ada, cid) == [("reminder", due)]
 
-    (snoozed,) = await ada.press_id(f"commit:snooze:{cid}:tomorrow")
+    (snoozed,) = await ada.press(sent(ada)[0], "Snooze: Tomorrow morning")
     assert "Due Thu 26 Nov, 09:00 (America/New_York)." in snoozed.text
     morning = ny(2026, 11, 26, 9)
-    await walk(ada, outbox, morning - timedelta(seconds=1))
-    assert outbox.of(cid) == [("reminder", due)]  # not before, and the old check-in is gone
-    await walk(ada, outbox, morning + timedelta(hours=23))
-    assert outbox.of(cid) == [("reminder", due), ("reminder", morning)]
-    assert "due Thu 26 Nov, 09:00" in reminder_of(outbox, 1).text
-    await walk(ada, outbox, morning + timedelta(days=4))
-    assert outbox.of(cid)[2:] == [("checkin", morning + timedelta(hours=24))]
+    await ada.advance(morning - timedelta(seconds=1))
+    assert of(ada, cid) == [("reminder", due)]  # not before, and the old check-in is gone
+    await ada.advance(morning + timedelta(hours=23))
+    assert of(ada, cid) == [("reminder", due), ("reminder", morning)]
+    assert "due Thu 26 Nov, 09:00" in sent(ada)[1].text
+    await ada.advance(morning + timedelta(days=4))
+    assert of(ada, cid)[2:] == [("checkin", morning + timedelta(hours=24))]
 
 
 @pytest.mark.parametrize(
@@ -551,12 +539,12 @@ async def test_snooze_choices_respect_the_day_start(
 ) -> None:
     assert (await ada.one("/jobclub daystart 07:30")).meta["day_start"] == "07:30"
     cid = (await ada.one("/commit send the note today 4pm")).meta["commitment_id"]
-    outbox = Outbox()
-    await walk(ada, outbox, ny(2026, 11, 25, 16, 3))
-    (snoozed,) = await ada.press_id(f"commit:snooze:{cid}:{choice}")
+    await ada.advance(ny(2026, 11, 25, 16, 3))
+    [reminder] = sent(ada)
+    (snoozed,) = await ada.press(reminder, SNOOZE_LABELS[choice])
     assert datetime.fromisoformat(snoozed.meta["due_at"]) == expected
-    await walk(ada, outbox, expected + timedelta(minutes=1))
-    assert outbox.of(cid)[-1] == ("reminder", expected)
+    await ada.advance(expected + timedelta(minutes=1))
+    assert of(ada, cid)[-1] == ("reminder", expected)
 
 
 async def test_daystart_sets_what_a_date_alone_means(ada: Conversation) -> None:
@@ -564,21 +552,20 @@ async def test_daystart_sets_what_a_date_alone_means(ada: Conversation) -> None:
     dated = await ada.one("/commit read the job ad by friday")
     assert "Due Fri 27 Nov, 07:30 (America/New_York)." in dated.text
     ask = await ada.one("/commit tidy my CV")
-    (preset,) = await ada.press_id(f"commit:set:{ask.meta['commitment_id']}:tomorrow")
+    (preset,) = await ada.press(ask, "Tomorrow morning")
     assert preset.meta["due_at"] == "2026-11-26T07:30:00-05:00"
     timed = await ada.one("/commit call Bob friday 3pm")
     assert timed.meta["due_at"] == "2026-11-27T15:00:00-05:00"
 
 
 async def test_a_commitment_made_after_an_undo_is_still_reminded(ada: Conversation) -> None:
-    first = (await ada.one("/commit first thing today 10am")).meta["commitment_id"]
-    outbox = Outbox()
-    await walk(ada, outbox, ny(2026, 11, 25, 10, 30))
-    assert outbox.of(first) == [("reminder", ny(2026, 11, 25, 10))]
-    await ada.press_id(f"commit:undo:{first}")
+    made = await ada.one("/commit first thing today 10am")
+    await ada.advance(ny(2026, 11, 25, 10, 30))
+    assert of(ada, made.meta["commitment_id"]) == [("reminder", ny(2026, 11, 25, 10))]
+    await ada.press(made, "Undo")
     second = (await ada.one("/commit second thing today 4pm")).meta["commitment_id"]
-    await walk(ada, outbox, ny(2026, 11, 25, 16, 30))
-    reminders = [o.reply.title for o, _ in outbox.sent if o.kind == "reminder"]
+    await ada.advance(ny(2026, 11, 25, 16, 30))
+    reminders = [m.title for m in sent(ada) if m.kind == "reminder"]
     assert reminders == ["Reminder: first thing", "Reminder: second thing"], second
 
 
@@ -620,8 +607,7 @@ async def test_delete_removes_commitments_contacts_ladders_and_deliveries(
         await conversation.command("/interview Acme with Ana Ruiz on Friday 10am", who=who)
         await conversation.command("/rejected Globex, Bo Chen", who=who)
         await conversation.command("/jobclub contact add Cy Diaz every 2 weeks", who=who)
-    outbox = Outbox()
-    await walk(conversation, outbox, START + timedelta(days=2))
+    await conversation.advance(START + timedelta(days=2))
     async with conversation.bot.services.db.session() as session:
         ids = dict((await session.execute(select(Member.display_name, Member.id))).all())
     before = {
@@ -631,8 +617,8 @@ async def test_delete_removes_commitments_contacts_ladders_and_deliveries(
     assert all(before.values()), before
     assert await count(conversation, Delivery, member_id=ids["Ada"]) > 0
 
-    await conversation.one("/jobclub delete")
-    (done,) = await conversation.press_id("privacy:delete:confirm")
+    ask = await conversation.one("/jobclub delete")
+    (done,) = await conversation.press(ask, "Yes, delete it all")
     assert done.meta["deleted"] > 0
     for model in (Commitment, Contact, Ladder, Delivery):
         assert await count(conversation, model, member_id=ids["Ada"]) == 0, model
@@ -640,10 +626,8 @@ async def test_delete_removes_commitments_contacts_ladders_and_deliveries(
     assert await count(conversation, Member, id=ids["Ada"]) == 0
 
     # Grace's reminders carry on; nothing more goes to Ada.
-    sent_before = len(outbox.sent)
-    await walk(conversation, outbox, START + timedelta(days=4))
-    later = [o.member.user_id for o, _ in outbox.sent[sent_before:] if o.member]
-    assert later and set(later) == {"grace"}
+    later = await conversation.advance(START + timedelta(days=4))
+    assert later and {m.to for m in later} == {"Grace"}
 
 
 async def test_editing_the_text_of_a_commitment_without_a_time_keeps_the_edit(

@@ -1,0 +1,150 @@
+"""A fan-out at the platform's pace (issue 16): many deliveries at once, several in flight,
+and still each member's messages in order, each sent once, each lease alive while its
+holder works. Time is the injected fake clock: a slow send moves it forward.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import JobClubBot
+from bot.clock import FakeClock
+from bot.outbox import Pace, SendError
+from bot.scheduling import Outgoing
+from bot.store.models import Delivery
+from tests.conftest import START
+from tests.dispatch_helpers import FakePlatform, add_reminders, make_bot, message_id, statuses
+
+DUE = START + timedelta(minutes=5)
+
+
+@pytest.fixture
+async def bot(database_url: str, tmp_path: Path, clock: FakeClock) -> AsyncIterator[JobClubBot]:
+    instance = await make_bot(database_url, tmp_path, clock)
+    try:
+        yield instance
+    finally:
+        await instance.close()
+
+
+def who(sent_id: str) -> str:
+    return sent_id.split(":")[1]
+
+
+async def test_each_members_messages_arrive_in_order_while_many_go_at_once(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """Ten members with five reminders each, eight sends in flight, and every member's
+    first try refused: nobody's second reminder overtakes their first."""
+    expected = await add_reminders(bot, 50, DUE, per_member=5)
+    platform = FakePlatform(clock, send_time=timedelta(seconds=1), pace=Pace(concurrency=8))
+    refused_once: set[str] = set()
+    in_flight = [0, 0]  # now, most
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        member = who(message_id(item))
+        if member not in refused_once:
+            refused_once.add(member)
+            raise SendError("503 service unavailable", retry_after=45)
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        try:
+            await asyncio.sleep(0)  # the round trip, while the other sends get going
+            return await platform(item, at)
+        finally:
+            in_flight[0] -= 1
+
+    deliver.pace = platform.pace  # type: ignore[attr-defined]
+    await bot.dispatcher(deliver).advance_to(DUE + timedelta(hours=1), clock.set)
+
+    assert sorted(platform.counts()) == sorted(expected)
+    assert set(platform.counts().values()) == {1}
+    for member in {who(i) for i in expected}:
+        theirs = [s.id for s in platform.sent if who(s.id) == member]
+        assert theirs == [i for i in expected if who(i) == member]  # in the order claimed
+    assert in_flight[1] > 1  # and they did go out several at once
+
+
+async def test_no_lease_runs_out_while_its_sender_still_works_through_the_batch(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """The adapter declares 50 sends a second but each takes 20 s: every row being sent is
+    still held, under an unexpired lease, at the moment it goes out."""
+    await add_reminders(bot, 40, DUE, per_member=1)
+    platform = FakePlatform(
+        clock, send_time=timedelta(seconds=20), pace=Pace(concurrency=4, sends_per_second=50)
+    )
+    expired_mid_send: list[int] = []
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        async with bot.services.db.session() as session:
+            rows = (await session.execute(select(Delivery.status, Delivery.lease_until))).all()
+        now = clock.now()
+        expired_mid_send.extend(
+            1 for status, until in rows if status == "sending" and (until is None or until <= now)
+        )
+        return await platform(item, at)
+
+    deliver.pace = platform.pace  # type: ignore[attr-defined]
+    await bot.dispatcher(deliver).advance_to(DUE + timedelta(hours=2), clock.set)
+
+    assert len(platform.sent) == 40
+    assert clock.now() - DUE > timedelta(minutes=2)  # the batch outlived the shortest lease
+    assert expired_mid_send == []
+    assert await statuses(bot) == {"sent": 40}
+
+
+async def test_a_429_storm_ends_with_everything_delivered_once(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """Two minutes of 429s with Retry-After 30 s while 200 are due, 10 in flight."""
+    expected = await add_reminders(bot, 200, DUE, per_member=1)
+    storm = (DUE, DUE + timedelta(minutes=2))
+    platform = FakePlatform(
+        clock,
+        send_time=timedelta(milliseconds=100),
+        down=storm,
+        retry_after=30,
+        pace=Pace(concurrency=10, sends_per_second=20),
+    )
+    await bot.dispatcher(platform).advance_to(DUE + timedelta(hours=1), clock.set)
+
+    assert platform.refused  # the storm was met
+    assert sorted(platform.counts()) == sorted(expected)
+    assert set(platform.counts().values()) == {1}
+    assert await statuses(bot) == {"sent": 200}
+    # Nothing was retried sooner than the platform asked.
+    retried = {i for i, _ in platform.refused}
+    for sent in platform.sent:
+        if sent.id in retried:
+            first_refusal = min(at for i, at in platform.refused if i == sent.id)
+            assert sent.at >= first_refusal + timedelta(seconds=30)
+
+
+async def test_a_permanent_error_fails_only_its_own_delivery(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    expected = await add_reminders(bot, 30, DUE, per_member=3)
+    platform = FakePlatform(clock, send_time=timedelta(seconds=1), pace=Pace(concurrency=6))
+    blocked = expected[4]  # one of m1's reminders: m1 has closed their DMs to it
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        if message_id(item) == blocked:
+            raise SendError("cannot_dm_user", retryable=False)
+        return await platform(item, at)
+
+    deliver.pace = platform.pace  # type: ignore[attr-defined]
+    dispatcher = bot.dispatcher(deliver)
+    await dispatcher.advance_to(DUE + timedelta(hours=1), clock.set)
+
+    assert sorted(platform.counts()) == sorted(i for i in expected if i != blocked)
+    assert await statuses(bot) == {"sent": 29, "failed": 1}
+    async with bot.services.db.session() as session:
+        failed = await session.scalar(select(Delivery).where(Delivery.status == "failed"))
+        assert failed is not None and "cannot_dm_user" in (failed.last_error or "")

@@ -6,14 +6,12 @@ Ada's profile zone is America/New_York; the clock starts on Wed 25 Nov 2026 at
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.scheduling import Outgoing
 from bot.store.models import Commitment, Contact
 from tests.conftest import Conversation
 
@@ -25,23 +23,13 @@ def member_zones() -> dict[str, str]:
     return {"Ada": "America/New_York"}
 
 
-@dataclass
-class Outbox:
-    """Keeps the commitment reminders the dispatcher sends, as (commitment id, instant)."""
-
-    sent: list[tuple[int, datetime]] = field(default_factory=list)
-
-    async def __call__(self, item: Outgoing, at: datetime) -> str | None:
-        if item.kind == "reminder":
-            self.sent.append((item.reply.meta["commitment_id"], at))
-        return None
-
-    def of(self, commitment_id: int) -> list[datetime]:
-        return [at for cid, at in self.sent if cid == commitment_id]
-
-
-async def walk(conversation: Conversation, outbox: Outbox, until: datetime) -> None:
-    await conversation.bot.dispatcher(outbox).advance_to(until, conversation.clock.set)
+def reminded(conversation: Conversation, commitment_id: int) -> list[datetime]:
+    """When a reminder of this commitment arrived, for everything delivered so far."""
+    return [
+        m.at
+        for m in conversation.delivered
+        if m.kind == "reminder" and m.meta.get("commitment_id") == commitment_id
+    ]
 
 
 def ny(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -74,9 +62,8 @@ async def test_adding_a_contact_makes_a_recurring_commitment(
     listed = await ada.one("/commitments")
     assert listed.sections[0].text.endswith("(repeats)")
 
-    outbox = Outbox()
-    await walk(ada, outbox, ny(2027, 8, 26))
-    assert outbox.of(cid) == [ny(2027, 2, 25), ny(2027, 5, 25), ny(2027, 8, 25)]
+    await ada.advance(ny(2027, 8, 26))
+    assert reminded(ada, cid) == [ny(2027, 2, 25), ny(2027, 5, 25), ny(2027, 8, 25)]
 
 
 async def test_contact_rhythms_and_mistakes(conversation: Conversation) -> None:
@@ -147,7 +134,7 @@ async def test_logging_a_contact_resets_the_clock(any_db_conversation: Conversat
     ada = any_db_conversation
     added = await ada.one("/jobclub contact add Ana Ruiz at Acme every 3 months")
     cid = added.meta["commitment_id"]
-    ada.clock.set(ny(2026, 12, 15, 10))
+    await ada.advance(ny(2026, 12, 15, 10))
     logged = await ada.one("/jobclub contact log Ana had coffee, she mentioned a new team")
     assert logged.text.startswith("Logged a contact with Ana Ruiz.")
     assert logged.meta["moved"] == [{"commitment_id": cid, "due_at": "2027-03-15T09:00:00-04:00"}]
@@ -156,9 +143,8 @@ async def test_logging_a_contact_resets_the_clock(any_db_conversation: Conversat
     )
     assert await due_of(ada, cid) == ny(2027, 3, 15)
 
-    outbox = Outbox()
-    await walk(ada, outbox, ny(2027, 3, 16))
-    assert outbox.of(cid) == [ny(2027, 3, 15)]  # not on the old 25 Feb
+    await ada.advance(ny(2027, 3, 16))
+    assert reminded(ada, cid) == [ny(2027, 3, 15)]  # not on the old 25 Feb
 
     export = (await ada.one("/jobclub export")).meta["export"]
     [contact] = export["contacts"]["contacts"]
@@ -177,11 +163,10 @@ async def test_after_a_log_the_rhythm_counts_from_the_log(
     conversation: Conversation, rhythm: str, log_at: datetime, next_two: list[datetime]
 ) -> None:
     cid = (await conversation.one(f"/jobclub contact add Ana Ruiz {rhythm}")).meta["commitment_id"]
-    conversation.clock.set(log_at)
+    await conversation.advance(log_at)
     await conversation.one("/jobclub contact log Ana coffee")
-    outbox = Outbox()
-    await walk(conversation, outbox, next_two[1] + timedelta(hours=1))
-    assert outbox.of(cid) == next_two
+    await conversation.advance(next_two[1] + timedelta(hours=1))
+    assert [at for at in reminded(conversation, cid) if at > log_at] == next_two
 
 
 async def test_logging_moves_the_remaining_rejection_steps(conversation: Conversation) -> None:
@@ -193,24 +178,23 @@ async def test_logging_moves_the_remaining_rejection_steps(conversation: Convers
     appreciation = ids["appreciation-after-rejection"]
 
     # The 1-month note went out and was done; then they met for coffee on 10 Jan.
-    outbox = Outbox()
-    await walk(conversation, outbox, ny(2026, 12, 25, 10))
-    assert outbox.of(one) == [ny(2026, 12, 25)]
+    await conversation.advance(ny(2026, 12, 25, 10))
+    assert reminded(conversation, one) == [ny(2026, 12, 25)]
     number = next(
         c["number"]
         for c in (await conversation.one("/commitments")).meta["commitments"]
         if c["commitment_id"] == one
     )
     await conversation.one(f"/commitments done {number}")
-    conversation.clock.set(ny(2027, 1, 10, 12))
+    await conversation.advance(ny(2027, 1, 10, 12))
     logged = await conversation.one("/jobclub contact log Ana coffee downtown")
     moved = {m["commitment_id"]: datetime.fromisoformat(m["due_at"]) for m in logged.meta["moved"]}
     # Each remaining step keeps its spacing, counted from the real contact.
     assert moved == {three: ny(2027, 3, 10), six: ny(2027, 6, 10), twelve: ny(2027, 12, 10)}
     assert await due_of(conversation, appreciation) == ny(2026, 11, 26)  # not a stay-in-touch step
 
-    await walk(conversation, outbox, ny(2027, 3, 11))
-    assert outbox.of(three) == [ny(2027, 3, 10)]  # not on the old 25 Feb
+    await conversation.advance(ny(2027, 3, 11))
+    assert reminded(conversation, three) == [ny(2027, 3, 10)]  # not on the old 25 Feb
 
 
 async def test_logging_an_unknown_name_is_friendly(conversation: Conversation) -> None:
@@ -276,7 +260,7 @@ async def test_contact_add_twice_creates_two_danas_and_log_resets_one(
     offer = await conversation.one("/jobclub contact add dana at acme every 6 weeks")
     assert "Change it to every 6 weeks instead of adding them twice?" in offer.text
     assert [b.label for b in offer.buttons] == ["Update to every 6 weeks", "Keep as it is"]
-    (updated,) = await conversation.press_id(offer.buttons[0].action)
+    (updated,) = await conversation.press(offer, "Update to every 6 weeks")
     assert updated.text.startswith("Updated Dana (Acme): I will remind you to get in touch every 6")
     [item] = (await conversation.one("/commitments")).meta["commitments"]
     assert item["due_at"] == updated.meta["due_at"] == "2027-01-06T09:00:00-05:00"
@@ -346,12 +330,12 @@ async def test_contact_remove_name_asks_then_removes_and_drops_the_reminders(
     ask = await conversation.one("/jobclub contact remove ana")
     assert ask.text.startswith("Stop staying in touch with Ana Ruiz (Acme)?")
     assert [b.label for b in ask.buttons] == ["Remove Ana Ruiz", "Keep"]
-    (kept,) = await conversation.press_id("contact:keep")
+    (kept,) = await conversation.press(ask, "Keep")
     assert kept.text == "Nothing changed."
     # Nobody else can press it for her.
-    (other,) = await conversation.press_id(ask.buttons[0].action, who="Grace")
+    (other,) = await conversation.press(ask, "Remove Ana Ruiz", who="Grace")
     assert other.meta["error"] == "user"
-    (done,) = await conversation.press_id(ask.buttons[0].action)
+    (done,) = await conversation.press(ask, "Remove Ana Ruiz")
     assert done.text == "Removed Ana Ruiz (Acme) and dropped 1 reminder."
     listed = await conversation.one("/jobclub contacts")
     assert listed.text.splitlines() == ["Bob · last contact not yet"]

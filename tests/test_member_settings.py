@@ -48,7 +48,7 @@ async def test_an_ambiguous_abbreviation_offers_candidates(conversation: Convers
     assert ask.buttons[0].label.startswith("Asia/Kolkata (UTC+05:30")
     assert await zone_of(conversation) == "UTC"  # nothing chosen yet
 
-    (chosen,) = await conversation.press_id("tz:set:Asia/Kolkata")
+    (chosen,) = await conversation.press(ask, "Asia/Kolkata")
     assert chosen.meta == {"tz": "Asia/Kolkata"}
     assert await zone_of(conversation) == "Asia/Kolkata"
     made = await conversation.one("/commit call Ana tomorrow 10am")

@@ -38,10 +38,10 @@ async def test_delete_asks_first_then_removes_everything(
     ask = await conversation.one("/jobclub delete")
     assert [b.action for b in ask.buttons] == ["privacy:delete:confirm", "privacy:delete:cancel"]
 
-    (kept,) = await conversation.press_id("privacy:delete:cancel")
+    (kept,) = await conversation.press(ask, "Keep my data")
     assert "Nothing was deleted" in kept.text
 
-    (done,) = await conversation.press_id("privacy:delete:confirm")
+    (done,) = await conversation.press(ask, "Yes, delete it all")
     assert done.meta["deleted"] == 1
     async with conversation.bot.services.db.session() as session:
         names = list(await session.scalars(select(Member.display_name)))

@@ -31,6 +31,8 @@ TABLE_OWNERS: dict[str, frozenset[str] | str] = {
     "ActivityDay": EVERY,
     # the DM focus is the core's alone: features go through ctx.hold_dm / ctx.release_dm
     "DmFocus": frozenset(),
+    # platform delivery ids already handled (Slack retries across replicas): the core's alone
+    "SeenDelivery": frozenset(),
     "SeenTip": frozenset({"tips"}),
     "PracticeSession": frozenset({"practice"}),
     "PracticeAnswer": frozenset({"practice"}),

@@ -188,7 +188,7 @@ class LoopWatch:
 
 async def reset(url: str) -> None:
     if url.startswith("postgresql"):
-        engine = create_async_engine(url)
+        engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
         async with engine.begin() as conn:
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))

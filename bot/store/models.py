@@ -426,3 +426,105 @@ class SeenDelivery(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerSchedule(Base):
+    """A club's weekly practice-partner round, on the club's clock (`clubs.default_tz`).
+
+    The row is the schedule: the dispatcher claims `next_round_at`, pairs the members who
+    are in, and moves it on a week, so a round happens once however many replicas run.
+    """
+
+    __tablename__ = "partner_schedules"
+
+    club_id: Mapped[int] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    """The round's local time in the club's zone, in minutes after midnight."""
+    channel_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    """Where Discord opens each pair's private thread; None: a group DM where possible."""
+    next_round_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    rounds_run: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerPrefs(Base):
+    """A member's practice-partner settings: when they can practise, in their own zone."""
+
+    __tablename__ = "partner_prefs"
+    __table_args__ = (Index("ix_partner_prefs_club_active", "club_id", "active"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"))
+    windows: Mapped[list[list[int]]] = mapped_column(JSON, default=list)
+    """[weekday (Monday 0), start, end] in minutes after the member's local midnight."""
+    availability: Mapped[str] = mapped_column(String(300), default="")
+    """The windows in words, as the bot read them ("Mon–Fri 18:00–20:00")."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    missed_rounds: Mapped[int] = mapped_column(Integer, default=0)
+    """Rounds in a row the member was paired and did not meet; three pause them."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerAvoid(Base):
+    """Someone a member asked never to be paired with. Private: only its author sees it."""
+
+    __tablename__ = "partner_avoids"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    avoided_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerMatch(Base):
+    """One pair (or trio) of a round: the slot suggested, the questions, a booking."""
+
+    __tablename__ = "partner_matches"
+    __table_args__ = (
+        Index("ix_partner_matches_club_round", "club_id", "round_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"))
+    round_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """The first hour all of them can make, suggested in the introduction."""
+    overlap_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    swaps: Mapped[int] = mapped_column(Integer, default=0)
+    booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    """An hour before the booked slot, until the reminder is claimed."""
+    booking_rev: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerSeat(Base):
+    """A member's place in a match, and whether they said they met."""
+
+    __tablename__ = "partner_seats"
+
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("partner_matches.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    ask_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    """When "did you meet?" is next asked (mid-week, then at the end of the round)."""
+    asks_sent: Mapped[int] = mapped_column(Integer, default=0)
+    met: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The member pressed "Can't this week"."""
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

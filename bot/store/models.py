@@ -528,3 +528,97 @@ class PartnerSeat(Base):
     declined: Mapped[bool] = mapped_column(Boolean, default=False)
     """The member pressed "Can't this week"."""
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class CheckinPrefs(Base):
+    """A member's weekly check-in: on or off, which day and time, and when it next comes.
+
+    A row exists once the member was offered the check-in (the offer goes once) or turned
+    it on; `next_at` is the column the dispatcher claims, like `members.next_nudge_at`.
+    """
+
+    __tablename__ = "checkin_prefs"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    on: Mapped[bool] = mapped_column(Boolean, default=False)
+    weekday: Mapped[int] = mapped_column(Integer, default=4)
+    """0 = Monday; the default is Friday."""
+    minutes: Mapped[int] = mapped_column(Integer, default=16 * 60)
+    """Local time of the check-in, in minutes after midnight (default 16:00)."""
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckinWeek(Base):
+    """One member's week of the job search: five counts, a win, where they are stuck, a goal.
+
+    `week_start` is the Monday of the week in the member's zone. A week the check-in was
+    sent for and never answered stays `missed` (its counts None), never zero.
+    """
+
+    __tablename__ = "checkin_weeks"
+    __table_args__ = (UniqueConstraint("member_id", "week_start", name="uq_checkin_weeks"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="asked")
+    """asked (sent, no answer yet), answered, or missed (the week ended unanswered)."""
+    applications: Mapped[int | None] = mapped_column(Integer, default=None)
+    conversations: Mapped[int | None] = mapped_column(Integer, default=None)
+    interviews: Mapped[int | None] = mapped_column(Integer, default=None)
+    follow_ups: Mapped[int | None] = mapped_column(Integer, default=None)
+    offers: Mapped[int | None] = mapped_column(Integer, default=None)
+    prefilled: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """What the bot already knew when it asked (follow-ups marked Done, interviews)."""
+    win: Mapped[str | None] = mapped_column(String(1000), default=None)
+    stuck: Mapped[str | None] = mapped_column(String(1000), default=None)
+    """Private to the member, always: no summary, share or export to others shows it."""
+    win_shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    goal: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """The member's goal for the week after this one, e.g. {"applications": 10}."""
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CheckinSummary(Base):
+    """A club's weekly check-in summary: which channel, and when it next goes out."""
+
+    __tablename__ = "checkin_summaries"
+
+    club_id: Mapped[int] = mapped_column(
+        ForeignKey("clubs.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str | None] = mapped_column(String(64), default=None)
+    """None while the summary is off."""
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Landing(Base):
+    """A member's "I got the job": the search is over, and two kind questions follow.
+
+    `search_state` holds what each feature stopped (`Feature.end_search`), so `/landed
+    undo` can give it back. The row is the member's outcome in the club's report.
+    """
+
+    __tablename__ = "landings"
+    __table_args__ = (Index("ix_landings_next_followup", "next_followup_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    company: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200), default=None)
+    starts_on: Mapped[date | None] = mapped_column(Date, default=None)
+    landed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    search_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    celebrated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    next_followup_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    followup_stage: Mapped[str | None] = mapped_column(String(8), default=None)
+    """30 or 90: which kind DM is next (days after landing); None when both went."""
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """The member's answer to each DM, e.g. {"30": "going well", "90": "mentor"}."""

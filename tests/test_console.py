@@ -630,3 +630,17 @@ async def test_clock_stamps_each_message_on_its_recipients_wall_clock(
             assert summary.startswith("The time is now Thu 26 Nov, 09:00 (America/New_York)")
     finally:
         await con.session.bot.close()
+
+
+async def test_a_channel_post_is_headed_by_its_channel_not_the_typist(tmp_path: Path) -> None:
+    con = await make_console(tmp_path, features=None, json_mode=False)
+    con.session.admin = True
+    try:
+        await con.session.handle_line("/jobclub digest on #jobclub monday 09:00")
+        con.out.clear()
+        await con.session.handle_line(":clock +6d")
+        (digest,) = [block for block in con.out if "This week in the club" in block]
+        assert "digest in #jobclub · Mon 30 Nov, 09:00 (Europe/Berlin)" in digest
+        assert "for Ada" not in digest
+    finally:
+        await con.session.bot.close()

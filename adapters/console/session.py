@@ -208,7 +208,9 @@ class ConsoleSession:
             self.emit(render_json(to, where, item.reply, meta))
         else:
             first = len(self._delivered) + 1
-            heading = f"{item.kind} for {to} · {show_time(at, zone)}"
+            channel = item.channel[1] if item.channel else "?"
+            reader = f"for {to}" if item.member else f"in #{channel}"
+            heading = f"{item.kind} {reader} · {show_time(at, zone)}"
             self.emit(render_text(item.reply, where, first, heading))
         self._delivered.extend(item.reply.buttons)
         return None

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +52,18 @@ class Interview:
     open_prep: frozenset[str] | None = None
     """The prep steps still open (research, interviewer, stories); None when the feature
     does not track them. A nudge only suggests prep that is still open."""
+
+
+@dataclass(frozen=True)
+class SearchEnded:
+    """What one feature stopped when a member's job search ended (`/landed`).
+
+    `summary` is what the member is told ("2 interview steps closed"); `state` is what the
+    feature needs to give it back on `/landed undo` (kept on the landing row, plain JSON).
+    """
+
+    summary: str
+    state: dict[str, Any]
 
 
 _REGISTRY: dict[str, type[Feature]] = {}
@@ -104,6 +117,32 @@ class Feature:
     ) -> dict[int, Interview]:
         """Each member's soonest interview after `now` and up to `until` (one query a batch)."""
         return {}
+
+    async def week_counts(
+        self, session: AsyncSession, member: Member, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Counts the feature already knows for a week of the search, for the weekly
+        check-in to pre-fill: `interviews` (from /interview), `follow_ups` (marked Done)."""
+        return {}
+
+    async def end_search(
+        self, session: AsyncSession, member: Member, now: datetime
+    ) -> SearchEnded | None:
+        """The member got a job: stop everything of this feature about the search (open
+        steps, reminders, nudges). None when there was nothing to stop."""
+        return None
+
+    async def resume_search(
+        self,
+        session: AsyncSession,
+        member: Member,
+        state: dict[str, Any],
+        now: datetime,
+        zone: ZoneInfo,
+    ) -> str | None:
+        """`/landed undo`: give back what `end_search` stopped (its `state`); returns what
+        the member is told, or None."""
+        return None
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         """This feature's data about the member, as plain JSON-able values."""

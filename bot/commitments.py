@@ -154,6 +154,42 @@ def close(commitment: Commitment, status: str, now: datetime) -> None:
     commitment.updated_at = now
 
 
+def stop_for_landing(commitments: Sequence[Commitment], now: datetime) -> list[list[Any]]:
+    """Close open follow-ups because the member got a job (`/landed`); returns what
+    `reopen_after_landing` needs to give each one back as it was."""
+    saved = []
+    for c in commitments:
+        when = c.next_reminder_at.isoformat() if c.next_reminder_at else None
+        saved.append([c.id, when, c.reminder_stage])
+        close(c, "dropped", now)
+    return saved
+
+
+async def reopen_after_landing(
+    session: AsyncSession,
+    member: Member,
+    saved: Sequence[Sequence[Any]],
+    closed_at: str,
+    now: datetime,
+) -> int:
+    """`/landed undo`: reopen what `stop_for_landing` closed at `closed_at`, if it was not
+    touched since. A reminder whose moment passed meanwhile comes now, once."""
+    reopened = 0
+    for commitment_id, when, stage in saved:
+        c = await session.get(Commitment, commitment_id)
+        if c is None or c.member_id != member.id or c.status != "dropped":
+            continue
+        if c.closed_at is None or c.closed_at.isoformat() != closed_at:
+            continue
+        c.status, c.closed_at, c.updated_at = "open", None, now
+        if when is not None:
+            c.next_reminder_at = max(datetime.fromisoformat(when), now)
+            c.reminder_stage = stage
+            c.schedule_rev += 1
+        reopened += 1
+    return reopened
+
+
 def recurrence_of(commitment: Commitment) -> Recurrence | None:
     return Recurrence.from_rrule(commitment.recurrence) if commitment.recurrence else None
 

@@ -43,6 +43,10 @@ TABLE_OWNERS: dict[str, frozenset[str] | str] = {
     "Commitment": FOLLOW_UPS,
     "Contact": FOLLOW_UPS,
     "Ladder": FOLLOW_UPS,
+    "CheckinPrefs": frozenset({"checkin"}),
+    "CheckinWeek": frozenset({"checkin"}),
+    "CheckinSummary": frozenset({"checkin"}),
+    "Landing": frozenset({"landed"}),
 }
 NOT_TABLES = {"Base", "UTCDateTime", "OFFER_PENDING_SQLITE", "OFFER_PENDING_POSTGRES"}
 

@@ -27,7 +27,7 @@ from bot import commitments as store
 from bot.content.drafts import day_words, fill
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, feature
+from bot.features.base import Feature, ProgressPart, SearchEnded, feature
 from bot.recurrence import first_gap, first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Handler, LeaveReason, Router, number, text
@@ -489,10 +489,65 @@ class Commitments(Feature):
             ]
         }
 
+    async def week_counts(
+        self, session: AsyncSession, member: Member, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Follow-ups marked Done that week (prep steps are not follow-ups)."""
+        done = await session.scalar(
+            select(func.count(Commitment.id)).where(
+                Commitment.member_id == member.id,
+                Commitment.status == "done",
+                Commitment.closed_at >= since,
+                Commitment.closed_at < until,
+                func.coalesce(Commitment.step, "").not_in(_PREP_STEPS),
+            )
+        )
+        return {"follow_ups": done or 0}
+
+    async def end_search(
+        self, session: AsyncSession, member: Member, now: datetime
+    ) -> SearchEnded | None:
+        """The job is found: the member's own open follow-ups close (a ladder's steps are
+        the ladders feature's to close)."""
+        rows = list(
+            await session.scalars(
+                select(Commitment).where(
+                    Commitment.member_id == member.id,
+                    Commitment.status == "open",
+                    Commitment.ladder_id.is_(None),
+                )
+            )
+        )
+        if not rows:
+            return None
+        saved = store.stop_for_landing(rows, now)
+        plural = "s" if len(rows) != 1 else ""
+        return SearchEnded(
+            f"{len(rows)} open follow-up{plural} closed", {"steps": saved, "at": now.isoformat()}
+        )
+
+    async def resume_search(
+        self,
+        session: AsyncSession,
+        member: Member,
+        state: dict[str, Any],
+        now: datetime,
+        zone: ZoneInfo,
+    ) -> str | None:
+        at = str(state.get("at", ""))
+        reopened = await store.reopen_after_landing(
+            session, member, state.get("steps", []), at, now
+        )
+        return f"{reopened} follow-up{'s' if reopened != 1 else ''} reopened"
+
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         removed = await session.execute(delete(Commitment).where(Commitment.member_id == member.id))
         sent = await session.execute(delete(Delivery).where(Delivery.member_id == member.id))
         return (removed.rowcount or 0) + (sent.rowcount or 0)
+
+
+_PREP_STEPS = ("research", "interviewer", "stories")
+"""Interview prep steps: work before an interview, not a follow-up after one."""
 
 
 class Reminders:

@@ -31,7 +31,7 @@ from bot import members
 from bot.content.drafts import day_words
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, Interview, feature
+from bot.features.base import Feature, Interview, SearchEnded, feature
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
@@ -362,6 +362,77 @@ class Ladders(Feature):
             )
             for member_id, ladder in soonest.items()
         }
+
+    async def week_counts(
+        self, session: AsyncSession, member: Member, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Interviews held that week (from `/interview`), for the weekly check-in."""
+        held = await session.scalar(
+            select(func.count(Ladder.id)).where(
+                Ladder.member_id == member.id,
+                Ladder.kind == "interview",
+                Ladder.at >= since,
+                Ladder.at < until,
+            )
+        )
+        return {"interviews": held or 0}
+
+    async def end_search(
+        self, session: AsyncSession, member: Member, now: datetime
+    ) -> SearchEnded | None:
+        """The job is found: every ladder's open steps close and its reminders stop."""
+        steps = list(
+            await session.scalars(
+                select(Commitment).where(
+                    Commitment.member_id == member.id,
+                    Commitment.status == "open",
+                    Commitment.ladder_id.is_not(None),
+                )
+            )
+        )
+        ladders = list(
+            await session.scalars(
+                select(Ladder).where(
+                    Ladder.member_id == member.id, Ladder.next_reminder_at.is_not(None)
+                )
+            )
+        )
+        if not steps and not ladders:
+            return None
+        reminders = []
+        for ladder in ladders:
+            assert ladder.next_reminder_at is not None
+            reminders.append(
+                [ladder.id, ladder.next_reminder_at.isoformat(), ladder.reminder_stage]
+            )
+            ladder.next_reminder_at, ladder.reminder_stage = None, None
+        saved = store.stop_for_landing(steps, now)
+        interviews = {ladder.id for ladder in ladders} | {c.ladder_id for c in steps}
+        return SearchEnded(
+            f"{len(steps)} interview and follow-up step{'s' if len(steps) != 1 else ''} "
+            f"closed across {len(interviews)} interview{'s' if len(interviews) != 1 else ''} "
+            "or rejection" + ("s" if len(interviews) != 1 else ""),
+            {"steps": saved, "reminders": reminders, "at": now.isoformat()},
+        )
+
+    async def resume_search(
+        self,
+        session: AsyncSession,
+        member: Member,
+        state: dict[str, Any],
+        now: datetime,
+        zone: ZoneInfo,
+    ) -> str | None:
+        at = str(state.get("at", ""))
+        reopened = await store.reopen_after_landing(
+            session, member, state.get("steps", []), at, now
+        )
+        for ladder_id, when, stage in state.get("reminders", []):
+            ladder = await session.get(Ladder, ladder_id)
+            instant = datetime.fromisoformat(when)
+            if ladder is not None and ladder.member_id == member.id and instant > now:
+                ladder.next_reminder_at, ladder.reminder_stage = instant, stage
+        return f"{reopened} interview step{'s' if reopened != 1 else ''} reopened"
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         rows = await session.scalars(select(Ladder).where(Ladder.member_id == member.id))

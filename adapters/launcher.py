@@ -72,6 +72,10 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
         outbox = by_platform.get(item.platform) if item.platform else None
         if outbox is None:
             raise SendError(f"no adapter running for {item.platform}", retryable=True)
+        if item.group:
+            channel = item.channel[1] if item.channel else None
+            await outbox.send_group(item.group, item.reply, channel)
+            return None
         if item.member is not None:
             return await outbox.send_dm(item.member, item.reply)
         assert item.channel is not None and item.platform is not None

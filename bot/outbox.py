@@ -6,6 +6,7 @@ Each adapter implements `Outbox`; the scheduler and features only see this.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -98,4 +99,15 @@ class Outbox(Protocol):
         self, platform: Platform, club_id: str, channel_id: str, reply: Reply
     ) -> None:
         """Post in a club channel."""
+        ...
+
+    async def send_group(
+        self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None = None
+    ) -> None:
+        """One message that every member in `to` reads together (practice partners).
+
+        Slack: a group DM (`conversations.open` with all of them). Discord, where a bot
+        cannot open group DMs: a private thread in `channel_id` with them added, or the
+        same message in each one's DM when no channel is set. Console: shown to each.
+        """
         ...

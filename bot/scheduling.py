@@ -105,6 +105,9 @@ class Outgoing:
     """(club external id, channel id) for a channel post."""
     platform: Platform | None = None
     """Which adapter sends it (set by the dispatcher from the club)."""
+    group: tuple[MemberAddress, ...] = ()
+    """One message several members read together (`Outbox.send_group`); `channel` then
+    names where a platform without group DMs opens their private thread, if anywhere."""
 
 
 @dataclass
@@ -656,6 +659,8 @@ class Dispatcher:
             return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
         channel = delivery.payload.get("channel_id")
         club = await session.get(Club, delivery.club_id) if delivery.club_id else None
+        if club is not None and delivery.payload.get("group"):
+            return await _group_outgoing(session, delivery, reply, club)
         if club is None or not channel:
             return None
         return Outgoing(
@@ -664,6 +669,29 @@ class Dispatcher:
             channel=(club.external_id, str(channel)),
             platform=Platform(club.platform),
         )
+
+
+async def _group_outgoing(
+    session: AsyncSession, delivery: Delivery, reply: Reply, club: Club
+) -> Outgoing | None:
+    """A message to several members of one club at once (payload `group`: member ids)."""
+    ids = [int(i) for i in delivery.payload["group"]]
+    found = {
+        m.id: m
+        for m in await session.scalars(
+            select(Member).where(Member.id.in_(ids), Member.club_id == club.id)
+        )
+    }
+    if len(found) < 2:
+        return None  # someone left: nobody to meet
+    channel = delivery.payload.get("channel_id")
+    return Outgoing(
+        delivery.kind,
+        reply,
+        channel=(club.external_id, str(channel)) if channel else None,
+        platform=Platform(club.platform),
+        group=tuple(members.address(club, found[i]) for i in ids if i in found),
+    )
 
 
 def _waits_its_turn() -> Any:

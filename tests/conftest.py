@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -188,6 +188,10 @@ class Conversation:
         arrived: list[Delivered] = []
 
         async def deliver(item: Outgoing, at: datetime) -> str | None:
+            if item.group:  # one shared message: each member of the group reads it
+                for member in item.group:
+                    await deliver(replace(item, member=member, group=()), at)
+                return None
             if item.member is not None:
                 to, zone = item.member.display_name, item.member.zone
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -198,6 +198,10 @@ class ConsoleSession:
 
     async def _deliver(self, item: Outgoing, at: datetime) -> str | None:
         """The console's outbox: print the message as its recipient would see it."""
+        if item.group:  # one shared message (practice partners): each member sees it
+            for member in item.group:
+                await self._deliver(replace(item, member=member, group=()), at)
+            return None
         where = "dm" if item.member is not None else "channel"
         to = item.member.display_name if item.member else self.user
         # Stamped on the recipient's wall clock: the time they would see it arrive.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import aiohttp
 import discord
@@ -116,6 +116,37 @@ class DiscordOutbox:
         except Exception as exc:
             raise _send_error(exc) from exc
 
+    async def send_group(
+        self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None = None
+    ) -> None:
+        """A private thread in `channel_id` with each of them added (a bot cannot open a
+        group DM on Discord); without a channel, the same message in each one's DM."""
+        if any(member.platform is not Platform.DISCORD for member in to):
+            raise SendError("not all Discord members", retryable=False)
+        if channel_id is None:
+            for member in to:
+                await self.send_dm(member, reply)
+            return
+        parent = _snowflake(channel_id, "channel id")
+        users = [_snowflake(member.user_id, "user id") for member in to]
+        await self._wait_logged_in()
+        try:
+            await self.limit.wait()
+            thread = await self._client.http.start_thread_without_message(
+                parent,
+                name=_thread_name(reply),
+                auto_archive_duration=10080,
+                type=discord.ChannelType.private_thread.value,
+                invitable=False,
+            )
+            thread_id = int(thread["id"])
+            for user in users:
+                await self.limit.wait()
+                await self._client.http.add_user_to_thread(thread_id, user)
+            await self._post(thread_id, reply, discord.ChannelType.private_thread)
+        except Exception as exc:
+            raise _send_error(exc) from exc
+
     async def _wait_logged_in(self) -> None:
         if self._client.is_closed():
             raise SendError("the Discord client is closed", retryable=True)
@@ -199,3 +230,8 @@ def _header_seconds(response: object) -> float | None:
 def _seconds(value: float) -> float | None:
     """A usable wait: not negative, not NaN, not absurdly long."""
     return value if 0 <= value < 86_400 else None
+
+
+def _thread_name(reply: Reply) -> str:
+    """A thread needs a name: the reply's title, kept under Discord's 100 characters."""
+    return (reply.title or "Practice partners")[:100]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -126,6 +127,19 @@ class SlackOutbox:
             await self.post(channel_id, render_messages(reply), max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"post to {channel_id}") from exc
+
+    async def send_group(
+        self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None = None
+    ) -> None:
+        """One group DM with all of them (`conversations.open` with several users); Slack
+        gives the same conversation back each time for the same people."""
+        users = ",".join(sorted({member.user_id for member in to}))
+        try:
+            response = await self.client.conversations_open(users=users)
+            channel = str(response["channel"]["id"])
+            await self.post(channel, render_messages(reply), max_wait=self.scheduled_wait)
+        except Exception as exc:
+            raise send_error(exc, f"group DM to {users}") from exc
 
     # -- building blocks used by the interactive paths too --------------------------------
 

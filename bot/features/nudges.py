@@ -16,12 +16,13 @@ you made on Monday"), and a comeback says which day it first came.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import and_, func, not_, select, update
+from sqlalchemy import and_, bindparam, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -341,38 +342,50 @@ class DailyNudges:
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
     ) -> list[DueItem]:
-        rows = (
-            await session.execute(
-                select(Member, Club)
-                .join(Club, Club.id == Member.club_id)
-                .where(Member.nudges_on.is_(True), Member.next_nudge_at <= now)
-                .order_by(Member.next_nudge_at, Member.id)
-                .limit(CLAIM_BATCH)
-            )
-        ).all()
-        claimed: list[DueItem] = []
+        """Claim a batch of due nudges in a few statements, whatever the batch's size.
+
+        Everything is read first (members, interviews, plan steps, weak answers), the
+        tasks are chosen in Python, and only then written: one UPDATE for the members'
+        next instants (executemany), one INSERT and one UPDATE for plan steps, one UPDATE
+        for plan positions. So a 09:00 crowd costs no query per member, and SQLite's
+        writer is held only for those few statements at the end of the transaction.
+
+        Each claimed row is locked (PostgreSQL: FOR UPDATE SKIP LOCKED, so a second
+        dispatcher takes other members; SQLite: one writer, and a snapshot that changed
+        under the transaction makes the write fail), so the executemany matches every
+        row it was given; the per-row condition on `next_nudge_at` stays as a guard.
+        """
+        query = (
+            select(Member, Club)
+            .join(Club, Club.id == Member.club_id)
+            .where(Member.nudges_on.is_(True), Member.next_nudge_at <= now)
+            .order_by(Member.next_nudge_at, Member.id)
+            .limit(CLAIM_BATCH)
+        )
+        if services.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=Member)
+        rows = (await session.execute(query)).all()
+        if not rows:
+            return []
         ids = [m.id for m, _ in rows]
         interviews = await _upcoming_interviews(session, services, ids, now)
-        steps = await plan_steps(session, ids)
+        steps = await plan_step_states(session, ids)
+        weak = await _weak_questions(session, services, [m for m, _ in rows], now)
+        plan = _PlanWrites()
+        advance: list[dict[str, Any]] = []
+        claimed: list[DueItem] = []
         for member, club in rows:
             zone = members.zone_for(member, club, services.settings.timezone)
             due = member.next_nudge_at
             assert due is not None
             day = due.astimezone(zone).date()
             following = next_nudge(NudgePrefs.of(member), zone, max(now, due), not_on_or_before=day)
-            result = await session.execute(
-                update(Member)
-                .where(Member.id == member.id, Member.next_nudge_at == due)
-                .values(next_nudge_at=following)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                continue
+            advance.append({"m_id": member.id, "m_due": due, "m_next": following})
             stale = now - due > STALE_AFTER
             mine = steps.get(member.id, {})
-            task = await choose_task(session, services, member, zone, now, interviews, mine, day)
+            task = choose_task(services, member, zone, now, interviews, mine, day, weak)
             if task.advances_plan and not stale:  # a skipped (stale) nudge moves nothing
-                await record_sent(session, member, task, mine, day)
+                plan.sent(member.id, task, mine, day)
             claimed.append(
                 DueItem(
                     key=f"nudge:{member.id}:{day.isoformat()}",
@@ -392,6 +405,8 @@ class DailyNudges:
                     },
                 )
             )
+        await _advance_members(session, advance)
+        await plan.write(session)
         return claimed
 
     async def render(
@@ -433,30 +448,35 @@ class NudgeOffers:
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
     ) -> list[DueItem]:
-        rows = list(
-            await session.scalars(
-                select(Member)
+        rows = (
+            await session.execute(
+                select(Member.id, Member.created_at)
                 .where(_not_offered(), Member.created_at <= now - OFFER_AFTER)
                 .limit(CLAIM_BATCH)
             )
-        )
-        claimed = []
-        for member in rows:
-            result = await session.execute(
+        ).all()
+        if not rows:
+            return []
+        # One conditional UPDATE for the batch; RETURNING says which this claim won.
+        won = set(
+            await session.scalars(
                 update(Member)
-                .where(Member.id == member.id, Member.nudge_offered.is_(False))
+                .where(Member.id.in_([r.id for r in rows]), Member.nudge_offered.is_(False))
                 .values(nudge_offered=True)
+                .returning(Member.id)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount == 1:
-                claimed.append(
-                    DueItem(
-                        key=f"nudge-offer:{member.id}",
-                        kind="nudge-offer",
-                        due_at=member.created_at + OFFER_AFTER,
-                        member_id=member.id,
-                    )
-                )
+        )
+        claimed = [
+            DueItem(
+                key=f"nudge-offer:{r.id}",
+                kind="nudge-offer",
+                due_at=r.created_at + OFFER_AFTER,
+                member_id=r.id,
+            )
+            for r in rows
+            if r.id in won
+        ]
         return claimed
 
     async def render(
@@ -504,28 +524,29 @@ async def _upcoming_interviews(
     return found
 
 
-async def choose_task(
-    session: AsyncSession,
+def choose_task(
     services: Services,
     member: Member,
     zone: Any,
     now: datetime,
     interviews: dict[int, Interview],
-    steps: dict[str, PlanStep],
+    steps: Mapping[str, StepState],
     day: date,
+    weak: dict[int, str],
 ) -> NudgeTask:
     """An interview in the next days wins; then a weak answer due for a retry; then the plan
-    (a task due back, or the next new one: `next_plan_task`)."""
+    (a task due back, or the next new one: `next_plan_task`).
+
+    Pure: what it needs was loaded for the whole batch (`weak` holds only questions not
+    retried lately), so choosing costs no query."""
     interview = interviews.get(member.id)
     if interview is not None and interview.at is not None:
         days = (interview.at.astimezone(zone).date() - now.astimezone(zone).date()).days
         if (prep := _interview_task(interview, days)) is not None:
             return prep
-    weak = await _weak_question(session, services, member, now)
     library = services.library
-    if weak is not None and await _retried_lately(session, member, f"retry-{weak}", now):
-        weak = None  # it came back once already; the plan goes on meanwhile
-    if weak is not None and (question := library.question(weak)) is not None:
+    question_id = weak.get(member.id)
+    if question_id is not None and (question := library.question(question_id)) is not None:
         return NudgeTask(
             task_id=f"retry-{question.id}",
             title="Another go at a question that was hard last time",
@@ -552,6 +573,21 @@ async def choose_task(
     )
 
 
+class StepState(Protocol):
+    """What choosing a plan task reads of a step: a `PlanStep` or the claim's plain row."""
+
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def sent_on(self) -> date: ...
+    @property
+    def sent_seq(self) -> int: ...
+    @property
+    def times_sent(self) -> int: ...
+    @property
+    def done_on(self) -> date | None: ...
+
+
 @dataclass(frozen=True)
 class PlanPick:
     task: PlanTask
@@ -559,7 +595,7 @@ class PlanPick:
 
 
 def next_plan_task(
-    plan: tuple[PlanTask, ...], steps: dict[str, PlanStep], member: Member
+    plan: tuple[PlanTask, ...], steps: Mapping[str, StepState], member: Member
 ) -> PlanPick:
     """The plan task the member's next plan nudge carries.
 
@@ -598,31 +634,129 @@ async def plan_steps(
     return found
 
 
-async def record_sent(
-    session: AsyncSession, member: Member, task: NudgeTask, steps: dict[str, PlanStep], day: date
-) -> None:
-    """Note that today's nudge carries plan task `task`; a new one moves the plan on."""
-    seq = max((step.sent_seq for step in steps.values()), default=0) + 1
-    step = steps.get(task.task_id)
-    if task.returning and step is not None:
-        step.times_sent += 1
-        step.sent_seq, step.sent_on = seq, day
-        return
-    if step is None:
-        step = PlanStep(member_id=member.id, task_id=task.task_id, times_sent=1)
-        session.add(step)
-        steps[task.task_id] = step
-    step.sent_on, step.sent_seq, step.times_sent, step.done_on = day, seq, 1, None
-    await session.execute(
-        update(Member)
-        .where(Member.id == member.id)
-        .values(plan_position=Member.plan_position + 1)
-        .execution_options(synchronize_session=False)
+@dataclass(slots=True)
+class _StepRow:
+    """A plan step as the claim reads it: plain values, no ORM object per row."""
+
+    task_id: str
+    sent_on: date
+    sent_seq: int
+    times_sent: int
+    done_on: date | None
+
+
+async def plan_step_states(
+    session: AsyncSession, member_ids: list[int]
+) -> dict[int, dict[str, StepState]]:
+    """`plan_steps` for the claim: the same answer as plain rows (a batch of members may
+    hold thousands of steps; mapped objects would cost far more than the claim itself)."""
+    found: dict[int, dict[str, StepState]] = {member_id: {} for member_id in member_ids}
+    if member_ids:
+        table = PlanStep.__table__
+        rows = await session.execute(
+            select(
+                table.c.member_id,
+                table.c.task_id,
+                table.c.sent_on,
+                table.c.sent_seq,
+                table.c.times_sent,
+                table.c.done_on,
+            ).where(table.c.member_id.in_(member_ids))
+        )
+        for member_id, task_id, sent_on, sent_seq, times_sent, done_on in rows:
+            found[member_id][task_id] = _StepRow(task_id, sent_on, sent_seq, times_sent, done_on)
+    return found
+
+
+class _PlanWrites:
+    """What a claimed batch's nudges do to the plan, written in three statements at the end.
+
+    A task sent for the first time (or again after the plan came round) is a new or reset
+    step and moves the member's `plan_position` on; a comeback counts one more send."""
+
+    def __init__(self) -> None:
+        self.new: list[dict[str, Any]] = []
+        self.changed: list[dict[str, Any]] = []
+        self.moved_on: list[int] = []
+
+    def sent(self, member_id: int, task: NudgeTask, steps: dict[str, StepState], day: date) -> None:
+        """Note that today's nudge carries plan task `task` (and keep `steps` current)."""
+        seq = max((step.sent_seq for step in steps.values()), default=0) + 1
+        step = steps.get(task.task_id)
+        row = {"p_member": member_id, "p_task": task.task_id, "p_on": day, "p_seq": seq}
+        if task.returning and step is not None:
+            times, done_on = step.times_sent + 1, step.done_on
+        else:
+            times, done_on = 1, None
+            self.moved_on.append(member_id)
+        row |= {"p_times": times, "p_done": done_on}
+        (self.new if step is None else self.changed).append(row)
+        steps[task.task_id] = _StepRow(task.task_id, day, seq, times, done_on)
+
+    async def write(self, session: AsyncSession) -> None:
+        connection = await session.connection()
+        table = PlanStep.__table__
+        if self.new:
+            await connection.execute(
+                table.insert().values(
+                    member_id=bindparam("p_member"),
+                    task_id=bindparam("p_task"),
+                    sent_on=bindparam("p_on"),
+                    sent_seq=bindparam("p_seq"),
+                    times_sent=bindparam("p_times"),
+                    done_on=bindparam("p_done"),
+                ),
+                self.new,
+            )
+        if self.changed:
+            await connection.execute(
+                table.update()
+                .where(
+                    table.c.member_id == bindparam("p_member"),
+                    table.c.task_id == bindparam("p_task"),
+                )
+                .values(
+                    sent_on=bindparam("p_on"),
+                    sent_seq=bindparam("p_seq"),
+                    times_sent=bindparam("p_times"),
+                    done_on=bindparam("p_done"),
+                ),
+                self.changed,
+            )
+        if self.moved_on:
+            members_table = Member.__table__
+            await connection.execute(
+                members_table.update()
+                .where(members_table.c.id.in_(self.moved_on))
+                .values(plan_position=members_table.c.plan_position + 1)
+            )
+
+
+async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]]) -> None:
+    """Move each claimed member's `next_nudge_at` on, in one executemany.
+
+    The claim's read locked the rows (see `DailyNudges.claim_due`), so every row matches.
+    """
+    if not advance:
+        return set()
+    table = Member.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("m_id"), table.c.next_nudge_at == bindparam("m_due"))
+        .values(next_nudge_at=bindparam("m_next"))
     )
+    connection = await session.connection()
+    result = await connection.execute(statement, advance)
+    if result.rowcount not in (-1, len(advance)):
+        # Cannot happen while the rows are locked; if it ever does, roll the batch back
+        # (nothing is claimed, the next round takes it again) rather than guess.
+        raise RuntimeError(
+            f"nudge claim: {result.rowcount} of {len(advance)} members moved; rolled back"
+        )
 
 
 def _plan_text(
-    task: PlanTask, steps: dict[str, PlanStep], earlier: PlanTask | None, day: date
+    task: PlanTask, steps: Mapping[str, StepState], earlier: PlanTask | None, day: date
 ) -> str:
     """The task's words for `day`: `{made}` becomes when the earlier result was made."""
     if earlier is None:
@@ -651,20 +785,19 @@ def _day_phrase(then: date, today: date) -> str:
     return f"on {then:%a} {then.day} {then:%b}"
 
 
-async def _retried_lately(
-    session: AsyncSession, member: Member, task_id: str, now: datetime
-) -> bool:
-    found = await session.scalar(
-        select(Delivery.id)
-        .where(
-            Delivery.member_id == member.id,
+async def _retried_lately(session: AsyncSession, wanted: dict[int, str], now: datetime) -> set[int]:
+    """The members whose retry nudge `wanted[member]` already came in `RETRY_QUIET` (one
+    query for the batch)."""
+    if not wanted:
+        return set()
+    rows = await session.execute(
+        select(Delivery.member_id, Delivery.payload["task_id"].as_string()).where(
+            Delivery.member_id.in_(list(wanted)),
             Delivery.kind == "nudge",
             Delivery.due_at >= now - RETRY_QUIET,
-            Delivery.payload["task_id"].as_string() == task_id,
         )
-        .limit(1)
     )
-    return found is not None
+    return {member_id for member_id, task_id in rows if wanted.get(member_id) == task_id}
 
 
 _PREP_ORDER = ("research", "interviewer", "stories")
@@ -725,16 +858,42 @@ def _interview_task(interview: Interview, days: int) -> NudgeTask | None:
     )
 
 
-async def _weak_question(
-    session: AsyncSession, services: Services, member: Member, now: datetime
-) -> str | None:
-    """A question worth another go, from whichever feature keeps practice answers
-    (`Feature.retry_question`: a weak answer a few days old)."""
+class BatchRetryQuestions(Protocol):
+    """Optional for a feature that keeps practice answers: `Feature.retry_question` for a
+    whole claimed batch of members in a few queries."""
+
+    async def retry_questions(
+        self, session: AsyncSession, member_ids: Sequence[int], now: datetime
+    ) -> dict[int, str]: ...
+
+
+async def _weak_questions(
+    session: AsyncSession, services: Services, batch: Sequence[Member], now: datetime
+) -> dict[int, str]:
+    """Each member's question worth another go, from whichever feature keeps practice
+    answers, leaving out a retry that already came lately (the plan goes on meanwhile).
+
+    A feature with `retry_questions` answers for the batch at once; one that only
+    overrides `Feature.retry_question` is asked member by member."""
+    found: dict[int, str] = {}
+    ids = [member.id for member in batch]
     for feat in services.features:
-        question_id = await feat.retry_question(session, member, now)
-        if question_id is not None:
-            return question_id
-    return None
+        batched = getattr(feat, "retry_questions", None)
+        if batched is not None:
+            answers = await batched(session, ids, now)
+        elif type(feat).retry_question is not Feature.retry_question:
+            answers = {}
+            for member in batch:
+                if (question_id := await feat.retry_question(session, member, now)) is not None:
+                    answers[member.id] = question_id
+        else:
+            continue
+        for member_id, question_id in answers.items():
+            found.setdefault(member_id, question_id)
+    retried = await _retried_lately(
+        session, {member_id: f"retry-{q}" for member_id, q in found.items()}, now
+    )
+    return {member_id: q for member_id, q in found.items() if member_id not in retried}
 
 
 def _start_of_day(ctx: Context, day: date) -> datetime:

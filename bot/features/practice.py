@@ -327,6 +327,12 @@ class Practice(Feature):
     ) -> str | None:
         return await weak_question_due(session, member, now)
 
+    async def retry_questions(
+        self, session: AsyncSession, member_ids: Sequence[int], now: datetime
+    ) -> dict[int, str]:
+        """`retry_question` for a batch of members (the nudge claim's), in two queries."""
+        return await weak_questions_due(session, member_ids, now)
+
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime
     ) -> dict[str, int]:
@@ -482,6 +488,51 @@ async def weak_question_due(session: AsyncSession, member: Member, now: datetime
     if not due:
         return None
     return min(due, key=lambda a: (a.overall, a.created_at, a.question_id)).question_id
+
+
+async def weak_questions_due(
+    session: AsyncSession, member_ids: Sequence[int], now: datetime
+) -> dict[int, str]:
+    """`weak_question_due` for many members at once: two queries, whatever their number."""
+    if not member_ids:
+        return {}
+    ids = list(member_ids)
+    latest: dict[int, dict[str, tuple[int, datetime]]] = defaultdict(dict)
+    answers = await session.execute(
+        select(
+            PracticeAnswer.member_id,
+            PracticeAnswer.question_id,
+            PracticeAnswer.overall,
+            PracticeAnswer.created_at,
+        )
+        .where(PracticeAnswer.member_id.in_(ids))
+        .order_by(PracticeAnswer.created_at, PracticeAnswer.id)
+    )
+    for member_id, question_id, overall, created_at in answers:
+        latest[member_id][question_id] = (overall, created_at)
+    if not latest:
+        return {}
+    open_question = dict(
+        (
+            await session.execute(
+                select(PracticeSession.member_id, PracticeSession.question_id).where(
+                    PracticeSession.member_id.in_(list(latest))
+                )
+            )
+        ).all()
+    )
+    found: dict[int, str] = {}
+    for member_id, questions in latest.items():
+        due = [
+            (overall, created_at, question_id)
+            for question_id, (overall, created_at) in questions.items()
+            if overall < WEAK_BELOW
+            and created_at <= now - RETRY_AFTER
+            and open_question.get(member_id) != question_id
+        ]
+        if due:
+            found[member_id] = min(due)[2]
+    return found
 
 
 # -- choosing a question ---------------------------------------------------------------------

@@ -69,6 +69,15 @@ async def everything(conversation: Conversation) -> None:
     await conversation.one("/jobclub contact add Ana Lovelace at Initech")
     await conversation.advance(timedelta(days=1, hours=6))  # nudges and reminders arrive
     await conversation.one("/interview Initech with Ana on friday 10am")
+    await conversation.one("/checkin on")  # the weekly check-in, answered and shared
+    (question,) = await conversation.command("/checkin now", dm=True)
+    for typed in ("3", "2", "1", "0", "0", "Ana liked my portfolio", "salary talks"):
+        (question,) = await conversation.dm(typed)
+    (saved,) = await conversation.dm("10 applications")
+    await conversation.press(saved, "Share my win")
+    ask = await conversation.one("/landed Initech as analyst start 4 jan")  # and got the job
+    (landed,) = await conversation.press(ask, "Yes, close my search")
+    await conversation.press(landed, "Post a celebration")
     (story,) = await conversation.command("/story", dm=True)  # a draft left open in the DM
     assert story.meta.get("story_step") == "title"
     await conversation.dm("The Kittens Conference")

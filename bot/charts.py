@@ -25,3 +25,23 @@ def trend_arrow(before: float, after: float) -> str:
     if after < before - TREND_MARGIN:
         return "↓"
     return "→"
+
+
+def week_bars(
+    rows: list[tuple[str, int | None, int | None, str]], width: int = BAR_WIDTH
+) -> list[str]:
+    """One line per week: `██████░░░░ 12 · Mon 30 Nov (goal 13)`, or the week's note.
+
+    `rows` are (label, total or None, goal total or None, what to say without a total:
+    "missed", "no check-in"); bars are scaled to the largest total or goal, so the goal
+    and the result compare at a glance. A missed week never reads as zero.
+    """
+    top = max([v for _, t, g, _ in rows for v in (t, g) if v is not None] or [1])
+    lines = []
+    for label, total, goal, note in rows:
+        if total is None:
+            lines.append(f"{EMPTY * width} –  · {label} {note}")
+            continue
+        target = f" (goal {goal})" if goal is not None else ""
+        lines.append(f"{bar(total, top, width)} {total} · {label}{target}")
+    return lines

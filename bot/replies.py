@@ -45,6 +45,17 @@ class Section:
     fields: tuple[Field, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture sent with a reply (a PNG chart). `alt` states what it shows in words, for
+    screen readers and for platforms where only the text arrives; the reply's own text
+    carries the same facts, so nothing depends on the picture."""
+
+    data: bytes
+    alt: str
+    filename: str = "chart.png"
+
+
 @dataclass(slots=True)
 class Reply:
     """Plain text (adapters escape it), optional sections and buttons, and a visibility.
@@ -59,6 +70,8 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     visibility: Visibility = Visibility.ONLY_MEMBER
     meta: dict[str, Any] = field(default_factory=dict)
+    image: Image | None = None
+    """Optional: adapters that can upload it do; the text stays the fallback."""
 
     def plain_text(self) -> str:
         """Everything a person reads, as plain text (used by the console and fallbacks)."""

@@ -66,6 +66,8 @@ COUNTS: tuple[Count, ...] = (
 )
 COUNT_KEYS = tuple(c.key for c in COUNTS)
 BY_KEY = {c.key: c for c in COUNTS}
+CHART_WEEKS = 12
+"""How many weeks `/progress` charts, this one included."""
 MAX_COUNT = 500
 """Larger numbers are a typo more often than a week's work; the member is asked again."""
 
@@ -87,6 +89,12 @@ def week_end(start: date, zone: ZoneInfo) -> datetime:
 
 def week_bounds(start: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return local_instant(start, time(0, 0), zone), week_end(start, zone)
+
+
+def recent_starts(now: datetime, zone: ZoneInfo, count: int = CHART_WEEKS) -> list[date]:
+    """The Mondays of the last `count` weeks, this one included, oldest first."""
+    last = week_start(now, zone)
+    return [last - timedelta(days=7 * i) for i in range(count - 1, -1, -1)]
 
 
 def week_label(start: date) -> str:

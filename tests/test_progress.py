@@ -116,3 +116,32 @@ async def test_home_has_a_streak_line(conversation: Conversation) -> None:
     await conversation.command("/tip")
     home = await conversation.bot.home(conversation.ref())
     assert any(s.title == "Streak" for s in home.sections)
+
+
+async def test_the_chart_for_a_member_with_weeks_and_one_with_none(
+    conversation: Conversation,
+) -> None:
+    """The picture comes with its numbers in words; a member with nothing gets no picture."""
+    conversation.clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # Wednesday
+    await conversation.one("/checkin on")
+    arrived = await conversation.advance(timedelta(days=2, hours=3))
+    (asked,) = [d for d in arrived if d.kind == "weekly-checkin"]
+    last = asked
+    for label in ("3", "2", "1", "Keep 0", "0"):
+        (last,) = await conversation.press(last, label)
+    (last,) = await conversation.press(last, "Skip")
+    (last,) = await conversation.press(last, "Skip")
+    await conversation.dm("10 applications")
+    await conversation.advance(timedelta(days=10))  # the next week goes by unanswered
+
+    progress = await conversation.one("/progress")
+    assert progress.image is not None
+    assert progress.image.data.startswith(b"\x89PNG")
+    alt = progress.image.alt
+    assert "week of 23 Nov: 3 applications, 2 conversations, 1 interviews" in alt
+    assert "week of 30 Nov: check-in missed, goal 10" in alt
+    assert "░░░░░░░░░░ –  · Mon 30 Nov missed" in progress.text
+    assert "██████░░░░ 6 · Mon 23 Nov" in progress.text  # 3 + 2 + 1 against the goal of 10
+
+    nothing = await conversation.one("/progress", who="Grace")
+    assert nothing.image is None and "chart" not in nothing.meta

@@ -38,6 +38,11 @@ class ProgressPart:
     meta: Any
     order: int = 50
     """Blocks are shown lowest first."""
+    weekly: dict[str, list[int | None]] | None = None
+    """Counts per week for the `/progress` chart, one value per week of the last
+    `bot.weekly.CHART_WEEKS` (oldest first, None where nothing was recorded); the key
+    `goal` is drawn as the goal line, and `missed` (1 or 0) marks weeks asked about and
+    never answered."""
 
 
 @dataclass(frozen=True)

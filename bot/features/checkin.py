@@ -49,11 +49,13 @@ from bot.text import ascii_number, fold, shorten
 from bot.timezones import effective_zone, local_instant, show_time
 from bot.weekly import (
     BY_KEY,
+    CHART_WEEKS,
     COUNT_KEYS,
     COUNTS,
     describe,
     read_count,
     read_goal,
+    recent_starts,
     week_bounds,
     week_end,
     week_label,
@@ -463,6 +465,10 @@ class WeeklyCheckin(Feature):
                 **series,
             },
             order=5,
+            weekly={
+                **{key: series[key] for key in (*COUNT_KEYS, "goal")},
+                "missed": [int(_state(weeks[s], ctx.now, ctx.zone) == "missed") for s in starts],
+            },
         )
 
     async def end_search(
@@ -527,9 +533,6 @@ class WeeklyCheckin(Feature):
             delete(CheckinPrefs).where(CheckinPrefs.member_id == member.id)
         )
         return (weeks.rowcount or 0) + (prefs.rowcount or 0)
-
-
-CHART_WEEKS = 12
 
 
 # -- questions -----------------------------------------------------------------------------
@@ -692,8 +695,7 @@ async def recent_weeks(
 ) -> dict[date, CheckinWeek | None]:
     """The member's last `count` weeks (this one included), oldest first; None where the
     check-in was never asked (off, or before they started)."""
-    last = week_start(now, zone)
-    starts = [last - timedelta(days=7 * i) for i in range(count - 1, -1, -1)]
+    starts = recent_starts(now, zone, count)
     rows = await session.scalars(
         select(CheckinWeek).where(
             CheckinWeek.member_id == member_id, CheckinWeek.week_start >= starts[0]

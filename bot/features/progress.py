@@ -1,18 +1,32 @@
-"""`/progress`: streak, practice per category, stories n/8, quiz scores and commitments kept.
+"""`/progress`: streak, practice per category, stories n/8, quiz scores and commitments kept,
+and the job search week by week.
 
-The chart is plain text: the bar comes first on each line, so it lines up the same in
-Slack, Discord and the console whatever the font, and no code block is needed.
+The text chart is plain text: the bar comes first on each line, so it lines up the same
+in Slack, Discord and the console whatever the font, and no code block is needed. With
+weekly check-ins or practice on record, a PNG goes with it (`bot/chart_image.py`: the
+last 12 weeks, the goal line, practice and story days), drawn in a worker thread; its
+alt text states the numbers, and the text chart stays for wherever images do not go.
 """
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.chart_image import WeeklyChart, weekly_png
+from bot.charts import week_bars
 from bot.context import Context
-from bot.features.base import Feature, feature
-from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
+from bot.features.base import Feature, ProgressPart, feature
+from bot.replies import Button, ButtonStyle, Image, Reply, Section, Visibility
 from bot.router import Router
+from bot.store.models import ActivityDay, Member
+from bot.weekly import BY_KEY, COUNT_KEYS, recent_starts
 
 
 @feature
@@ -45,6 +59,13 @@ class Progress(Feature):
         for part in parts:
             lines += ["", *part.lines]
             meta[part.key] = part.meta
+        chart = await _weekly_chart(ctx.session, member, parts, ctx.now, ctx.zone)
+        image = None
+        if chart is not None:
+            lines += ["", "Week by week (all five counts added up)", *_text_chart(chart)]
+            data = await asyncio.to_thread(weekly_png, chart)
+            image = Image(data, _alt_text(chart), f"progress-{member.id}-{chart.weeks[-1]}.png")
+            meta["chart"] = {"alt": image.alt, "bytes": len(data)}
         return Reply(
             title=f"Your progress, {member.display_name}",
             text="\n".join(lines),
@@ -55,6 +76,7 @@ class Progress(Feature):
             ],
             visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
             meta=meta,
+            image=image,
         )
 
     async def home_sections(self, ctx: Context) -> list[Section]:
@@ -66,3 +88,103 @@ def _streak_line(days: int) -> str:
     if days == 0:
         return "No streak yet: practise, build a story or take a quiz today to start one."
     return f"Streak · {days} day{'s' if days != 1 else ''} in a row"
+
+
+async def _weekly_chart(
+    session: AsyncSession,
+    member: Member,
+    parts: list[ProgressPart],
+    now: datetime,
+    zone: ZoneInfo,
+) -> WeeklyChart | None:
+    """The last 12 weeks from the features' weekly series and the member's active days;
+    None when there is nothing to draw."""
+    weeks = recent_starts(now, zone)
+    series: dict[str, list[int | None]] = {}
+    for part in parts:
+        for key, values in (part.weekly or {}).items():
+            if len(values) == len(weeks):
+                series[key] = values
+    practice, stories = await _days_per_week(session, member, weeks)
+    counts = {BY_KEY[key].short: series[key] for key in COUNT_KEYS if key in series}
+    if not any(v for values in counts.values() for v in values) and not any(practice + stories):
+        return None
+    missed = [bool(flag) for flag in series.get("missed", [0] * len(weeks))]
+    return WeeklyChart(
+        weeks=weeks,
+        counts=counts,
+        goal=series.get("goal", [None] * len(weeks)),
+        practice=practice,
+        stories=stories,
+        missed=missed,
+    )
+
+
+async def _days_per_week(
+    session: AsyncSession, member: Member, weeks: list[date]
+) -> tuple[list[int], list[int]]:
+    """Days with practice, and with story work, in each week (from the core's active days)."""
+    rows = await session.execute(
+        select(ActivityDay.day, ActivityDay.kind).where(
+            ActivityDay.member_id == member.id,
+            ActivityDay.day >= weeks[0],
+            ActivityDay.kind.in_(("practice", "story")),
+        )
+    )
+    practice, stories = [0] * len(weeks), [0] * len(weeks)
+    for day, kind in rows:
+        index = (day - weeks[0]).days // 7
+        if 0 <= index < len(weeks):
+            (practice if kind == "practice" else stories)[index] += 1
+    return practice, stories
+
+
+def _totals(chart: WeeklyChart) -> list[int | None]:
+    """Each week's counts added up; None for a week missed or never asked about."""
+    return [
+        None
+        if chart.missed[i] or all(values[i] is None for values in chart.counts.values())
+        else sum(values[i] or 0 for values in chart.counts.values())
+        for i in range(len(chart.weeks))
+    ]
+
+
+def _text_chart(chart: WeeklyChart) -> list[str]:
+    """The last four weeks as bars; the text fallback to the picture."""
+    rows = [
+        (f"{w:%a} {w.day} {w:%b}", total, goal, "missed" if missed else "no check-in")
+        for w, total, goal, missed in zip(
+            chart.weeks, _totals(chart), chart.goal, chart.missed, strict=True
+        )
+    ][-4:]
+    return week_bars(rows)
+
+
+def _alt_text(chart: WeeklyChart) -> str:
+    """Every number the picture shows, in words, weeks without any data left out."""
+    parts = []
+    for i, week in enumerate(chart.weeks):
+        bits = []
+        if chart.missed[i]:
+            bits.append("check-in missed")
+        else:
+            counted = [f"{values[i]} {name}" for name, values in chart.counts.items() if values[i]]
+            bits += counted
+        if chart.goal[i] is not None:
+            bits.append(f"goal {chart.goal[i]}")
+        if chart.practice[i]:
+            bits.append(f"{chart.practice[i]} practice days")
+        if chart.stories[i]:
+            bits.append(f"{chart.stories[i]} story days")
+        asked = any(values[i] is not None for values in chart.counts.values())
+        if bits and (asked or chart.practice[i] or chart.stories[i] or chart.missed[i]):
+            parts.append(f"week of {week.day} {week:%b}: " + ", ".join(bits))
+        elif asked:
+            parts.append(f"week of {week.day} {week:%b}: nothing counted")
+    first, last = chart.weeks[0], chart.weeks[-1] + timedelta(days=6)
+    head = (
+        f"Bar chart of your job search from {first.day} {first:%b} to {last.day} {last:%b}"
+        " (applications, conversations, interviews, follow-ups and offers per week, "
+        "the goal as a dashed line, practice and story days below)."
+    )
+    return head + (" " + "; ".join(parts) + "." if parts else " No data yet.")

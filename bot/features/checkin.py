@@ -33,7 +33,6 @@ from sqlalchemy import delete, exists, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
-from bot.charts import trend_arrow
 from bot.clocktime import parse_minutes
 from bot.context import Context
 from bot.errors import UserError
@@ -1056,7 +1055,7 @@ async def summary_text(session: AsyncSession, club: Club, start: date) -> str:
         average = sum(before.values()) / TREND_WEEKS
         lines.append(
             f"Trend: {total} actions against {average:.0f} a week over the last "
-            f"{TREND_WEEKS} weeks {trend_arrow(average, total)}"
+            f"{TREND_WEEKS} weeks {_trend(average, total)}"
         )
     else:
         lines.append(f"Trend: {total} actions; the trend starts once there are earlier weeks.")
@@ -1091,6 +1090,16 @@ def _read_schedule(text: str) -> tuple[int, int]:
                 "Try `/checkin on friday 16:00`."
             )
     return weekday, minutes
+
+
+def _trend(average: float, total: int) -> str:
+    """Counts are small whole numbers: a change of a tenth, and at least one, is a trend."""
+    margin = max(1.0, average / 10)
+    if total > average + margin:
+        return "↑"
+    if total < average - margin:
+        return "↓"
+    return "→"
 
 
 def _when(prefs: CheckinPrefs) -> str:

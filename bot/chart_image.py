@@ -48,7 +48,9 @@ def weekly_png(chart: WeeklyChart) -> bytes:
     goal_x = [i for i, g in zip(x, chart.goal, strict=True) if g is not None]
     if goal_x:
         goal_y = [g for g in chart.goal if g is not None]
-        top.step(goal_x, goal_y, where="mid", color="black", linestyle="--", label="goal")
+        top.plot(
+            goal_x, goal_y, color="black", linestyle="--", marker="_", markersize=22, label="goal"
+        )
     for i, missed in zip(x, chart.missed, strict=True):
         if missed:
             top.text(i, 0.2, "missed", rotation=90, ha="center", va="bottom", fontsize=8)
@@ -60,6 +62,7 @@ def weekly_png(chart: WeeklyChart) -> bytes:
     bottom.bar([i - width / 2 for i in x], chart.practice, width, label="practice days")
     bottom.bar([i + width / 2 for i in x], chart.stories, width, label="story days")
     bottom.set_ylabel("days")
+    bottom.set_ylim(0, max([*chart.practice, *chart.stories, 1]) + 1)
     bottom.legend(fontsize=7, loc="upper left")
     bottom.set_xticks(x, labels, rotation=45, fontsize=8)
     figure.tight_layout()

@@ -302,6 +302,8 @@ def _day(word: str) -> int | None:
 
 
 def _minutes(fragment: str) -> int:
+    if re.fullmatch(r"24(?:[:.h]?00)?h?", fragment.strip()):
+        return 24 * 60  # the end of the day, as a window's end
     reading = parse_time_of_day(fragment)
     if reading is None:
         raise AvailabilityError(f"“{fragment}” is not a clock time. Try e.g. {EXAMPLES}.")

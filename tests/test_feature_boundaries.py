@@ -47,6 +47,11 @@ TABLE_OWNERS: dict[str, frozenset[str] | str] = {
     "CheckinWeek": frozenset({"checkin"}),
     "CheckinSummary": frozenset({"checkin"}),
     "Landing": frozenset({"landed"}),
+    "PartnerSchedule": frozenset({"partners"}),
+    "PartnerPrefs": frozenset({"partners"}),
+    "PartnerAvoid": frozenset({"partners"}),
+    "PartnerMatch": frozenset({"partners"}),
+    "PartnerSeat": frozenset({"partners"}),
 }
 NOT_TABLES = {"Base", "UTCDateTime", "OFFER_PENDING_SQLITE", "OFFER_PENDING_POSTGRES"}
 

@@ -116,11 +116,12 @@ class TipIndex:
     @cached_property
     def _question_matcher(self) -> Matcher:
         # Practice questions are few and short, so most words of a request are unknown to
-        # this matcher: they count once in its length, not twice as for tip topics.
+        # this matcher: they count once in its length, not twice as for tip topics. With
+        # one or two examples per question, a vote of word counts says nothing: off.
         return Matcher(
             _question_examples(tuple(self._questions.values())),
             self.vocabulary,
-            thresholds=Thresholds(unknown_weight=1.0),
+            thresholds=Thresholds(unknown_weight=1.0, vote_share=0.0),
         )
 
     @cached_property

@@ -15,7 +15,14 @@ build step and nothing fetched:
   subjects, so only a close example means anything;
 - words the matcher has never seen stay in the message's vector length (twice as
   heavy as its rarest known word), so "is it going to rain tomorrow" scores low
-  everywhere instead of latching onto "tomorrow".
+  everywhere instead of latching onto "tomorrow";
+- a naive Bayes vote over the same features scales each topic's score by how
+  probable the topic is given *every* known feature of the message together. The
+  similarities above are driven by the few heaviest features, so one rare word
+  ("interviewer") can pull a message towards a topic the rest of its words never
+  appear in; the vote, which multiplies the evidence of all its words, catches
+  that. It multiplies rather than adds so a score never grows past its similarity
+  and the decision thresholds keep their meaning.
 
 `decide` turns scores into an honest answer: a clear winner, a short list to
 choose from, or nothing.
@@ -72,6 +79,13 @@ class Thresholds:
     unknown_weight: float = 2.0
     """How much an unknown word counts in the message's length, relative to the
     rarest known feature."""
+    vote_share: float = 0.5
+    """How much the naive Bayes vote scales a topic's score: score x (1 - share +
+    share x P(topic | words)). 0 turns the vote off (the practice-question matcher,
+    whose labels have one or two examples each)."""
+    vote_smoothing: float = 0.1
+    """Additive smoothing of the vote's per-label feature counts: small, because a
+    label that never uses a word should lose much of its vote over it."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,16 @@ class Matcher:
             norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
             for f, v in vec.items():
                 self._centroid[f][label] = v / norm
+        # The vote's evidence: in how many (weighted) examples of each label a feature
+        # occurs. The out-of-scope class takes no part: it has no typical words.
+        self._occurs: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self._label_mass: dict[str, float] = defaultdict(float)
+        for ex, feats in raw:
+            if ex.label == none_label or not feats:
+                continue
+            self._label_mass[ex.label] += ex.weight
+            for f in feats:
+                self._occurs[f][ex.label] += ex.weight
 
     def _vector(self, feats: Counter[str], *, count_unknown: bool) -> dict[str, float]:
         """L2-normalised TF-IDF; unknown features only lengthen the vector."""
@@ -170,6 +194,7 @@ class Matcher:
         nearest: dict[str, list[float]] = defaultdict(list)
         for index, sim in sims.items():
             nearest[self._example_label[index]].append(sim * self._example_weight[index])
+        vote = self._vote(query, th) if th.vote_share else {}
         scores = []
         for label in set(centroid) | set(nearest):
             if label == self.none_label:
@@ -178,9 +203,31 @@ class Matcher:
                 continue
             top = sorted(nearest.get(label, ()), reverse=True)[: th.neighbours]
             knn = sum(top) / th.neighbours if top else 0.0
-            scores.append((label, th.knn_share * knn + (1 - th.knn_share) * centroid[label]))
+            score = th.knn_share * knn + (1 - th.knn_share) * centroid[label]
+            if vote:
+                score *= 1 - th.vote_share + th.vote_share * vote.get(label, 0.0)
+            scores.append((label, score))
         scores.sort(key=lambda item: (-item[1], item[0]))
         return scores
+
+    def _vote(self, query: dict[str, float], th: Thresholds) -> dict[str, float]:
+        """P(label | the message's known features) under naive Bayes, each feature
+        counted once (members rarely repeat a word to stress it)."""
+        alpha = th.vote_smoothing
+        spread = alpha * len(self._idf)
+        logp = {
+            label: -len(query) * math.log(mass + spread) for label, mass in self._label_mass.items()
+        }
+        for f in query:
+            occurs = self._occurs.get(f, {})
+            for label in logp:
+                logp[label] += math.log(occurs.get(label, 0.0) + alpha)
+        if not logp:
+            return {}
+        top = max(logp.values())
+        odds = {label: math.exp(v - top) for label, v in logp.items()}
+        total = sum(odds.values())
+        return {label: v / total for label, v in odds.items()}
 
     def decide(self, text: str, thresholds: Thresholds | None = None) -> Verdict:
         """Answer, ask, or admit there is nothing: never a confident guess."""

@@ -55,8 +55,12 @@ async def everything(conversation: Conversation) -> None:
     conversation.clock.set(datetime(2027, 3, 1, 6, 0, tzinfo=UTC))  # Monday
     await conversation.one("/jobclub timezone berlin")
     await conversation.one("/jobclub daystart 08:30")
-    await conversation.one("/jobclub checkin 12")
+    await conversation.one("/jobclub still-open 12")
     await conversation.one("/jobclub shoutouts on")
+    conversation.admins.add("Ada")  # practice partners: paired with Grace, then kept apart
+    await conversation.one("/partners on weekdays 12:00-14:00")
+    await conversation.one("/partners on weekdays 12:00-14:00", who="Grace")
+    await conversation.one("/jobclub partners on monday 09:00")
     await conversation.one("/nudges on daily at 07:45")
     await conversation.one("/nudges pause until 20 march")
     await conversation.one("/nudges resume")
@@ -69,6 +73,7 @@ async def everything(conversation: Conversation) -> None:
     await conversation.one("/jobclub contact add Ana Lovelace at Initech")
     await conversation.advance(timedelta(days=1, hours=6))  # nudges and reminders arrive
     await conversation.one("/interview Initech with Ana on friday 10am")
+    await conversation.one("/partners avoid Grace")
     await conversation.one("/checkin on")  # the weekly check-in, answered and shared
     (question,) = await conversation.command("/checkin now", dm=True)
     for typed in ("3", "2", "1", "0", "0", "Ana liked my portfolio", "salary talks"):

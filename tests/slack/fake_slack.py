@@ -291,6 +291,8 @@ class FakeSlack:
             users = str(p.get("users") or "")
             if not users:
                 return {"ok": False, "error": "users_list_not_supplied"}
+            if "," in users:  # several people: a group DM (mpim), the same for the same people
+                return {"ok": True, "channel": {"id": group_channel_for(users)}}
             return {"ok": True, "channel": {"id": dm_channel_for(users)}}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             if not p.get("channel"):
@@ -312,6 +314,11 @@ class FakeSlack:
 
 def dm_channel_for(user_id: str) -> str:
     return "D" + user_id.lstrip("U")
+
+
+def group_channel_for(users: str) -> str:
+    """The group DM of several users (Slack's mpim ids start with G)."""
+    return "G" + "".join(u.strip().lstrip("U") for u in sorted(users.split(",")))
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

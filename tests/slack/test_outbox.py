@@ -11,7 +11,7 @@ from bot.events import MemberRef, Platform
 from bot.outbox import MemberAddress, SendError
 from bot.replies import Button, Reply, Visibility
 from tests.slack.conftest import ADA, Rig
-from tests.slack.fake_slack import dm_channel_for
+from tests.slack.fake_slack import dm_channel_for, group_channel_for
 
 REMINDER = Reply(
     text="Reminder: send the thank-you note to Ana.",
@@ -159,3 +159,15 @@ async def test_an_expired_response_url_falls_back_to_the_dm(rig: Rig) -> None:
     await rig.adapter.responder.deliver(plan([Reply(text="only you")], origin), origin)
     [post] = rig.fake.of("chat.postMessage")
     assert post.params["channel"] == dm_channel_for(ADA)
+
+
+async def test_send_group_opens_one_group_dm_for_the_pair_and_posts_there(rig: Rig) -> None:
+    """Practice partners: one shared message that both members read in the same place."""
+    grace = MemberAddress(Platform.SLACK, "T0CLUB", "U0GRACE", "Grace")
+    intro = Reply(text="Ada and Grace: you're practice partners this week.")
+    await rig.adapter.outbox.send_group([ada(), grace], intro)
+    (opened,) = rig.fake.of("conversations.open")
+    assert sorted(opened.params["users"].split(",")) == sorted([ADA, "U0GRACE"])
+    (post,) = rig.fake.of("chat.postMessage")
+    assert post.params["channel"] == group_channel_for(f"{ADA},U0GRACE")
+    assert "practice partners" in str(post.params)

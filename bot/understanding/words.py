@@ -157,9 +157,11 @@ class Vocabulary:
                 and len(word) <= 5
                 and len(fixed) == len(word)
                 and sorted(fixed) != sorted(word)
+                and not _vowel_slip(word, fixed)
             ):
                 # One changed letter in a short word is more often another real word
-                # ("bread", "break") than a typo; swapped letters ("thnak") still are.
+                # ("bread", "break") than a typo; swapped letters ("thnak") still are,
+                # and so is one vowel for another ("vidio"): spelling by ear.
                 fixed = None
         if len(self._fixes) < 20_000:
             self._fixes[word] = fixed
@@ -204,3 +206,10 @@ class Vocabulary:
         kept = [s for s, c in zip(stems, content, strict=True) if c]
         out.extend(f"{a}+{b}" for a, b in pairwise(kept))
         return out, unknown
+
+
+def _vowel_slip(word: str, known: str) -> bool:
+    """True when `word` differs from `known` (same length) in exactly one letter and
+    both letters are vowels, the usual slip of someone spelling by ear."""
+    diffs = [(a, b) for a, b in zip(word, known, strict=True) if a != b]
+    return len(diffs) == 1 and all(c in "aeiouy" for c in diffs[0])

@@ -197,8 +197,7 @@ class Partners(Feature):
         prefs.availability = available.describe()
         prefs.active, prefs.paused_until, prefs.missed_rounds = True, None, 0
         prefs.updated_at = ctx.now
-        lead = f"Practice partners: on. I read your times as {prefs.availability} ({ctx.zone.key})."
-        return await self._status(ctx, lead)
+        return await self._status(ctx, "Practice partners: on.")
 
     async def on_off(self, ctx: Context) -> Reply:
         prefs = await ctx.session.get(PartnerPrefs, ctx.member.id)
@@ -273,7 +272,7 @@ class Partners(Feature):
                 f"mock interview. Join with e.g. {EXAMPLES}."
             )
         else:
-            lines.append(f"Your times: {prefs.availability} ({ctx.zone.key}).")
+            lines.append(f"Your times, as I read them: {prefs.availability} ({ctx.zone.key}).")
             if prefs.paused_until and prefs.paused_until > ctx.now:
                 lines.append(f"Paused until {show_time(prefs.paused_until, ctx.zone, ctx.now)}.")
                 meta["paused_until"] = prefs.paused_until.isoformat()

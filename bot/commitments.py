@@ -307,7 +307,9 @@ def _advance(
         }, None
     payload: dict[str, Any] = {"stage": stage, "due_at": due.isoformat()}
     late = now - commitment.next_reminder_at > LATE_AFTER
-    kind = "reminder" if stage == "due" else "checkin"
+    # The follow-up to a reminder is "still-open" (it was "checkin" until the weekly
+    # check-in took that name); its stored stage keeps the old word.
+    kind = "reminder" if stage == "due" else "still-open"
     item = DueItem(
         key=f"{kind}:{commitment.id}:{commitment.schedule_rev}",
         kind=kind,

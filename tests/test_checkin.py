@@ -149,7 +149,8 @@ async def test_counts_are_read_robustly(conversation: Conversation) -> None:
 
 async def test_off_stops_the_dm_and_the_offer_comes_once(conversation: Conversation) -> None:
     conversation.clock.set(WED)
-    await conversation.one("/tip")  # Ada is seen
+    made = await conversation.one("/commit send my CV to Globex tomorrow 10am")
+    await conversation.one(f"/commitments done {made.meta['number']}")  # an active day
     arrived = await conversation.advance(timedelta(days=9))
     offers = [d for d in arrived if d.kind == "weekly-checkin-offer"]
     assert len(offers) == 1 and checkins(arrived) == []

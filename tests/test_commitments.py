@@ -21,7 +21,7 @@ NY = ZoneInfo("America/New_York")
 PRESETS = ("tonight", "tomorrow", "2days", "monday")
 
 
-REMINDER_KINDS = ("reminder", "checkin")
+REMINDER_KINDS = ("reminder", "still-open")
 PRESET_LABELS = {
     "tonight": "Tonight",
     "tomorrow": "Tomorrow morning",
@@ -471,10 +471,10 @@ async def test_one_reminder_at_due_then_one_checkin(ada_any_db: Conversation) ->
     ]
 
     await ada.advance(due + timedelta(days=10))
-    assert of(ada, cid) == [("reminder", due), ("checkin", due + timedelta(hours=24))]
+    assert of(ada, cid) == [("reminder", due), ("still-open", due + timedelta(hours=24))]
     checkin = sent(ada)[1]
-    assert checkin.meta["kind"] == "checkin"
-    assert "Checking in on #1: how did it go?" in checkin.text
+    assert checkin.meta["kind"] == "still-open"
+    assert "Still open? #1: how did it go?" in checkin.text
 
 
 async def test_done_after_the_reminder_means_no_checkin(ada: Conversation) -> None:
@@ -495,13 +495,15 @@ async def test_dropped_before_due_sends_nothing(ada: Conversation) -> None:
 
 
 async def test_checkin_delay_is_the_members_setting(ada: Conversation) -> None:
-    assert "2 hours" in (await ada.one("/jobclub checkin 2")).text
+    assert "2 hours" in (await ada.one("/jobclub still-open 2")).text
     first = (await ada.one("/commit call Bob tomorrow 10am")).meta["commitment_id"]
     due = ny(2026, 11, 26, 10)
     await ada.advance(due + timedelta(days=2))
-    assert of(ada, first) == [("reminder", due), ("checkin", due + timedelta(hours=2))]
+    assert of(ada, first) == [("reminder", due), ("still-open", due + timedelta(hours=2))]
 
-    assert (await ada.one("/jobclub checkin off")).text == "No more check-ins after a reminder."
+    assert (await ada.one("/jobclub still-open off")).text == (
+        "No more “still open?” questions after a reminder."
+    )
     second = (await ada.one("/commit call Carol tomorrow 10am")).meta["commitment_id"]
     due2 = ny(2026, 11, 29, 10)
     await ada.advance(due2 + timedelta(days=5))
@@ -523,7 +525,7 @@ async def test_snooze_tomorrow_morning_comes_back_once_at_day_start(ada: Convers
     assert of(ada, cid) == [("reminder", due), ("reminder", morning)]
     assert "due Thu 26 Nov, 09:00" in sent(ada)[1].text
     await ada.advance(morning + timedelta(days=4))
-    assert of(ada, cid)[2:] == [("checkin", morning + timedelta(hours=24))]
+    assert of(ada, cid)[2:] == [("still-open", morning + timedelta(hours=24))]
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ def prep(messages: list[Delivered]) -> list[Delivered]:
     return [
         m
         for m in messages
-        if m.kind in ("reminder", "checkin") and about(m).startswith(PREP_TITLES)
+        if m.kind in ("reminder", "still-open") and about(m).startswith(PREP_TITLES)
     ]
 
 
@@ -152,7 +152,7 @@ async def test_the_thank_you_check_in_a_day_later_says_yesterday(
     await conversation.one("/interview Acme with Ana Ruiz on Friday 10am for analyst")
     await conversation.advance(ny(2026, 11, 27, 13, 1))
     arrived = await conversation.advance(ny(2026, 11, 28, 13, 1))
-    [checkin] = [m for m in arrived if m.kind == "checkin"]
+    [checkin] = [m for m in arrived if m.kind == "still-open"]
     assert checkin.title == "Still open: Send a thank-you note to Ana Ruiz at Acme"
     assert checkin.local("America/New_York").date() == date(2026, 11, 28)
     text = checkin.plain_text()
@@ -331,7 +331,7 @@ async def test_prep_is_spread_before_the_interview_at_waking_hours(
     assert len(reminders) == prep_count
     # Never after the interview, nor in the two hours before it; no check-in in the last three.
     assert all(m.at <= at - timedelta(hours=2) for m in reminders)
-    assert all(m.at < at - timedelta(hours=3) for m in steps_sent if m.kind == "checkin")
+    assert all(m.at < at - timedelta(hours=3) for m in steps_sent if m.kind == "still-open")
     assert all(time(9) <= m.local("America/New_York").time() <= time(20) for m in steps_sent)
     assert len({m.at for m in reminders}) == len(reminders)  # never several at once
     assert all(b.at - a.at >= timedelta(hours=1) for a, b in pairwise(reminders))

@@ -103,25 +103,25 @@ async def test_settings_show_zone_day_start_and_checkin(any_db_conversation: Con
     assert before.text.splitlines() == [
         "Time zone: America/New_York (UTC-05:00, 09:00 now)",
         "A date alone means: 09:00",
-        "Check-in after a reminder: 24 hours after",
+        "Ask again if still open: 24 hours after",
         "Daily prep nudges: off",
         "Shout-outs by name in the weekly digest: off",
     ]
     assert before.meta["tz"] == "America/New_York" and before.meta["day_start"] == "09:00"
 
     await conversation.one("/jobclub daystart 07:30")
-    await conversation.one("/jobclub checkin 2")
+    await conversation.one("/jobclub still-open 2")
     await conversation.one("/jobclub timezone berlin")
     after = await conversation.one("/jobclub settings")
     assert after.text.splitlines() == [
         "Time zone: Europe/Berlin (UTC+01:00, 15:00 now)",
         "A date alone means: 07:30",
-        "Check-in after a reminder: 2 hours after",
+        "Ask again if still open: 2 hours after",
         "Daily prep nudges: off",
         "Shout-outs by name in the weekly digest: off",
     ]
-    await conversation.one("/jobclub checkin off")
-    assert "Check-in after a reminder: off" in (
+    await conversation.one("/jobclub still-open off")
+    assert "Ask again if still open: off" in (
         (await conversation.one("/jobclub settings")).text.splitlines()
     )
 
@@ -145,29 +145,29 @@ async def test_a_bad_daystart_is_refused_and_nothing_changes(conversation: Conve
 
 async def test_checkin_values(conversation: Conversation) -> None:
     cases = [
-        ("2", "I will check in 2 hours after a reminder if it is still open.", "2 hours after"),
-        ("48h", "I will check in 48 hours after a reminder if it is still open.", "48 hours after"),
+        ("2", "I will ask 2 hours after a reminder if it is still open.", "2 hours after"),
+        ("48h", "I will ask 48 hours after a reminder if it is still open.", "48 hours after"),
         (
             "336",
-            "I will check in 336 hours after a reminder if it is still open.",
+            "I will ask 336 hours after a reminder if it is still open.",
             "336 hours after",
         ),
-        ("off", "No more check-ins after a reminder.", ": off"),
-        ("0", "No more check-ins after a reminder.", ": off"),
+        ("off", "No more “still open?” questions after a reminder.", ": off"),
+        ("0", "No more “still open?” questions after a reminder.", ": off"),
     ]
     for value, said, shown in cases:
-        assert (await conversation.one(f"/jobclub checkin {value}")).text == said, value
+        assert (await conversation.one(f"/jobclub still-open {value}")).text == said, value
         lines = (await conversation.one("/jobclub settings")).text.splitlines()
         assert lines[2].endswith(shown), value
 
 
 async def test_a_bad_checkin_is_refused(conversation: Conversation) -> None:
     for value in ("337", "-1", "1.5", "soon", ""):
-        reply = await conversation.one(f"/jobclub checkin {value}")
+        reply = await conversation.one(f"/jobclub still-open {value}")
         assert reply.meta["error"] == "user", value
-        assert reply.text == "Give hours between 1 and 336, or `off`: `/jobclub checkin 24`."
+        assert reply.text == "Give hours between 1 and 336, or `off`: `/jobclub still-open 24`."
     lines = (await conversation.one("/jobclub settings")).text.splitlines()
-    assert lines[2] == "Check-in after a reminder: 24 hours after"
+    assert lines[2] == "Ask again if still open: 24 hours after"
 
 
 async def test_jobclub_settings_leaves_out_nudges_and_shout_outs(
@@ -192,3 +192,16 @@ async def test_jobclub_settings_leaves_out_nudges_and_shout_outs(
         "Daily prep nudges: off",
         "Shout-outs by name in the weekly digest: off",
     ]
+
+
+async def test_the_old_checkin_setting_still_works_and_names_the_new_one(
+    conversation: Conversation,
+) -> None:
+    """`/checkin` is now the weekly check-in; the reminder's follow-up setting moved."""
+    reply = await conversation.one("/jobclub checkin 12")
+    assert reply.text == (
+        "I will ask 12 hours after a reminder if it is still open. (This setting is now "
+        "`/jobclub still-open`; `/checkin` is the weekly check-in.)"
+    )
+    lines = (await conversation.one("/jobclub settings")).text.splitlines()
+    assert lines[2] == "Ask again if still open: 12 hours after"

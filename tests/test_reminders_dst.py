@@ -120,7 +120,7 @@ async def test_a_one_off_in_the_skipped_hour_fires_once_at_three_edt(
     arrived = await conversation.advance(three_edt + timedelta(hours=30))
     assert [(m.kind, m.at) for m in about(arrived, cid)] == [
         ("reminder", three_edt),
-        ("checkin", three_edt + timedelta(hours=24)),
+        ("still-open", three_edt + timedelta(hours=24)),
     ]
 
 

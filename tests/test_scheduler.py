@@ -99,12 +99,12 @@ async def test_a_due_reminder_goes_out_once_then_one_checkin(
     assert "send the thank-you note" in reminder.plain_text()
     assert await bot.dispatcher(never_sent).next_due() == due + timedelta(hours=24)
     later = await talk.advance(due + timedelta(days=10))
-    assert about(later, cid) == [("checkin", cid, due + timedelta(hours=24))]
+    assert about(later, cid) == [("still-open", cid, due + timedelta(hours=24))]
     async with bot.services.db.session() as session:
         rows = list(await session.scalars(select(Delivery).order_by(Delivery.id)))
         assert [(d.kind, d.status, d.attempts) for d in rows] == [
             ("reminder", "sent", 1),
-            ("checkin", "sent", 1),
+            ("still-open", "sent", 1),
         ]
 
 

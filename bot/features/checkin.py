@@ -13,7 +13,8 @@ recorded as missed, never as zero. Counts the bot already knows (interviews from
 `/interview`, follow-ups marked Done) come pre-filled from the features that keep them
 (`Feature.week_counts`); this feature reads no other feature's tables.
 
-Opt-in, offered once like nudges: a day after a member is first seen, one DM offers it.
+Opt-in, offered once like nudges: a day after a member is first seen, once they have
+been active (an active day: practice, a kept promise…), one DM offers it.
 
 The club summary (`/jobclub checkin-summary on #channel`, admins) goes out on Monday
 09:00 in the club's zone, after the week closed, whoever answered: totals, how many
@@ -29,7 +30,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, func, not_, select, update
+from sqlalchemy import and_, delete, exists, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -43,7 +44,15 @@ from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.database import insert_ignoring_conflict
-from bot.store.models import CheckinPrefs, CheckinSummary, CheckinWeek, Club, Delivery, Member
+from bot.store.models import (
+    ActivityDay,
+    CheckinPrefs,
+    CheckinSummary,
+    CheckinWeek,
+    Club,
+    Delivery,
+    Member,
+)
 from bot.text import ascii_number, fold, shorten
 from bot.timezones import effective_zone, local_instant, show_time
 from bot.weekly import (
@@ -946,7 +955,12 @@ class CheckinOffers:
 
 
 def _not_offered() -> Any:
-    return not_(exists().where(CheckinPrefs.member_id == Member.id))
+    """Members not offered yet who have done something (an active day): the offer goes to
+    people using the club, not to everyone who once typed a command."""
+    return and_(
+        not_(exists().where(CheckinPrefs.member_id == Member.id)),
+        exists().where(ActivityDay.member_id == Member.id),
+    )
 
 
 class WeeklySummary:

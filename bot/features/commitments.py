@@ -553,7 +553,8 @@ _PREP_STEPS = ("research", "interviewer", "stories")
 class Reminders:
     """The due reminder and the one check-in, through the exactly-once dispatcher."""
 
-    kinds = ("reminder", "checkin")
+    kinds = ("reminder", "still-open", "checkin")
+    """`checkin` is the old name of `still-open`, kept for deliveries claimed before it."""
 
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
         return await store.next_reminder(session)
@@ -595,11 +596,11 @@ class Reminders:
             return None
         zone = members.zone_for(member, club, services.settings.timezone)
         due = datetime.fromisoformat(delivery.payload["due_at"])
-        checkin = delivery.kind == "checkin"
+        checkin = delivery.kind in ("still-open", "checkin")
         lines = []
         if checkin:
             lines.append(
-                f"Checking in on #{c.number}: how did it go? It was due {show_time(due, zone)}."
+                f"Still open? #{c.number}: how did it go? It was due {show_time(due, zone)}."
             )
         else:
             lines.append(f"It's time: due {show_time(due, zone)}.")

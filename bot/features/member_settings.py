@@ -1,4 +1,7 @@
-"""`/jobclub timezone`, `daystart`, `checkin` and `settings`: a member's own preferences."""
+"""`/jobclub timezone`, `daystart`, `still-open` and `settings`: a member's own preferences.
+
+`still-open` was called `checkin` until the weekly check-in (`/checkin`) took the word;
+`/jobclub checkin HOURS` still works and says the new name."""
 
 from __future__ import annotations
 
@@ -34,9 +37,15 @@ class MemberSettings(Feature):
         )
         router.add_subcommand(
             "jobclub",
-            "checkin",
-            "Hours between a reminder and its one check-in (`off` for none).",
+            "still-open",
+            "Hours after a reminder to ask once more if it is still open (`off` for none).",
             self.on_checkin,
+        )
+        router.add_subcommand(
+            "jobclub",
+            "checkin",
+            "The old name of `still-open` (the weekly check-in is `/checkin`).",
+            self.on_old_checkin,
         )
         router.add_subcommand("jobclub", "settings", "Your settings.", self.on_settings)
         router.add_action("tz:set", self.on_zone_chosen)
@@ -107,13 +116,21 @@ class MemberSettings(Feature):
         arg = ctx.text.strip().lower().removesuffix("h").strip()
         if arg in ("off", "none", "0"):
             ctx.member.checkin_hours = 0
-            text = "No more check-ins after a reminder."
+            text = "No more “still open?” questions after a reminder."
         elif arg.isascii() and arg.isdigit() and 1 <= int(arg) <= 24 * 14:
             ctx.member.checkin_hours = int(arg)
-            text = f"I will check in {arg} hours after a reminder if it is still open."
+            text = f"I will ask {arg} hours after a reminder if it is still open."
         else:
-            raise UserError("Give hours between 1 and 336, or `off`: `/jobclub checkin 24`.")
+            raise UserError("Give hours between 1 and 336, or `off`: `/jobclub still-open 24`.")
         return Reply(text=text, visibility=Visibility.ONLY_MEMBER)
+
+    async def on_old_checkin(self, ctx: Context) -> Reply:
+        """The old form keeps working, and says the new name once more each time."""
+        reply = await self.on_checkin(ctx)
+        reply.text += (
+            " (This setting is now `/jobclub still-open`; `/checkin` is the weekly check-in.)"
+        )
+        return reply
 
     async def on_settings(self, ctx: Context) -> Reply:
         """Every setting a member can change, each with the command that changes it."""
@@ -139,14 +156,14 @@ class MemberSettings(Feature):
             text=(
                 f"Time zone: {zone_label(ctx.zone.key, ctx.now)}\n"
                 f"A date alone means: {start:%H:%M}\n"
-                f"Check-in after a reminder: {checkin}\n"
+                f"Ask again if still open: {checkin}\n"
                 f"Daily prep nudges: {nudge}\n"
                 f"Shout-outs by name in the weekly digest: {shoutouts}"
             ),
             sections=[
                 Section(
                     text="Change them with `/jobclub timezone CITY`, `/jobclub daystart 08:30`, "
-                    "`/jobclub checkin 24`, `/nudges on at 08:30 weekdays` (or `off`) and "
+                    "`/jobclub still-open 24`, `/nudges on at 08:30 weekdays` (or `off`) and "
                     "`/jobclub shoutouts on` (or `off`)."
                 )
             ],

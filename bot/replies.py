@@ -46,14 +46,23 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
-    """A picture sent with a reply (a PNG chart). `alt` states what it shows in words, for
-    screen readers and for platforms where only the text arrives; the reply's own text
-    carries the same facts, so nothing depends on the picture."""
+class Attachment:
+    """A file sent with a reply: a PNG chart, a CSV report.
+
+    `alt` states what it holds in words, for screen readers and for platforms where only
+    the text arrives; the reply's own text carries the same facts, so nothing depends on
+    the file arriving. Adapters upload it where they can (Slack files, Discord
+    attachments) and the console writes it under ./data/ and prints the path.
+    """
 
     data: bytes
+    filename: str
     alt: str
-    filename: str = "chart.png"
+    mime: str = "application/octet-stream"
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
 
 
 @dataclass(slots=True)
@@ -70,8 +79,13 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     visibility: Visibility = Visibility.ONLY_MEMBER
     meta: dict[str, Any] = field(default_factory=dict)
-    image: Image | None = None
-    """Optional: adapters that can upload it do; the text stays the fallback."""
+    attachments: list[Attachment] = field(default_factory=list)
+    """Optional files: adapters that can upload them do; the text stays the fallback."""
+
+    @property
+    def image(self) -> Attachment | None:
+        """The first picture among the attachments, if any."""
+        return next((a for a in self.attachments if a.is_image), None)
 
     def plain_text(self) -> str:
         """Everything a person reads, as plain text (used by the console and fallbacks)."""

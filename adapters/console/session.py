@@ -209,8 +209,8 @@ class ConsoleSession:
         zone = zone_or_none(item.member.zone) if item.member and item.member.zone else None
         zone = zone or self.zone
         meta = {"kind": item.kind, "delivered_at": at.astimezone(zone).isoformat()}
-        if item.reply.image is not None:
-            meta["image_path"] = self._save_image(item.reply)
+        if item.reply.attachments:
+            meta["files"] = self._save_files(item.reply)
         if self.json_mode:
             self.emit(render_json(to, where, item.reply, meta))
         else:
@@ -227,27 +227,28 @@ class ConsoleSession:
         buttons: list[Button] = []
         for reply in replies:
             where = self._where_for(reply)
-            saved = {"image_path": self._save_image(reply)} if reply.image else None
+            saved = {"files": self._save_files(reply)} if reply.attachments else None
             if self.json_mode:
                 self.emit(render_json(self.user, where, reply, saved))
             else:
                 self.emit(render_text(reply, where, len(buttons) + 1))
-                if saved:
-                    self.emit(f"(chart saved to {saved['image_path']})")
+                for path in saved["files"] if saved else []:
+                    self.emit(f"(file saved to {path})")
             buttons.extend(reply.buttons)
         if replies:
             self._buttons, self._button_place = buttons, event.place
 
-    def _save_image(self, reply: Reply) -> str:
-        """The console cannot show a picture: it writes it under ./data/charts/ and says
-        where (the reply's text already carries the same numbers)."""
-        assert reply.image is not None
-        folder = Path("data") / "charts"
-        folder.mkdir(parents=True, exist_ok=True)
-        name = Path(reply.image.filename).name or "chart.png"
-        path = folder / name
-        path.write_bytes(reply.image.data)
-        return str(path)
+    def _save_files(self, reply: Reply) -> list[str]:
+        """The console cannot show a file: it writes each under ./data/ (pictures in
+        charts/, the rest in files/) and says where; the reply's text carries the same facts."""
+        paths: list[str] = []
+        for attachment in reply.attachments:
+            folder = Path("data") / ("charts" if attachment.is_image else "files")
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / (Path(attachment.filename).name or "file")
+            path.write_bytes(attachment.data)
+            paths.append(str(path))
+        return paths
 
     def _where_for(self, reply: Reply) -> str:
         if reply.visibility is Visibility.ONLY_MEMBER and self.in_dm:

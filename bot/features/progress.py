@@ -23,7 +23,7 @@ from bot.chart_image import WeeklyChart, weekly_png
 from bot.charts import week_bars
 from bot.context import Context
 from bot.features.base import Feature, ProgressPart, feature
-from bot.replies import Button, ButtonStyle, Image, Reply, Section, Visibility
+from bot.replies import Attachment, Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.store.models import ActivityDay, Member
 from bot.weekly import BY_KEY, COUNT_KEYS, recent_starts
@@ -60,11 +60,12 @@ class Progress(Feature):
             lines += ["", *part.lines]
             meta[part.key] = part.meta
         chart = await _weekly_chart(ctx.session, member, parts, ctx.now, ctx.zone)
-        image = None
+        image: Attachment | None = None
         if chart is not None:
             lines += ["", "Week by week (all five counts added up)", *_text_chart(chart)]
             data = await asyncio.to_thread(weekly_png, chart)
-            image = Image(data, _alt_text(chart), f"progress-{member.id}-{chart.weeks[-1]}.png")
+            name = f"progress-{member.id}-{chart.weeks[-1]}.png"
+            image = Attachment(data, name, _alt_text(chart), "image/png")
             meta["chart"] = {"alt": image.alt, "bytes": len(data)}
         return Reply(
             title=f"Your progress, {member.display_name}",
@@ -76,7 +77,7 @@ class Progress(Feature):
             ],
             visibility=Visibility.DM if ctx.in_dm else Visibility.ONLY_MEMBER,
             meta=meta,
-            image=image,
+            attachments=[image] if image else [],
         )
 
     async def home_sections(self, ctx: Context) -> list[Section]:

@@ -7,6 +7,7 @@ get nothing rather than a random tip.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,33 @@ def test_short_words_one_letter_from_a_known_word_are_not_fixed() -> None:
     vocabulary.learn(["break", "thank"])
     assert vocabulary.correct("bread") is None
     assert vocabulary.correct("thnak") == "thank"
+
+
+def test_one_vowel_for_another_is_a_typo_even_in_a_short_word() -> None:
+    """Spelling by ear ("vidio") is fixed; a changed consonant ("bread") still is not."""
+    vocabulary = Vocabulary()
+    vocabulary.learn(["video", "break"])
+    assert vocabulary.correct("vidio") == "video"
+    assert vocabulary.correct("bread") is None
+
+
+def test_a_synonym_that_is_a_contraction_is_not_read_as_its_expansion() -> None:
+    """A club listing "id" (photo ID) must not make every "I'd like..." about documents."""
+    vocabulary = Vocabulary([["documents", "id", "passport"]])
+    assert "~documents" not in vocabulary.features("i'd like some help")[0]
+    assert "~documents" in vocabulary.features("do i need my passport")[0]
+
+
+def test_the_vote_only_ever_lowers_a_topic_score(index: TipIndex) -> None:
+    """The naive Bayes vote scales similarity by at most 1, so the answer and
+    out-of-scope thresholds keep their meaning."""
+    matcher = index.matcher
+    plain = dataclasses.replace(matcher.thresholds, vote_share=0.0)
+    for words in ("how do i look up who is interviewing me", "my voice shakes", "pay"):
+        with_vote = dict(matcher.rank(words))
+        without = dict(matcher.rank(words, plain))
+        assert all(with_vote[label] <= without[label] + 1e-12 for label in with_vote)
+    assert matcher.rank("pay") != matcher.rank("pay", plain)
 
 
 def test_a_club_synonym_teaches_a_new_word() -> None:

@@ -58,11 +58,11 @@ class Thresholds:
 
     answer: float = 0.2
     """The best label's score needed to answer outright..."""
-    ratio: float = 0.65
+    ratio: float = 0.75
     """...with the runner-up scoring at most this share of it. A ratio separated right
     from wrong answers better on dev than a fixed gap, because scores of short and long
     messages live on different scales."""
-    suggest: float = 0.08
+    suggest: float = 0.06
     """Below this nothing matches: say so instead of guessing."""
     out_ratio: float = 0.8
     """Answer only when the out-of-scope class scores at most this share of the best

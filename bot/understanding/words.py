@@ -113,6 +113,9 @@ class Vocabulary:
                 continue
             concept = "~" + "_".join(fold(entries[0]).split())
             for entry in entries:
+                if fold(entry) in CONTRACTIONS:
+                    # "id" (as in photo ID) would stand for "i would" once expanded.
+                    continue
                 words = plain_words(entry)
                 self.learn(words)
                 key = tuple(stem(w) for w in words)

@@ -3,7 +3,7 @@ two kind DMs follow, at 30 and 90 days, once each even across a restart."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bot.app import JobClubBot
@@ -97,6 +97,22 @@ async def test_thirty_and_ninety_days_once_each_across_a_restart(tmp_path: Path)
     finally:
         await second.bot.close()
     followups = [d for d in [*before, *after] if d.kind == "landed-followup"]
-    assert [(d.meta["stage"], (d.at - MON).days) for d in followups] == [("30", 30), ("90", 90)]
+    # each on its day, at the member's day start (09:00 in her zone, UTC here), not at the
+    # minute of the day she pressed Yes
+    assert [(d.meta["stage"], (d.at.date() - MON.date()).days, d.at.time()) for d in followups] == [
+        ("30", 30, time(9, 0)),
+        ("90", 90, time(9, 0)),
+    ]
     assert followups[0].text == "How is the new job going? Want to stay in the club as a mentor?"
     assert "Undone" in again.text
+
+
+async def test_a_landing_late_at_night_checks_in_at_a_waking_hour(
+    conversation: Conversation,
+) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    conversation.clock.set(datetime(2026, 12, 2, 4, 30, tzinfo=UTC))  # Tue 1 Dec, 23:30 in New York
+    await landed(conversation)
+    arrived = await conversation.advance(timedelta(days=31))
+    (first,) = [d for d in arrived if d.kind == "landed-followup"]
+    assert first.local("America/New_York").isoformat() == "2026-12-31T09:00:00-05:00"

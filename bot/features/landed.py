@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import members
 from bot import nudges as nudge_times
+from bot.commitments import day_start
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -29,12 +32,21 @@ from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
-from bot.store.models import Delivery, Landing, Member
+from bot.store.models import Club, Delivery, Landing, Member
 from bot.text import ascii_number
+from bot.timezones import local_instant
 from bot.when import WhenError, parse_when
 
 KIND = "landed-followup"
-FOLLOW_UPS = {"30": timedelta(days=30), "90": timedelta(days=90)}
+FOLLOW_UPS = {"30": 30, "90": 90}
+"""Days after the landing; each DM goes at the member's day start on that local date, so
+"how is the new job going?" never arrives at the minute of the night they pressed Yes."""
+
+
+def followup_at(landed_at: datetime, stage: str, member: Member, zone: ZoneInfo) -> datetime:
+    """The instant of the `stage`-day DM: the member's day start, that many local days on."""
+    day = landed_at.astimezone(zone).date() + timedelta(days=FOLLOW_UPS[stage])
+    return local_instant(day, day_start(member), zone)
 PENDING = "pending"
 """`followup_stage` of a landing typed but not confirmed yet: nothing is stopped."""
 ANSWERS = {"well": "going well", "mentor": "mentor", "later": "not now"}
@@ -127,7 +139,8 @@ class Landed(Feature):
             ctx.member.nudges_on, ctx.member.next_nudge_at = False, None
             stopped.append("daily nudges stopped")
         landing.landed_at, landing.search_state = now, state
-        landing.next_followup_at, landing.followup_stage = now + FOLLOW_UPS["30"], "30"
+        landing.next_followup_at = followup_at(now, "30", ctx.member, ctx.zone)
+        landing.followup_stage = "30"
         await ctx.release_dm("checkin")
         await ctx.session.flush()
         done = "; ".join(stopped) if stopped else "nothing was open"
@@ -256,9 +269,13 @@ class LandedFollowUps:
         for landing in rows:
             due, stage = landing.next_followup_at, landing.followup_stage or "90"
             assert due is not None
-            following = (
-                (landing.landed_at + FOLLOW_UPS["90"], "90") if stage == "30" else (None, None)
-            )
+            following: tuple[datetime | None, str | None] = (None, None)
+            if stage == "30" and landing.landed_at is not None:
+                member = await session.get(Member, landing.member_id)
+                club = await session.get(Club, member.club_id) if member else None
+                if member is not None and club is not None:
+                    zone = members.zone_for(member, club, services.settings.timezone)
+                    following = (followup_at(landing.landed_at, "90", member, zone), "90")
             result = await session.execute(
                 update(Landing)
                 .where(Landing.id == landing.id, Landing.next_followup_at == due)

@@ -622,3 +622,107 @@ class Landing(Base):
     """30 or 90: which kind DM is next (days after landing); None when both went."""
     answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     """The member's answer to each DM, e.g. {"30": "going well", "90": "mentor"}."""
+
+
+class ProgressShare(Base):
+    """A member's consent to let the club's coordinators see their progress figures.
+
+    No row, or `on` false, means no: coordinators then see the member only inside club
+    totals. The figures shared are counts and dates, never anything the member wrote.
+    """
+
+    __tablename__ = "progress_shares"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    on: Mapped[bool] = mapped_column(Boolean, default=False)
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """When sharing was last turned on (None while off)."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Cohort(Base):
+    """A group of members who started together (a programme intake, a bootcamp class).
+
+    A cohort ends on `ends_at` (or when an admin ends it); its report stays available.
+    """
+
+    __tablename__ = "cohorts"
+    __table_args__ = (UniqueConstraint("club_id", "name", name="uq_cohorts_club_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortMember(Base):
+    """A member's place in a cohort: joined themselves, or added by an admin."""
+
+    __tablename__ = "cohort_members"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_by_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CoordinatorView(Base):
+    """The audit log: a coordinator looked at (or exported, or acted on) members' figures.
+
+    `member_id` is the coordinator; it becomes NULL if they delete their data, and the
+    row stays (with a neutral name) so the members they looked at can still see it.
+    """
+
+    __tablename__ = "coordinator_views"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), default=None, index=True
+    )
+    viewer_name: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(24))
+    """report (shown and exported as CSV), quiet (the quiet list), message (a check-in DM)."""
+    scope: Mapped[str] = mapped_column(String(300))
+    """Which report, in words: the cohort and the dates."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoordinatorViewSubject(Base):
+    """A member whose own figures a `CoordinatorView` showed (for `/jobclub who-saw-me`)."""
+
+    __tablename__ = "coordinator_view_subjects"
+
+    view_id: Mapped[int] = mapped_column(
+        ForeignKey("coordinator_views.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class CoordinatorMessage(Base):
+    """A DM the bot sends on a coordinator's behalf: a kind check-in to a quiet member who
+    shares their progress, or the club-wide "we miss you" to quiet members who opted in to
+    nudges. `send_at` is the column the dispatcher claims (None once claimed)."""
+
+    __tablename__ = "coordinator_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """check-in (written by one coordinator, to one member) or miss-you (club-wide)."""
+    text: Mapped[str] = mapped_column(String(1500))
+    sender_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The coordinator's member id (not a key: the message outlives their deleting data)."""
+    sender_name: Mapped[str] = mapped_column(String(200))
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -69,6 +69,41 @@ class SearchEnded:
 
     summary: str
     state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The span a coordinator's report covers: whole local days of the club's zone.
+
+    `first` and `last` are those days (both included); `since` (included) and `until`
+    (excluded) are the same span as UTC instants. Features count instants (an answer's
+    `created_at`) against the instants and local days (a check-in week's Monday) against
+    the days.
+    """
+
+    first: date
+    last: date
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the coordinator's report (`Feature.report_figures`): counts only.
+
+    `per_member` holds each member's value (members with none may be missing: they count
+    as 0); `total` is the club figure for all the members asked about, given by the
+    feature because it is not always a sum (a meeting of two members is one meeting, the
+    time to land is a median). `docs/coordinators.md` defines every key.
+    """
+
+    key: str
+    label: str
+    per_member: dict[int, int]
+    total: int | float | None
+    order: int = 50
+    in_rows: bool = True
+    """Whether each consenting member's row shows it (False: club totals only)."""
 
 
 _REGISTRY: dict[str, type[Feature]] = {}
@@ -148,6 +183,14 @@ class Feature:
         """`/landed undo`: give back what `end_search` stopped (its `state`); returns what
         the member is told, or None."""
         return None
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Counts for the coordinator's report (`/jobclub report`): each member's and the
+        club total over `member_ids`, for `period`. Counts and dates only, never text;
+        the coordinator feature decides whose rows are shown (consent)."""
+        return []
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         """This feature's data about the member, as plain JSON-able values."""

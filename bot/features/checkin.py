@@ -25,6 +25,7 @@ names only of members who turned shout-outs on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -37,7 +38,7 @@ from bot import members
 from bot.clocktime import parse_minutes
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, SearchEnded, feature
+from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded, feature
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
@@ -478,6 +479,44 @@ class WeeklyCheckin(Feature):
                 "missed": [int(_state(weeks[s], ctx.now, ctx.zone) == "missed") for s in starts],
             },
         )
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Weekly check-ins whose week starts (Monday, the member's zone) in the period:
+        weeks answered, and each count summed over them. Never the win or stuck lines."""
+        rows = (
+            await session.execute(
+                select(
+                    CheckinWeek.member_id, *(getattr(CheckinWeek, key) for key in COUNT_KEYS)
+                ).where(
+                    CheckinWeek.member_id.in_(member_ids),
+                    CheckinWeek.status == "answered",
+                    CheckinWeek.week_start >= period.first,
+                    CheckinWeek.week_start <= period.last,
+                )
+            )
+        ).all()
+        answered: dict[int, int] = {}
+        sums: dict[str, dict[int, int]] = {key: {} for key in COUNT_KEYS}
+        for row in rows:
+            answered[row.member_id] = answered.get(row.member_id, 0) + 1
+            for key in COUNT_KEYS:
+                per = sums[key]
+                per[row.member_id] = per.get(row.member_id, 0) + (getattr(row, key) or 0)
+        figures = [Figure("checkins", "check-ins answered", answered, len(rows), 70)]
+        for position, count in enumerate(COUNTS, start=1):
+            per = sums[count.key]
+            figures.append(
+                Figure(
+                    f"checkin_{count.key}",
+                    count.label.lower(),
+                    per,
+                    sum(per.values()),
+                    70 + position,
+                )
+            )
+        return figures
 
     async def end_search(
         self, session: AsyncSession, member: Member, now: datetime

@@ -27,7 +27,7 @@ from bot import commitments as store
 from bot.content.drafts import day_words, fill
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, SearchEnded, feature
+from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded, feature
 from bot.recurrence import first_gap, first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Handler, LeaveReason, Router, number, text
@@ -448,6 +448,24 @@ class Commitments(Feature):
                 text="\n".join(lines) or "Nothing open. `/commit` makes a promise to yourself.",
             )
         ]
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Commitments marked Done in the period, per member: the digest's "follow-ups
+        kept" (own promises, contact follow-ups and interview prep alike)."""
+        rows = await session.execute(
+            select(Commitment.member_id, func.count())
+            .where(
+                Commitment.member_id.in_(member_ids),
+                Commitment.status == "done",
+                Commitment.closed_at >= period.since,
+                Commitment.closed_at < period.until,
+            )
+            .group_by(Commitment.member_id)
+        )
+        counts = {member: int(n) for member, n in rows.all()}
+        return [Figure("follow_ups_kept", "follow-ups kept", counts, sum(counts.values()), 40)]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime

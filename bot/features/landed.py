@@ -15,7 +15,9 @@ outcome in the club's counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,7 @@ from bot import nudges as nudge_times
 from bot.commitments import day_start
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, feature
+from bot.features.base import Feature, Figure, Period, feature
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
 from bot.scheduling import DueItem, ScheduledWork
@@ -214,6 +216,36 @@ class Landed(Feature):
         else:
             text = "No problem. All the best in the new job."
         return _private(ctx, text, {"answer": ANSWERS[answer]})
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Members whose confirmed landing falls in the period, and the days from their
+        first day in the club to it (the club figure is the median)."""
+        rows = (
+            await session.execute(
+                select(Landing.member_id, Landing.landed_at, Member.created_at)
+                .join(Member, Member.id == Landing.member_id)
+                .where(
+                    Landing.member_id.in_(member_ids),
+                    Landing.followup_stage.is_distinct_from(PENDING),
+                    Landing.landed_at >= period.since,
+                    Landing.landed_at < period.until,
+                )
+            )
+        ).all()
+        landed = {member: 1 for member, _, _ in rows}
+        days = {member: (at - joined).days for member, at, joined in rows}
+        return [
+            Figure("landed", "members landed", landed, len(landed), 80),
+            Figure(
+                "days_to_land",
+                "median days to land",
+                days,
+                median(days.values()) if days else None,
+                81,
+            ),
+        ]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime

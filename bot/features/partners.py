@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -41,7 +42,7 @@ from bot.availability import (
 from bot.clocktime import parse_minutes
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, feature
+from bot.features.base import Feature, Figure, Period, ProgressPart, feature
 from bot.pairing import (
     ALONE,
     LEFT_OVER,
@@ -464,6 +465,27 @@ class Partners(Feature):
         return ProgressPart(
             "partner_meetings", [f"Mock interviews with a partner: {times}."], met, order=60
         )
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Partner meetings someone said happened, answered in the period: per member the
+        meetings they said they had; the club total counts each meeting once."""
+        rows = (
+            await session.execute(
+                select(PartnerSeat.member_id, PartnerSeat.match_id).where(
+                    PartnerSeat.member_id.in_(member_ids),
+                    PartnerSeat.met.is_(True),
+                    PartnerSeat.answered_at >= period.since,
+                    PartnerSeat.answered_at < period.until,
+                )
+            )
+        ).all()
+        counts: dict[int, int] = {}
+        for member, _ in rows:
+            counts[member] = counts.get(member, 0) + 1
+        meetings = len({match for _, match in rows})
+        return [Figure("partner_meetings", "partner meetings", counts, meetings, 60)]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime

@@ -26,7 +26,7 @@ from bot.content import Library
 from bot.content.schema import Category, Question
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, feature
+from bot.features.base import Feature, Figure, Period, ProgressPart, feature
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.review import (
     DIMENSION_TITLES,
@@ -332,6 +332,22 @@ class Practice(Feature):
     ) -> dict[int, str]:
         """`retry_question` for a batch of members (the nudge claim's), in two queries."""
         return await weak_questions_due(session, member_ids, now)
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Practice answers given in the period, per member (`docs/coordinators.md`)."""
+        rows = await session.execute(
+            select(PracticeAnswer.member_id, func.count())
+            .where(
+                PracticeAnswer.member_id.in_(member_ids),
+                PracticeAnswer.created_at >= period.since,
+                PracticeAnswer.created_at < period.until,
+            )
+            .group_by(PracticeAnswer.member_id)
+        )
+        counts = {member: int(n) for member, n in rows.all()}
+        return [Figure("practice_answers", "practice answers", counts, sum(counts.values()), 20)]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime

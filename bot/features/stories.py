@@ -24,7 +24,7 @@ from bot.content import Library
 from bot.content.schema import Competency, Question
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, ProgressPart, feature
+from bot.features.base import Feature, Figure, Period, ProgressPart, feature
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.review.structure import is_concrete, ownership
 from bot.review.structure import mode as story_mode
@@ -584,6 +584,22 @@ class Stories(Feature):
         return [f"#{s.number} {s.title}" for s in stories if wanted & set(s.competencies or [])][
             :limit
         ]
+
+    async def report_figures(
+        self, session: AsyncSession, member_ids: Sequence[int], period: Period
+    ) -> list[Figure]:
+        """Stories saved in the period, per member (drafts not finished don't count)."""
+        rows = await session.execute(
+            select(Story.member_id, func.count())
+            .where(
+                Story.member_id.in_(member_ids),
+                Story.created_at >= period.since,
+                Story.created_at < period.until,
+            )
+            .group_by(Story.member_id)
+        )
+        counts = {member: int(n) for member, n in rows.all()}
+        return [Figure("stories", "stories written", counts, sum(counts.values()), 30)]
 
     async def digest_counts(
         self, session: AsyncSession, club_id: int, since: datetime, until: datetime

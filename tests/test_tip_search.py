@@ -179,6 +179,15 @@ def test_the_vote_only_ever_lowers_a_topic_score(index: TipIndex) -> None:
     assert matcher.rank("pay") != matcher.rank("pay", plain)
 
 
+def test_a_topic_nearly_as_close_as_no_tip_is_still_offered(index: TipIndex) -> None:
+    """When a message looks a little more like something no tip answers, the member
+    still gets "Did you mean…" with the topic; only a clear out-of-scope gets nothing."""
+    near = index.matcher.judge([("out-of-scope", 0.30), ("nerves", 0.20), ("day-before", 0.1)])
+    assert near.kind == "unsure" and near.candidates[0] == "nerves"
+    far = index.matcher.judge([("out-of-scope", 0.30), ("nerves", 0.12)])
+    assert far.kind == "none"
+
+
 def test_a_club_synonym_teaches_a_new_word() -> None:
     examples = [Example("pay", "how much salary to ask"), Example("sleep", "cannot sleep")]
     plain = Matcher(examples, Vocabulary())

@@ -68,6 +68,11 @@ class Thresholds:
     """Answer only when the out-of-scope class scores at most this share of the best
     topic: a question that looks as much like "write my CV for me" as like a tip topic
     is not answered with a tip."""
+    none_ratio: float = 0.5
+    """When the out-of-scope class scores highest, the best topic is still offered
+    ("Did you mean...") unless it scores at most this share of it; then "no tip on
+    that". Apart from `ratio` so that answering more readily does not also turn more
+    near misses into no match."""
     knn_share: float = 0.5
     """Weight of the nearest examples against the centroid in a label's score."""
     neighbours: int = 3
@@ -247,7 +252,7 @@ class Matcher:
         best, score = topics[0]
         runner_up = topics[1][1] if len(topics) > 1 else 0.0
         if out_score >= score:
-            if score <= th.ratio * out_score:
+            if score <= th.none_ratio * out_score:
                 return Verdict("none", topics)
             return Verdict("unsure", topics, _candidates(topics))
         if (

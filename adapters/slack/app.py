@@ -356,7 +356,7 @@ class SlackAdapter:
         except BaseException:
             ticket.close()
             raise
-        if any(step.messages for step in steps):
+        if any(step.messages or step.reply.attachments for step in steps):
             rest = self._deliver_steps(steps, origin, ticket)
             self.spawn(_lined(ticket, rest), "command replies")
         else:

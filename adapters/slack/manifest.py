@@ -27,6 +27,7 @@ BOT_SCOPES = (
     "chat:write",  # replies, DMs, ephemeral messages
     "chat:write.public",  # scheduled posts (the digest) in public channels it is not in
     "commands",  # the slash commands
+    "files:write",  # files upload v2: the /progress chart, report CSVs
     "im:history",  # message.im: members writing to the bot in its DM
     "im:write",  # conversations.open: starting the DM for reminders and nudges
     "users:read",  # users.info: display name, time zone, workspace admin/owner

@@ -10,6 +10,8 @@ Scheduled sends do not queue behind a busy channel: when the channel's next slot
 more than `scheduled_wait` seconds away, the send is handed back (`SendError` with
 `retry_after` = that delay) rather than holding the dispatcher's lease. Replies to a
 member's own requests use `post` without a limit and always go out.
+
+A reply's files follow its text into the same DM, channel or group DM (`files.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import Message, render_messages
+from adapters.slack.files import upload_files
 from adapters.slack.pacing import SCHEDULED_MAX_WAIT, Pacer, PacingTimeout
 from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_for_rate
@@ -115,6 +118,7 @@ class SlackOutbox:
                 await self.post(channel, messages, max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"DM to {to.user_id}") from exc
+        await self.upload(channel, reply)
         return channel
 
     async def post_to_channel(
@@ -127,6 +131,7 @@ class SlackOutbox:
             await self.post(channel_id, render_messages(reply), max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"post to {channel_id}") from exc
+        await self.upload(channel_id, reply)
 
     async def send_group(
         self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None = None
@@ -140,6 +145,7 @@ class SlackOutbox:
             await self.post(channel, render_messages(reply), max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"group DM to {users}") from exc
+        await self.upload(channel, reply)
 
     # -- building blocks used by the interactive paths too --------------------------------
 
@@ -180,6 +186,13 @@ class SlackOutbox:
         for index, message in enumerate(messages):
             await self.pacer.wait(channel, max_wait if index == 0 else None)
             await self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+
+    async def upload(self, channel: str, reply: Reply) -> int:
+        """Share the reply's files in `channel` after its text (`files.py`): a failed upload
+        is logged, never raised, so the text that already arrived is not sent again."""
+        if not reply.attachments:
+            return 0
+        return await upload_files(self.client, self.pacer, channel, reply)
 
     async def post_ephemeral(self, channel: str, user: str, messages: list[Message]) -> None:
         for message in messages:

@@ -8,6 +8,10 @@
   `ONLY_MEMBER`, `in_channel` for `CHANNEL`. The first of these can ride in the ack.
 - Without one (buttons on the App Home): the member's DM.
 
+A reply's files are uploaded after its text (`files.py`): into the DM, or the channel
+for a reply posted there. An ephemeral reply cannot carry files, so its files go to the
+member's DM and the reply says so.
+
 Slack accepts five `response_url` posts per interaction; past that, or when one fails,
 a reply meant for the member alone goes to their DM instead of being lost. Posts made
 here wait for the channel's pacing as long as it takes: a reply to a member is never
@@ -24,6 +28,7 @@ from typing import Any
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import Message, render_messages
+from adapters.slack.files import with_dm_note
 from adapters.slack.outbox import SlackOutbox
 from bot.events import MemberRef
 from bot.replies import Reply, Visibility
@@ -75,9 +80,12 @@ def plan(replies: list[Reply], origin: Origin) -> list[Step]:
             steps.append(Step(Route.POST, reply, messages))
         elif reply.visibility is Visibility.DM or not origin.response_url:
             steps.append(Step(Route.DM, reply, messages))
+        elif reply.visibility is Visibility.CHANNEL:
+            steps.append(Step(Route.RESPOND, reply, messages, "in_channel"))
         else:
-            kind = "in_channel" if reply.visibility is Visibility.CHANNEL else "ephemeral"
-            steps.append(Step(Route.RESPOND, reply, messages, kind))
+            if reply.attachments:  # its files cannot ride on an ephemeral message
+                messages = render_messages(with_dm_note(reply))
+            steps.append(Step(Route.RESPOND, reply, messages, "ephemeral"))
     return steps
 
 
@@ -99,24 +107,28 @@ class Responder:
 
     async def deliver(self, steps: list[Step], origin: Origin) -> None:
         for step in steps:
-            if not step.messages:
+            if not step.messages and not step.reply.attachments:
                 continue
             try:
-                await self._deliver_step(step, origin)
+                channel = await self._deliver_step(step, origin)
+                if step.reply.attachments:
+                    channel = channel or await self._dm_channel(origin)
+                    await self._outbox.upload(channel, step.reply)
             except Exception:
                 log.exception("could not deliver a reply to %s", origin.member.user_id)
 
-    async def _deliver_step(self, step: Step, origin: Origin) -> None:
+    async def _deliver_step(self, step: Step, origin: Origin) -> str | None:
+        """Send the step's messages; returns where its files go (None: the member's DM)."""
         if step.route is Route.POST and origin.channel_id:
             await self._outbox.post(origin.channel_id, step.messages)
-            return
+            return origin.channel_id
         if step.route is Route.RESPOND and origin.response_url:
             for index, message in enumerate(step.messages):
                 if not await self.respond(origin, message, step.response_type):
-                    await self._dm(origin, step.messages[index:])
-                    return
-            return
-        await self._dm(origin, step.messages)
+                    return await self._dm(origin, step.messages[index:])
+            shown_there = origin.bot_dm or step.response_type == "in_channel"
+            return origin.channel_id if shown_there else None
+        return await self._dm(origin, step.messages)
 
     async def respond(self, origin: Origin, message: Message, response_type: str) -> bool:
         """POST one message to the response_url; False when it is used up or refused."""
@@ -135,7 +147,11 @@ class Responder:
             return False
         return True
 
-    async def _dm(self, origin: Origin, messages: list[Message]) -> None:
-        member = origin.member
-        channel = await self._outbox.open_dm(member.user_id)
-        await self._outbox.post(channel, messages)
+    async def _dm(self, origin: Origin, messages: list[Message]) -> str:
+        channel = await self._dm_channel(origin)
+        if messages:
+            await self._outbox.post(channel, messages)
+        return channel
+
+    async def _dm_channel(self, origin: Origin) -> str:
+        return await self._outbox.open_dm(origin.member.user_id)

@@ -56,6 +56,25 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file shared through files upload v2, as Slack would have it."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None = None
+    data: bytes = b""
+    title: str | None = None
+    channel: str | None = None
+    """Where `files.completeUploadExternal` shared it; None until then."""
+    initial_comment: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.channel is not None
+
+
+@dataclass
 class Failure:
     status: int = 200
     error: str | None = None
@@ -94,6 +113,8 @@ class FakeSlack:
         self.echo: Callable[[Call], None] | None = None
         self.limits: PlatformLimits | None = None
         """Rate limit, latency and flakiness for message sends and DM opens (a fan-out)."""
+        self.uploads: dict[str, Upload] = {}
+        """Files by id, from `files.getUploadURLExternal` on (see `shared_files`)."""
         self.auto_users = False
         """Answer `users.info` for any unknown U… id with a made-up member."""
         self._changed = asyncio.Condition()
@@ -128,6 +149,10 @@ class FakeSlack:
     def response_url(self, key: str) -> str:
         return f"http://127.0.0.1:{self.port}/respond/{key}"
 
+    def shared_files(self, channel: str | None = None) -> list[Upload]:
+        """Files uploaded and shared (in `channel`, if given), in order."""
+        return [u for u in self.uploads.values() if u.shared and channel in (None, u.channel)]
+
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
@@ -148,6 +173,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/_calls", self._dump)
         app.router.add_get("/_stats", self._stats)
@@ -193,6 +219,32 @@ class FakeSlack:
             return {"ok": False, "error": problem} if problem else {"ok": True}
 
         return await self._answer("response_url", params, result, plain=True)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step two of files upload v2: the bytes, posted to the URL step one gave out.
+
+        Slack accepts the raw bytes or a multipart form with one file; it answers plain
+        text ("OK - <size>"), not JSON.
+        """
+        file_id = request.match_info["file_id"]
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            part = next((v for v in form.values() if isinstance(v, web.FileField)), None)
+            data = part.file.read() if part is not None else b""
+        else:
+            data = await request.read()
+        params = {"file_id": file_id, "bytes": len(data)}
+        upload = self.uploads.get(file_id)
+
+        def result() -> dict[str, Any]:
+            if upload is None or upload.shared:
+                return {"ok": False, "error": "invalid_upload_url"}
+            if len(data) != upload.length:
+                return {"ok": False, "error": "length_mismatch"}
+            upload.data = data
+            return {"ok": True}
+
+        return await self._answer("upload", params, result, plain=True)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -302,6 +354,10 @@ class FakeSlack:
                 return {"ok": False, "error": problem}
             ts = f"{time.time():.6f}"
             return {"ok": True, "channel": p["channel"], "ts": ts, "message_ts": ts}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(p)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(p)
         if method == "views.publish":
             view = p.get("view")
             view = json.loads(view) if isinstance(view, str) else view
@@ -310,6 +366,49 @@ class FakeSlack:
                 return {"ok": False, "error": problem or "invalid_arguments"}
             return {"ok": True, "view": {"id": "V1", **(view or {})}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _upload_url(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Step one: a file id and where to send the bytes (Slack's own checks)."""
+        filename, length = str(p.get("filename") or ""), str(p.get("length") or "")
+        if not filename or not length.isdigit() or int(length) == 0:
+            return {"ok": False, "error": "missing_argument"}
+        alt = p.get("alt_txt")
+        if alt is not None and len(str(alt)) > 1000:
+            return {"ok": False, "error": "alt_txt_too_large"}
+        file_id = f"F{len(self.uploads) + 1:07d}"
+        self.uploads[file_id] = Upload(file_id, filename, int(length), alt and str(alt))
+        url = f"http://127.0.0.1:{self.port}/upload/{file_id}"
+        return {"ok": True, "upload_url": url, "file_id": file_id}
+
+    def _complete_upload(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Step three: share the uploaded files (with their titles) in a channel."""
+        try:
+            files = json.loads(str(p.get("files") or ""))
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        found = [self.uploads.get(str(f.get("id"))) for f in files]
+        if any(u is None or not u.data or u.shared for u in found):
+            return {"ok": False, "error": "file_not_found"}
+        channel = str(p.get("channel_id") or p.get("channels") or "") or None
+        shared = []
+        for upload, item in zip(found, files, strict=True):
+            assert upload is not None
+            upload.title = item.get("title") or upload.filename
+            upload.channel = channel or ""
+            upload.initial_comment = p.get("initial_comment")
+            shared.append(
+                {
+                    "id": upload.file_id,
+                    "name": upload.filename,
+                    "title": upload.title,
+                    "size": len(upload.data),
+                    "alt_txt": upload.alt_txt,
+                    "channels": [channel] if channel else [],
+                }
+            )
+        return {"ok": True, "files": shared}
 
 
 def dm_channel_for(user_id: str) -> str:

@@ -25,7 +25,7 @@ def test_manifest_lists_every_command_events_scopes_and_home() -> None:
         "app_home_opened",
         "message.im",
     }
-    assert {"commands", "chat:write", "im:write", "im:history", "users:read"} <= set(
+    assert {"commands", "chat:write", "files:write", "im:write", "im:history", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -116,8 +116,10 @@ class JobClubBot:
             event = CommandEvent(member, Place.dm(), "home", "")
             ctx = Context(event, session, club, row, services)
             sections: list[Section] = []
+            extra: list[Button] = []
             for feat in services.features:
                 sections.extend(await feat.home_sections(ctx))
+                extra.extend(await feat.home_buttons(ctx))
         return Reply(
             title=f"Hi {row.display_name}",
             text="Your job-club overview. Everything here is visible to you only.",
@@ -126,6 +128,7 @@ class JobClubBot:
                 Button("A tip", "tip:another"),
                 Button("My commitments", "commit:list"),
                 Button("Help", "jobclub:help"),
+                *extra,
             ],
             visibility=Visibility.ONLY_MEMBER,
             meta={"home": True},

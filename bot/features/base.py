@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.replies import Section
+from bot.replies import Button, Section
 from bot.router import Router
 from bot.scheduling import ScheduledWork
 from bot.store.models import Member
@@ -126,6 +126,10 @@ class Feature:
 
     async def home_sections(self, ctx: Context) -> list[Section]:
         """This feature's part of the member's home view (Slack App Home, `/progress`)."""
+        return []
+
+    async def home_buttons(self, ctx: Context) -> list[Button]:
+        """Buttons this feature adds to the member's home view (e.g. admins' report)."""
         return []
 
     async def digest_counts(

@@ -510,7 +510,7 @@ class WeeklyCheckin(Feature):
             figures.append(
                 Figure(
                     f"checkin_{count.key}",
-                    count.label.lower(),
+                    f"{count.label.lower()} (check-ins)",
                     per,
                     sum(per.values()),
                     70 + position,

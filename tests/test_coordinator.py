@@ -1,0 +1,187 @@
+"""The coordinator's view, as conversations: consent first, the report, quiet members.
+
+Grace runs the club (an admin). Ada and Bea share their progress; Cy does not, and Cy's
+figures must never appear anywhere a coordinator looks, except inside the totals.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from bot.events import MemberRef, Platform
+from tests.conftest import Conversation
+
+MONDAY = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
+ANSWER = (
+    "In my last role I led a small team through a merger. I listened first, then set "
+    "clear weekly goals, and we shipped the new system two weeks early."
+)
+
+
+async def practise(conversation: Conversation, who: str) -> None:
+    """One practice answer: an active day and a row in practice_answers."""
+    await conversation.command("/practice sensitive", who=who)
+    await conversation.dm(ANSWER, who=who)
+
+
+async def club(conversation: Conversation) -> None:
+    """Ada and Bea share, Cy doesn't; Grace is the coordinator. Cy is the busiest."""
+    conversation.clock.set(MONDAY)
+    conversation.admins.add("Grace")
+    await conversation.one("/jobclub timezone UTC", who="Grace")
+    for name in ("Ada", "Bea", "Cy"):
+        await conversation.one("/jobclub timezone UTC", who=name)
+    await conversation.one("/jobclub share-progress on", who="Ada")
+    await conversation.one("/jobclub share-progress on", who="Bea")
+    await practise(conversation, "Ada")
+    for _ in range(3):
+        await practise(conversation, "Cy")
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+async def test_sharing_is_off_until_turned_on_and_shows_exactly_what_is_visible(
+    conversation: Conversation,
+) -> None:
+    conversation.clock.set(MONDAY)
+    status = await conversation.one("/jobclub share-progress")
+    assert status.meta["sharing"] is False
+    assert "off unless you turn it on" in status.text
+    await practise(conversation, "Ada")
+    on = await conversation.one("/jobclub share-progress on")
+    assert on.meta["sharing"] is True
+    shown = on.plain_text()
+    assert "Exactly what they would see now" in shown
+    assert "practice answers 1" in shown and "Ada: last active 1 Mar 2027 (today)" in shown
+    assert "never" in shown.lower() and "stuck" in shown
+    assert on.meta["row"]["practice_answers"] == 1
+    assert ANSWER[:20] not in shown  # a count, never the answer
+    off = await conversation.one("/jobclub share-progress off")
+    assert off.meta["sharing"] is False
+    again = await conversation.one("/jobclub share-progress")
+    assert again.meta["sharing"] is False
+
+
+async def test_a_member_who_does_not_share_is_in_no_report_csv_or_home_view(
+    conversation: Conversation,
+) -> None:
+    await club(conversation)
+    report = await conversation.one("/jobclub report", who="Grace")
+    (attachment,) = report.attachments
+    assert attachment.mime == "text/csv" and attachment.filename.endswith(".csv")
+    rows = csv_rows(attachment.data)
+    members = [r for r in rows if r["row"] == "member"]
+    assert [r["member"] for r in members] == ["Ada", "Bea"]
+    (total,) = [r for r in rows if r["row"] == "club total"]
+    # Cy's three answers are in the total, and nowhere else.
+    assert total["practice_answers"] == "4"
+    assert [r["practice_answers"] for r in members] == ["1", "0"]
+    assert (
+        total["active"] == "2"
+        and total["member"] == "all 4 members (the whole club, 31 Jan – 1 Mar 2027)"
+    )
+    seen = [report.plain_text(), attachment.data.decode(), attachment.alt, repr(report.meta)]
+    for text in seen:
+        assert "Cy" not in text
+    assert set(report.meta["rows"]) == {"Ada", "Bea"}
+    assert report.meta["totals"]["practice_answers"] == 4
+    # Cy and Grace (the coordinator is a member too) are counted, not shown.
+    assert "2 members don't share their progress" in report.text
+
+    # The App Home view: this month's totals for admins, no member's own figures.
+    home = await conversation.bot.home(conversation.ref("Grace"))
+    text = home.plain_text()
+    assert "Coordinator" in text and "Practice answers: 4" in text
+    assert "Cy" not in text and "Ada" not in text
+    assert {"Club report", "Quiet members"} <= {b.label for b in home.buttons}
+    # A member's home has no coordinator section.
+    member_home = await conversation.bot.home(conversation.ref("Cy"))
+    assert "Coordinator" not in member_home.plain_text()
+    assert "Club report" not in {b.label for b in member_home.buttons}
+
+    # The quiet list a week later names only sharing members.
+    await conversation.advance(timedelta(days=8))
+    quiet = await conversation.one("/jobclub quiet 7", who="Grace")
+    assert quiet.meta["quiet"] == ["Bea", "Ada"] or quiet.meta["quiet"] == ["Ada", "Bea"]
+    assert "Cy" not in quiet.plain_text()
+    assert all("Cy" not in b.label for b in quiet.buttons)
+
+
+async def test_only_admins_see_reports_and_quiet_members(conversation: Conversation) -> None:
+    await club(conversation)
+    for line in ("/jobclub report", "/jobclub quiet", "/jobclub cohort start spring"):
+        refused = await conversation.one(line, who="Cy")
+        assert "Only club admins" in refused.text
+        assert not refused.attachments
+    # A forged button is refused the same way.
+    (forged,) = await conversation.press_id("coord:report", who="Cy")
+    assert "Only club admins" in forged.text
+    (forged,) = await conversation.press_id("coord:quiet:1", who="Cy")
+    assert "Only club admins" in forged.text
+
+
+async def test_quiet_member_gets_a_kind_check_in_written_by_the_coordinator(
+    conversation: Conversation,
+) -> None:
+    await club(conversation)
+    await conversation.advance(timedelta(days=3))
+    await practise(conversation, "Ada")  # Ada is back; Bea has been quiet since joining
+    await conversation.advance(timedelta(days=5))
+    quiet = await conversation.one("/jobclub quiet 7", who="Grace")
+    assert quiet.meta["quiet"] == ["Bea"]
+    assert "Bea: no active day yet" in quiet.text
+    (ask,) = await conversation.press(quiet, "Check in with Bea", who="Grace")
+    assert "Hi Bea, it's Grace" in ask.text and "on your behalf" in ask.text
+    (sent,) = await conversation.dm(
+        "Hi Bea, how are the applications going? Coffee soon?", who="Grace"
+    )
+    assert "Sent to Bea" in sent.text
+    arrived = await conversation.advance(timedelta(minutes=1))
+    (dm,) = [m for m in arrived if m.to == "Bea"]
+    assert dm.title == "A message from Grace"
+    assert "Coffee soon?" in dm.text and "on Grace's behalf" in dm.text
+    # The kind default, sent as is from a second press.
+    (ask,) = await conversation.press(quiet, "Check in with Bea", who="Grace")
+    (sent,) = await conversation.press(ask, "Send this one", who="Grace")
+    arrived = await conversation.advance(timedelta(minutes=1))
+    assert [m.to for m in arrived] == ["Bea"]
+    assert "wanted to check how you're doing" in arrived[0].text
+    # Bea can see that Grace looked, and what.
+    who = await conversation.one("/jobclub who-saw-me", who="Bea")
+    assert "Grace sent you a check-in" in who.text
+    assert "Grace saw you in the quiet list" in who.text
+    nobody = await conversation.one("/jobclub who-saw-me", who="Cy")
+    assert "No coordinator has looked" in nobody.text
+
+
+async def test_we_miss_you_reaches_quiet_members_who_opted_in_to_nudges_without_naming_them(
+    conversation: Conversation,
+) -> None:
+    await club(conversation)
+    await conversation.one("/nudges on", who="Cy")
+    await conversation.one("/jobclub timezone UTC", who="Dan")  # quiet, no nudges: not reached
+    await conversation.advance(timedelta(days=15))
+    quiet = await conversation.one("/jobclub quiet", who="Grace")
+    assert quiet.meta["miss_you_reachable"] == 1
+    assert "Cy" not in quiet.plain_text() and "Dan" not in quiet.plain_text()
+    (done,) = await conversation.press(quiet, "Send “we miss you”", who="Grace")
+    assert done.meta["miss_you_sent"] == 1
+    arrived = await conversation.advance(timedelta(minutes=1))
+    missed = [m for m in arrived if m.kind == "miss-you"]
+    assert [m.to for m in missed] == ["Cy"]
+    assert "we miss you" in missed[0].text
+    (again,) = await conversation.press(quiet, "Send “we miss you”", who="Grace")
+    assert again.meta["miss_you_sent"] == 0  # once a fortnight at most
+
+
+async def test_the_console_admin_flag_reaches_the_home_view(conversation: Conversation) -> None:
+    """A member who is no admin on a later visit loses the section at once."""
+    await club(conversation)
+    ref = conversation.ref("Grace")
+    not_admin = MemberRef(Platform.CONSOLE, ref.club_id, ref.user_id, "Grace", is_admin=False)
+    home = await conversation.bot.home(not_admin)
+    assert "Coordinator" not in home.plain_text()

@@ -71,7 +71,16 @@ async def everything(conversation: Conversation) -> None:
     await conversation.command("/quiz")
     await conversation.one("/commit send the portfolio link to Ana by friday 3pm")
     await conversation.one("/jobclub contact add Ana Lovelace at Initech")
+    await conversation.one("/jobclub share-progress on")  # coordinators may see her counts
+    await conversation.one("/jobclub cohort start spring until 30 april")
+    await conversation.one("/jobclub cohort join spring")
     await conversation.advance(timedelta(days=1, hours=6))  # nudges and reminders arrive
+    conversation.admins.add("Grace")  # Ada went quiet a day: Grace checks in, Ada reports
+    quiet = await conversation.one("/jobclub quiet 1", who="Grace")
+    (write,) = await conversation.press(quiet, "Check in with Ada", who="Grace")
+    await conversation.press(write, "Send this one", who="Grace")
+    await conversation.advance(timedelta(minutes=1))
+    await conversation.one("/jobclub report spring")
     await conversation.one("/interview Initech with Ana on friday 10am")
     await conversation.one("/partners avoid Grace")
     await conversation.one("/checkin on")  # the weekly check-in, answered and shared

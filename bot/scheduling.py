@@ -58,12 +58,20 @@ RENEW_EVERY = LEASE / 4
 """The holder extends a lease once a quarter of it has passed while it is still sending."""
 LEASE_MARGIN = 2.0
 """A lease lasts this many times the batch's expected send time (queue ahead included)."""
-BATCH = 200
+BATCH = 100
+"""The most a leased batch holds: it is rendered in one session, in one step of the event
+loop (about 0.1 ms a delivery), so this keeps the loop and SQLite's writer free for the
+members' own commands."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""
 FIRST_BATCH_PER_SLOT = 4
 """Before any send has been timed, a batch holds this many per concurrent send."""
+RECORD_LINGER = 0.1
+"""Seconds a group of send results may wait for the sends still out before it is written
+(real time: how long a platform round trip takes is not the injected clock's business)."""
+RECORD_GROUP = 500
+"""A group of results is written at once when this many wait."""
 MAX_CLAIM_ROUNDS = 50
 """Claim rounds per feature and tick; each round is one short transaction."""
 USEFUL_FOR = timedelta(days=1)
@@ -217,6 +225,7 @@ class Dispatcher:
         self.stopping = False
         """Set at shutdown: no new leases; what is leased is sent or handed back."""
         self._fanout: _Fanout | None = None
+        self.record_linger = RECORD_LINGER
 
     async def tick(self) -> int:
         """Claim and send everything due now; returns how many messages went out.
@@ -503,13 +512,18 @@ class Dispatcher:
             return
         platform = item.outgoing.platform
         started = self._now()
+        error: Exception | None = None
+        fanout.sending += 1
         try:
             channel_id = await self._deliver(item.outgoing, started)
         except Exception as exc:
-            self._measure(self._now() - started)
-            result = await self._failure(lease, item, exc, report)
+            error = exc
+        finally:
+            fanout.sending -= 1
+        self._measure(self._now() - started)
+        if error is not None:
+            result = await self._failure(lease, item, error, report)
         else:
-            self._measure(self._now() - started)
             self._breakers.succeeded(platform)
             known = item.outgoing.member.dm_channel_id if item.outgoing.member else None
             new_channel = channel_id if channel_id and channel_id != known else None
@@ -736,23 +750,39 @@ class _Recorder:
     """Group commit for send results: whoever records while no write is running writes
     everything that has ended so far, in one transaction; the others wait for it.
 
+    Before writing, the writer lingers until every send still out has ended, or
+    `RECORD_LINGER` has passed, or `RECORD_GROUP` results wait: at a platform's pace,
+    sends end one every few tens of milliseconds, and writing each on its own would cost
+    a transaction (and SQLite's writer) per message.
+
     Each sender waits until its own result is written before it takes its next delivery,
     so a crash still repeats at most the sends in flight, and the database sees one short
     write per group instead of one per message.
     """
 
-    def __init__(self, write: Callable[[list[_Result]], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        write: Callable[[list[_Result]], Awaitable[None]],
+        sending: Callable[[], int],
+        linger: float = 0.0,
+    ) -> None:
         self._write = write
+        self._sending = sending
+        """How many sends are still out (their results are yet to come)."""
+        self._linger = linger
         self._waiting: list[tuple[_Result, asyncio.Future[None]]] = []
         self._writing = False
+        self._arrived = asyncio.Event()
 
     async def record(self, result: _Result) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((result, done))
+        self._arrived.set()
         if not self._writing:
             self._writing = True
             try:
                 while self._waiting:
+                    await self._gather()
                     group, self._waiting = self._waiting, []
                     try:
                         await self._write([r for r, _ in group])
@@ -767,6 +797,20 @@ class _Recorder:
             finally:
                 self._writing = False
         await done
+
+    async def _gather(self) -> None:
+        """Wait (at most `linger` seconds) for the sends still out to end too."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._linger
+        while self._sending() > 0 and len(self._waiting) < RECORD_GROUP:
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                return
 
 
 class _Fanout:
@@ -784,7 +828,11 @@ class _Fanout:
         self.finished = 0
         self.leasing_done = False
         self.changed = asyncio.Condition()
-        self.recorder = _Recorder(dispatcher._record)
+        self.sending = 0
+        """Sends started whose result is not handed to the recorder yet."""
+        self.recorder = _Recorder(
+            dispatcher._record, lambda: self.sending, dispatcher.record_linger
+        )
 
     async def run(self) -> None:
         # Renewal happens before each send; this task also covers a send that hangs.

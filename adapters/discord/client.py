@@ -19,7 +19,7 @@ from adapters.discord.config import (
     syncs_commands,
 )
 from adapters.discord.outbox import DiscordOutbox
-from adapters.discord.render import render
+from adapters.discord.render import render, send_keeping_text
 from adapters.discord.respond import Answer
 from adapters.discord.translate import (
     member_of_interaction,
@@ -165,7 +165,7 @@ class DiscordAdapter:
             replies = await self.bot.handle(event)
             for reply in replies:
                 for out in render(reply):
-                    await message.channel.send(**out.kwargs())
+                    await send_keeping_text(message.channel.send, out)
         except discord.HTTPException:
             log.exception("could not answer a DM from discord:%s", message.author.id)
 

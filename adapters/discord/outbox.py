@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import aiohttp
 import discord
 
-from adapters.discord.render import render
+from adapters.discord.render import render, send_keeping_text
 from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_for_rate
 from bot.replies import Reply
@@ -165,7 +165,7 @@ class DiscordOutbox:
         channel = self._client.get_partial_messageable(channel_id, type=kind)
         for message in render(reply):
             await self.limit.wait()
-            await channel.send(**message.kwargs())
+            await send_keeping_text(channel.send, message)
 
 
 def _snowflake(value: str | None, what: str) -> int:

@@ -8,13 +8,21 @@ examples) and mentions get a zero-width space. Every message is also sent with
 A reply too long for `MAX_MESSAGES` messages (an export of hundreds of commitments
 would be dozens) goes out as one message: the start of the text, and the whole reply
 as a plain-text file attached to it. A text file is shown as written, never as markup.
+
+The reply's own files (the /progress chart, a report CSV) ride on its last message, each
+with its alt text as the attachment's description (what screen readers read). They are
+extras: the text carries the same facts, so a send refused because of them is sent
+again without them (`send_keeping_text`).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 import discord
@@ -22,6 +30,8 @@ import discord
 from adapters.discord.escape import escape
 from adapters.discord.views import build_views
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
 
 CONTENT_MAX = 2000
 DESCRIPTION_MAX = 4096
@@ -35,17 +45,26 @@ NO_MENTIONS = discord.AllowedMentions.none()
 MAX_MESSAGES = 3
 """More text messages than this for one reply, and it becomes a preview and a file."""
 PREVIEW_CHARS = 1500
+FILES_MAX = 10
+"""Attachments Discord takes on one message."""
+FILE_BYTES_MAX = 10 * 1024 * 1024
+"""The upload limit of a server without boosts; a bigger file is left out (the text stays)."""
+DESCRIPTION_CHARS = 1024
+"""Discord's limit on an attachment's description (its alt text)."""
 
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file to attach: its name and bytes (a fresh `discord.File` is made per send)."""
+    """A file to attach: its name, bytes and alt text (a fresh `discord.File` per send)."""
 
     filename: str
     data: bytes
+    description: str | None = None
 
     def file(self) -> discord.File:
-        return discord.File(io.BytesIO(self.data), filename=self.filename)
+        return discord.File(
+            io.BytesIO(self.data), filename=self.filename, description=self.description
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +75,9 @@ class OutMessage:
     embeds: tuple[discord.Embed, ...] = ()
     view: discord.ui.View | None = None
     attachment: Attachment | None = None
+    """The whole of a very long reply, as a text file: part of the text, always sent."""
+    files: tuple[Attachment, ...] = ()
+    """The reply's own files (a chart, a report): extras, dropped if Discord refuses them."""
 
     def kwargs(self) -> dict[str, Any]:
         out: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
@@ -65,9 +87,34 @@ class OutMessage:
             out["embeds"] = list(self.embeds)
         if self.view is not None:
             out["view"] = self.view
-        if self.attachment is not None:
-            out["file"] = self.attachment.file()
+        files = [a.file() for a in ([self.attachment] if self.attachment else []) + [*self.files]]
+        if len(files) == 1:
+            out["file"] = files[0]
+        elif files:
+            out["files"] = files
         return out
+
+    def without_files(self) -> OutMessage:
+        return replace(self, files=())
+
+
+async def send_keeping_text(
+    send: Callable[..., Awaitable[Any]], message: OutMessage, **extra: Any
+) -> Any:
+    """`send(**message.kwargs(), **extra)`; if Discord refuses a message that carries the
+    reply's files, it is sent again without them, so the text always arrives.
+
+    Refusals that would hit the text as well (DMs closed, an unknown channel) are raised
+    at once. The log names the error and the files' sizes, never their contents.
+    """
+    try:
+        return await send(**message.kwargs(), **extra)
+    except discord.HTTPException as exc:
+        if not message.files or isinstance(exc, discord.Forbidden | discord.NotFound):
+            raise
+        sizes = ", ".join(f"{len(f.data)} bytes" for f in message.files)
+        log.warning("Discord refused the files (%s): %s %s", sizes, exc.status, exc.code)
+    return await send(**message.without_files().kwargs(), **extra)
 
 
 def clip(text: str, limit: int) -> str:
@@ -89,15 +136,34 @@ def render(reply: Reply) -> list[OutMessage]:
         messages = [OutMessage(content=t) for t in texts]
     if embeds is not None:
         messages.append(OutMessage(embeds=(embeds,)))
+    files = reply_files(reply)
+    if files:
+        last = messages.pop() if messages else OutMessage()
+        messages.append(replace(last, files=files[: FILES_MAX - (last.attachment is not None)]))
     views = build_views(reply.buttons)
     if views:
         if messages:
-            last = messages.pop()
-            messages.append(OutMessage(last.content, last.embeds, views[0], last.attachment))
+            messages.append(replace(messages.pop(), view=views[0]))
         else:
             messages.append(OutMessage(view=views[0]))
         messages.extend(OutMessage(view=v) for v in views[1:])
     return messages
+
+
+def reply_files(reply: Reply) -> tuple[Attachment, ...]:
+    """The reply's attachments as Discord files: alt text as the description, names
+    without folders, none over the upload limit."""
+    files = []
+    for item in reply.attachments:
+        if len(item.data) > FILE_BYTES_MAX:
+            log.warning(
+                "left out a %s file of %d bytes (over the limit)", item.mime, len(item.data)
+            )
+            continue
+        name = PurePosixPath(item.filename.replace("\\", "/")).name.strip() or "file"
+        alt = " ".join(item.alt.split())
+        files.append(Attachment(name[:100], item.data, clip(alt, DESCRIPTION_CHARS) or None))
+    return tuple(files[:FILES_MAX])
 
 
 def _as_file(reply: Reply) -> OutMessage:

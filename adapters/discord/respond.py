@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from enum import Enum
+from typing import Any
 
 import discord
 
-from adapters.discord.render import NO_MENTIONS, OutMessage, render
+from adapters.discord.render import NO_MENTIONS, OutMessage, render, send_keeping_text
 from bot.replies import Reply, Visibility
 
 log = logging.getLogger(__name__)
@@ -95,21 +96,27 @@ class Answer:
                 )
 
     async def _send(self, message: OutMessage, *, ephemeral: bool) -> None:
+        """Answer, edit the deferral, or follow up; a message whose files Discord refuses
+        goes again without them (`send_keeping_text`)."""
         response = self.interaction.response
-        kwargs = message.kwargs()
         self._shown = True
         if not response.is_done():
-            await response.send_message(**kwargs, ephemeral=ephemeral)
+            await send_keeping_text(response.send_message, message, ephemeral=ephemeral)
             return
         if self._thinking:
             self._thinking = False
             if ephemeral != self.in_dm:  # the deferral's own visibility
-                if "file" in kwargs:  # an edit takes files as its new attachments
-                    kwargs["attachments"] = [kwargs.pop("file")]
-                await self.interaction.edit_original_response(**kwargs)
+                await send_keeping_text(self._edit_original, message)
                 return
             await self.interaction.delete_original_response()
-        await self.interaction.followup.send(**kwargs, ephemeral=ephemeral)
+        await send_keeping_text(self.interaction.followup.send, message, ephemeral=ephemeral)
+
+    async def _edit_original(self, **kwargs: Any) -> None:
+        """Replace the "thinking…" message; an edit takes files as its new attachments."""
+        files = [kwargs.pop("file")] if "file" in kwargs else kwargs.pop("files", [])
+        if files:
+            kwargs["attachments"] = files
+        await self.interaction.edit_original_response(**kwargs)
 
     async def _send_dm(self, reply: Reply) -> bool:
         """Post in the member's DM; False when Discord refuses (DMs closed)."""
@@ -117,7 +124,7 @@ class Answer:
         try:
             channel = user.dm_channel or await user.create_dm()
             for message in render(reply):
-                await channel.send(**message.kwargs())
+                await send_keeping_text(channel.send, message)
         except discord.Forbidden:
             log.info("DM to discord:%s refused; answering in place", user.id)
             return False

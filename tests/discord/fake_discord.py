@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import mimetypes
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -40,6 +41,9 @@ RESPONSE_DEADLINE = 3.0
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 MANAGE_GUILD = 1 << 5
+PRIVATE_THREAD = 12
+PUBLIC_THREAD = 11
+FILE_BYTES_MAX = 10 * 1024 * 1024
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14)
 """View channel, send messages, embed links: an ordinary member."""
 
@@ -87,6 +91,22 @@ class Call:
     body: Any
     status: int = 0
     response: Any = None
+
+
+@dataclass
+class FakeThread:
+    """A thread the bot started in a channel, and who was added to it."""
+
+    id: str
+    parent_id: str
+    name: str
+    type: int
+    invitable: bool
+    members: list[str] = field(default_factory=list)
+
+    @property
+    def private(self) -> bool:
+        return self.type == PRIVATE_THREAD
 
 
 @dataclass
@@ -158,6 +178,11 @@ class FakeDiscord:
         self.guild_members: set[str] = {ADA.id, BEN.id}
         self.limits: PlatformLimits | None = None
         """A global rate limit, latency and flakiness for every REST call (a fan-out)."""
+        self.threads: dict[str, FakeThread] = {}
+        self.file_data: dict[str, bytes] = {}
+        """The bytes of every attachment the bot sent, by attachment id."""
+        self.refuse_files = False
+        """Refuse every message that carries files (413, "Request entity too large")."""
         self._failures: list[tuple[str, re.Pattern[str], int, int, str]] = []
         self._connections: list[_Connection] = []
         self._ids = itertools.count(1_300_000_000_000_000_000)
@@ -326,6 +351,10 @@ class FakeDiscord:
         )
         return [self.messages[i] for i in ids if i in self.messages]
 
+    def files_of(self, message: Json) -> list[tuple[Json, bytes]]:
+        """Each attachment of a message the bot sent, with its bytes."""
+        return [(a, self.file_data[a["id"]]) for a in message.get("attachments", [])]
+
     def channel_messages(self, channel_id: str) -> list[Json]:
         return [m for m in self.messages.values() if m["channel_id"] == channel_id]
 
@@ -403,6 +432,8 @@ class FakeDiscord:
         if refused is not None:
             return _refusal(call, *refused)
         try:
+            if isinstance(call.body, dict) and call.body.get("_files"):
+                self._check_files(call.body["_files"])
             status, payload = self._failure(call) or await self._route(request, call)
         except FakeDiscordError as exc:
             status, payload = exc.status, {"message": exc.message, "code": exc.code}
@@ -416,6 +447,16 @@ class FakeDiscord:
             body=json.dumps(payload).encode(),
             headers={"Content-Type": "application/json"},
         )
+
+    def _check_files(self, files: list[Json]) -> None:
+        """Discord's limits on a message's files (and the test's switch to refuse them)."""
+        too_big = sum(f["size"] for f in files) > FILE_BYTES_MAX
+        if self.refuse_files or too_big:
+            raise FakeDiscordError(413, 40005, "Request entity too large")
+        if len(files) > 10:
+            raise FakeDiscordError(400, 50035, "Invalid Form Body (too many attachments)")
+        if any(len(f.get("description") or "") > 1024 for f in files):
+            raise FakeDiscordError(400, 50035, "Invalid Form Body (description too long)")
 
     def _failure(self, call: Call) -> tuple[int, Json] | None:
         for index, (method, pattern, status, code, msg) in enumerate(self._failures):
@@ -463,6 +504,12 @@ class FakeDiscord:
             ("GET", r"/guilds/(?P<guild>\d+)/members/(?P<uid>\d+)", self._get_member),
             ("POST", r"/users/@me/channels", self._open_dm),
             ("POST", r"/channels/(?P<cid>\d+)/messages", self._post_message),
+            ("POST", r"/channels/(?P<cid>\d+)/threads", self._start_thread),
+            (
+                "PUT",
+                r"/channels/(?P<tid>\d+)/thread-members/(?P<uid>\d+)",
+                self._add_thread_member,
+            ),
         ]
         for method, pattern, handler in routes:
             match = re.fullmatch(pattern, call.path)
@@ -630,11 +677,36 @@ class FakeDiscord:
 
     async def _post_message(self, call: Call, cid: str) -> tuple[int, Any]:
         recipient = next((u for u, c in self.dm_channels.items() if c == cid), None)
-        if recipient is None and cid != CHANNEL_ID:
+        if recipient is None and cid != CHANNEL_ID and cid not in self.threads:
             raise FakeDiscordError(404, 10003, "Unknown Channel")
         if recipient in self.refuse_dms:
             raise FakeDiscordError(403, 50007, "Cannot send messages to this user")
         return 200, self._new_message(cid, call.body)
+
+    async def _start_thread(self, call: Call, cid: str) -> tuple[int, Any]:
+        """A thread without a starter message (`POST /channels/{id}/threads`)."""
+        if cid != CHANNEL_ID:
+            raise FakeDiscordError(404, 10003, "Unknown Channel")
+        body = call.body or {}
+        name = str(body.get("name") or "")
+        kind = int(body.get("type") or PRIVATE_THREAD)
+        if not 1 <= len(name) <= 100 or kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
+            raise FakeDiscordError(400, 50035, "Invalid Form Body")
+        thread = FakeThread(
+            str(next(self._ids)), cid, name, kind, bool(body.get("invitable", True))
+        )
+        self.threads[thread.id] = thread
+        return 201, _thread_payload(thread, body.get("auto_archive_duration") or 4320)
+
+    async def _add_thread_member(self, call: Call, tid: str, uid: str) -> tuple[int, Any]:
+        thread = self.threads.get(tid)
+        if thread is None:
+            raise FakeDiscordError(404, 10003, "Unknown Channel")
+        if uid not in self.guild_members:
+            raise FakeDiscordError(404, 10007, "Unknown Member")
+        if uid not in thread.members:
+            thread.members.append(uid)
+        return 204, None
 
     # -- payloads -------------------------------------------------------------------------------
 
@@ -726,9 +798,12 @@ class FakeDiscord:
         return message
 
     def _attachment(self, upload: Json) -> Json:
+        """An attachment as Discord shows it; its bytes are kept aside (`files_of`)."""
         aid = str(next(self._ids))
         url = f"{self.api_url}/attachments/{aid}/{upload['filename']}"
-        return {"id": aid, "size": len(upload["content"]), "url": url, "proxy_url": url, **upload}
+        self.file_data[aid] = upload["data"]
+        shown = {k: v for k, v in upload.items() if k != "data"}
+        return {"id": aid, "url": url, "proxy_url": url, **shown}
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -753,7 +828,10 @@ class FakeDiscord:
             if request.method == "POST" and tail == "dm":
                 return web.json_response({"message_id": (await self.dm(body["text"]))["id"]})
             if request.method == "GET" and tail == "calls":
-                return web.json_response([asdict(c) for c in self.calls])
+                return web.json_response(
+                    [asdict(c) for c in self.calls],
+                    dumps=lambda o: json.dumps(o, default=lambda b: f"<{len(b)} bytes>"),
+                )
             if request.method == "GET" and tail.startswith("interactions/"):
                 found = self.interactions[tail.split("/", 1)[1]]
                 return web.json_response({**asdict(found), "shown": self.shown(found.id)})
@@ -809,17 +887,56 @@ async def _read_body(request: web.Request) -> Any:
         form = await request.post()
         raw = form.get("payload_json")
         body = json.loads(str(raw)) if raw is not None else None
-        uploads = [v for k, v in form.items() if k.startswith("files[")]
+        uploads = [(k, v) for k, v in form.items() if k.startswith("files[")]
         if isinstance(body, dict) and uploads:
-            # Files sent with the message: kept as Discord would keep attachments.
-            body["_files"] = [
-                {"filename": f.filename, "content": f.file.read().decode("utf-8", "replace")}
-                for f in uploads
-                if isinstance(f, web.FileField)
-            ]
+            # Files sent with the message, as Discord keeps them: the name, size, type and
+            # the description (alt text) given for the same index in payload_json.
+            listed = body.get("attachments") or (body.get("data") or {}).get("attachments") or []
+            described = {str(a.get("id")): a.get("description") for a in listed}
+            files = []
+            for key, part in uploads:
+                if not isinstance(part, web.FileField):
+                    continue
+                data = part.file.read()
+                index = key[len("files[") : -1]
+                files.append(
+                    {
+                        "filename": part.filename,
+                        "size": len(data),
+                        # Discord goes by the name (discord.py sends octet-stream).
+                        "content_type": mimetypes.guess_type(part.filename)[0] or part.content_type,
+                        "description": described.get(index),
+                        "content": data.decode("utf-8", "replace"),
+                        "data": data,
+                    }
+                )
+            body["_files"] = files
         return body
     text = await request.text()
     return json.loads(text) if text else None
+
+
+def _thread_payload(thread: FakeThread, archive_minutes: int) -> Json:
+    return {
+        "id": thread.id,
+        "type": thread.type,
+        "guild_id": GUILD_ID,
+        "parent_id": thread.parent_id,
+        "owner_id": APP_ID,
+        "name": thread.name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": len(thread.members),
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": archive_minutes,
+            "archive_timestamp": _now(),
+            "locked": False,
+            "invitable": thread.invitable,
+        },
+    }
 
 
 def _member_payload(user: FakeUser, permissions: int) -> Json:

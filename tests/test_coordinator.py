@@ -185,3 +185,71 @@ async def test_the_console_admin_flag_reaches_the_home_view(conversation: Conver
     not_admin = MemberRef(Platform.CONSOLE, ref.club_id, ref.user_id, "Grace", is_admin=False)
     home = await conversation.bot.home(not_admin)
     assert "Coordinator" not in home.plain_text()
+
+
+async def test_cohorts_start_join_add_end_and_their_report_stays(
+    conversation: Conversation,
+) -> None:
+    await club(conversation)
+    started = await conversation.one("/jobclub cohort start Spring until 14 march", who="Grace")
+    assert started.meta["cohort"] == "spring"
+    assert "ends at the end of Sun 14 Mar 2027" in started.text
+    joined = await conversation.one("/jobclub cohort join spring", who="Ada")
+    assert joined.meta["joined"] is True
+    added = await conversation.one("/jobclub cohort add spring Cy, Nobody Here", who="Grace")
+    assert added.meta["added"] == ["Cy"] and added.meta["unknown"] == ["Nobody Here"]
+    assert "need to use the bot once first" in added.text
+    listed = await conversation.one("/jobclub cohort", who="Ada")
+    assert "spring: 2 members" in listed.text and "you're in it" in listed.text
+
+    # The cohort's report: its members only (Bea is not in it), Ada's row, Cy in totals.
+    report = await conversation.one("/jobclub report spring", who="Grace")
+    assert report.meta["totals"]["members"] == 2
+    assert report.meta["totals"]["practice_answers"] == 4
+    assert set(report.meta["rows"]) == {"Ada"}
+    assert report.title == "Club report · cohort spring, 1 Mar 2027"
+
+    # It ends on its date: nobody joins any more, and the report is still there.
+    await conversation.advance(timedelta(days=15))
+    late = await conversation.one("/jobclub cohort join spring", who="Bea")
+    assert "ended on Sun 14 Mar 2027" in late.text and "/jobclub report spring" in late.text
+    report = await conversation.one("/jobclub report spring", who="Grace")
+    assert report.meta["first"] == "2027-03-01" and report.meta["last"] == "2027-03-14"
+    assert report.meta["totals"]["practice_answers"] == 4
+
+    # Mistakes get a friendly word.
+    for line, said in (
+        ("/jobclub cohort start spring", "already a cohort called spring"),
+        ("/jobclub cohort start a b", "after it only `until DATE`"),
+        ("/jobclub cohort start ñew", "one word of letters"),
+        ("/jobclub cohort join autumn", "no cohort called “autumn”. The club's cohorts: spring"),
+        ("/jobclub report autumn", "no cohort called “autumn”"),
+        ("/jobclub report from 1 mar to 20 feb", "would end"),
+        ("/jobclub report from someday", "Dates look like"),
+        ("/jobclub quiet 0", "from 1 to 365"),
+    ):
+        (reply,) = await conversation.command(line, who="Grace")
+        assert said in reply.text, (line, reply.text)
+
+
+async def test_the_report_reads_dates_as_the_past_and_the_audit_names_them(
+    conversation: Conversation,
+) -> None:
+    await club(conversation)
+    await conversation.advance(timedelta(days=40))  # 10 April
+    report = await conversation.one("/jobclub report from 1 mar to 31 mar", who="Grace")
+    assert report.meta["first"] == "2027-03-01" and report.meta["last"] == "2027-03-31"
+    assert report.meta["totals"]["practice_answers"] == 4
+    default = await conversation.one("/jobclub report", who="Grace")
+    assert default.meta["totals"]["practice_answers"] == 0  # the last 30 days
+    seen = await conversation.one("/jobclub who-saw-me", who="Ada")
+    assert "Grace saw a report with your figures and exported it as CSV" in seen.text
+    assert "the whole club, 1 Mar – 31 Mar 2027" in seen.text
+    assert seen.meta["views"] == 2
+    # Turning sharing off keeps Ada out of the next report, and the history stays.
+    await conversation.one("/jobclub share-progress off", who="Ada")
+    later = await conversation.one("/jobclub report from 1 mar to 31 mar", who="Grace")
+    assert set(later.meta["rows"]) == {"Bea"}
+    assert later.meta["totals"]["practice_answers"] == 4
+    seen = await conversation.one("/jobclub who-saw-me", who="Ada")
+    assert seen.meta["views"] == 2 and "sharing is off" in seen.text

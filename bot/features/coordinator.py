@@ -354,6 +354,11 @@ class Coordinator(Feature):
         rest = ctx.text.strip()
         if rest:
             phrase = re.sub(r"^(?:until|till|to|ends?|ending)\s+", "", rest, flags=re.IGNORECASE)
+            if phrase == rest:
+                raise UserError(
+                    "A cohort's name is one word; after it only `until DATE`, e.g. "
+                    "`/jobclub cohort start spring-2027 until 31 march`."
+                )
             ends_at = _end_of_day(read_day(phrase, ctx.now, ctx.zone, past=False), ctx.zone)
             if ends_at <= ctx.now:
                 raise UserError("A cohort can't end before it starts: pick a later date.")
@@ -449,7 +454,8 @@ class Coordinator(Feature):
         csv_bytes = report_csv(report)
         filename = f"report-{cohort.name if cohort else 'club'}-{period.first}-{period.last}.csv"
         alt = (
-            f"CSV report ({label}): {len(report.rows)} member rows "
+            f"CSV report ({label}): {len(report.rows)} member "
+            f"row{'' if len(report.rows) == 1 else 's'} "
             f"and a club total row over {report.members} members."
         )
         return ctx.private(

@@ -637,7 +637,7 @@ class Coordinator(Feature):
             return []
         period = this_month(ctx.now, ctx.zone)
         scope = list(await ctx.session.scalars(select(Member).where(Member.club_id == ctx.club.id)))
-        report = await build_report(ctx, scope, period, "this month", sharing_only=True)
+        report = await build_report(ctx, scope, period, "this month", with_rows=False)
         return [
             Section(
                 title=f"Coordinator · {_period_words(period)}",
@@ -749,6 +749,7 @@ async def build_report(
     label: str,
     *,
     sharing_only: bool = True,
+    with_rows: bool = True,
 ) -> Report:
     """Totals over `scope`, and rows for its members who share (all of them when
     `sharing_only` is False: the member's own preview of what sharing shows)."""
@@ -776,6 +777,8 @@ async def build_report(
         if sharing_only
         else list(scope)
     )
+    if not with_rows:
+        shown = []
     rows = []
     at = min(ctx.now, period.until - timedelta(seconds=1))
     for member in sorted(shown, key=lambda m: fold(m.display_name)):
@@ -833,18 +836,20 @@ def row_text(row: MemberRow, figures: Sequence[Figure], now: datetime, zone: Zon
     values = row.values
     landed = values.get("landed", 0)
     parts = [
-        f"{f.label} {values.get(f.key, 0)}"
+        f"{f.label} {values[f.key]}"
         for f in figures
-        if f.in_rows and f.key not in ("landed", "days_to_land")
+        if f.in_rows and f.key not in ("landed", "days_to_land") and values.get(f.key)
     ]
     outcome = (
         f"landed, {values.get('days_to_land', 0)} days after joining"
         if landed
         else "still searching (or not said)"
     )
+    days = f"{row.active_days} active day{'' if row.active_days == 1 else 's'}"
+    counts = ", ".join(parts) + " (all else 0)" if parts else "no counts in this period"
     return (
-        f"{row.name}: {_last_seen(row.last_active, now, zone)}; {row.active_days} active days; "
-        f"streak {row.streak}\n  {', '.join(parts)}\n  outcome: {outcome}"
+        f"{row.name}: {_last_seen(row.last_active, now, zone)}; {days}; streak {row.streak}\n"
+        f"  {counts}\n  outcome: {outcome}"
     )
 
 

@@ -12,8 +12,17 @@ from bot.settings import Settings
 SCOPES = ("bot", "applications.commands")
 """`bot` puts the bot in the server (scheduled channel posts); the other adds slash commands."""
 
-PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
-"""Scheduled posts to a club channel (digests, shout-outs) as content plus embeds.
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    attach_files=True,
+    create_private_threads=True,
+    send_messages_in_threads=True,
+)
+"""Scheduled posts to a club channel (digests, shout-outs, a report's CSV) as content,
+embeds and files; and each practice pair's private thread in the admin's channel (start
+it, add the pair, post the introduction).
 
 Interaction replies, follow-ups and DMs need no server permission, and the bot reads
 no channel messages, so it asks for nothing else.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 
 import aiohttp
@@ -65,6 +67,33 @@ class GlobalLimit:
             await self._sleep(delay)
 
 
+class GroupSteps:
+    """What a group message has done so far (its thread, whose DMs went), by message.
+
+    A group message takes several requests: start a thread, add each member, post; or one
+    DM each. When one fails for a moment the dispatcher sends the whole message again, and
+    this lets that retry carry on where the first try stopped instead of opening a second
+    thread or DMing someone twice. It lives in memory (a retry usually comes to the same
+    process within minutes) and keeps the latest `size` messages.
+    """
+
+    def __init__(self, size: int = 1000) -> None:
+        self._size = size
+        self._steps: OrderedDict[str, dict[str, int]] = OrderedDict()
+
+    def of(
+        self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None
+    ) -> dict[str, int]:
+        users = ",".join(sorted(member.user_id for member in to))
+        text = f"{channel_id}|{users}|{reply.plain_text()}"
+        key = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        steps = self._steps.setdefault(key, {})
+        self._steps.move_to_end(key)
+        while len(self._steps) > self._size:
+            self._steps.popitem(last=False)
+        return steps
+
+
 class DiscordOutbox:
     """`send_dm` uses the stored DM channel id, opening a DM (and returning its id) if none."""
 
@@ -77,6 +106,7 @@ class DiscordOutbox:
         self._client = client
         self._logged_in = logged_in
         self.limit = limit or GlobalLimit()
+        self._group_steps = GroupSteps()
 
     @property
     def pace(self) -> Pace:
@@ -123,29 +153,54 @@ class DiscordOutbox:
         group DM on Discord); without a channel, the same message in each one's DM."""
         if any(member.platform is not Platform.DISCORD for member in to):
             raise SendError("not all Discord members", retryable=False)
+        done = self._group_steps.of(to, reply, channel_id)
         if channel_id is None:
-            for member in to:
-                await self.send_dm(member, reply)
+            await self._group_by_dm(to, reply, done)
             return
         parent = _snowflake(channel_id, "channel id")
         users = [_snowflake(member.user_id, "user id") for member in to]
         await self._wait_logged_in()
         try:
-            await self.limit.wait()
-            thread = await self._client.http.start_thread_without_message(
-                parent,
-                name=_thread_name(reply),
-                auto_archive_duration=10080,
-                type=discord.ChannelType.private_thread.value,
-                invitable=False,
-            )
-            thread_id = int(thread["id"])
+            thread_id = done.get("thread")
+            if thread_id is None:
+                await self.limit.wait()
+                thread = await self._client.http.start_thread_without_message(
+                    parent,
+                    name=_thread_name(reply),
+                    auto_archive_duration=10080,
+                    type=discord.ChannelType.private_thread.value,
+                    invitable=False,
+                )
+                thread_id = done["thread"] = int(thread["id"])
             for user in users:
                 await self.limit.wait()
-                await self._client.http.add_user_to_thread(thread_id, user)
+                try:  # adding someone already in the thread is fine (a retry)
+                    await self._client.http.add_user_to_thread(thread_id, user)
+                except discord.NotFound:
+                    log.info("discord:%s left the server; the thread goes on without them", user)
             await self._post(thread_id, reply, discord.ChannelType.private_thread)
         except Exception as exc:
             raise _send_error(exc) from exc
+
+    async def _group_by_dm(
+        self, to: Sequence[MemberAddress], reply: Reply, done: dict[str, int]
+    ) -> None:
+        """The group's message in each one's DM. One whose DMs are closed is skipped (the
+        others still get theirs); a retry after a passing failure skips those already sent."""
+        refused: list[SendError] = []
+        for member in to:
+            if done.get(member.user_id):
+                continue
+            try:
+                await self.send_dm(member, reply)
+            except SendError as exc:
+                if exc.retryable:
+                    raise
+                refused.append(exc)
+                log.info("group message: discord:%s cannot get DMs (%s)", member.user_id, exc)
+            done[member.user_id] = 1
+        if refused and len(refused) == len(to):
+            raise refused[0]
 
     async def _wait_logged_in(self) -> None:
         if self._client.is_closed():

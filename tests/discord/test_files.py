@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from adapters.discord import DiscordAdapter
 from bot.app import JobClubBot
 from bot.events import Platform
-from bot.outbox import MemberAddress
+from bot.outbox import MemberAddress, SendError
 from bot.replies import Attachment, Reply, Visibility
 from bot.scheduling import Outgoing
 from tests.discord.conftest import is_ephemeral, text_of
@@ -145,3 +147,47 @@ async def test_a_thread_for_a_pair_can_carry_a_file(
     (message,) = fake.channel_messages(thread.id)
     ((item, _),) = fake.files_of(message)
     assert item["filename"] == "report.csv"
+
+
+async def test_a_retried_pair_message_reuses_its_thread(
+    live: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    """The post fails for a moment; the dispatcher's retry must not open a second thread."""
+    intro = Reply(title="Practice partners", text="Ada and Ben: practise together this week.")
+    pair = [address(ADA), address(BEN)]
+    fake.fail_next("POST", r"/channels/\d+/messages", 503)
+    with pytest.raises(SendError) as failed:
+        await live.outbox.send_group(pair, intro, CHANNEL_ID)
+    assert failed.value.retryable
+
+    await live.outbox.send_group(pair, intro, CHANNEL_ID)
+    (thread,) = fake.threads.values()
+    assert sorted(thread.members) == sorted([ADA.id, BEN.id])
+    (message,) = fake.channel_messages(thread.id)
+    assert "practise together" in text_of(message)
+
+
+async def test_a_member_who_left_does_not_stop_the_thread(
+    live: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    fake.guild_members.discard(BEN.id)
+    intro = Reply(title="Practice partners", text="Ada and Ben: practise together this week.")
+    await live.outbox.send_group([address(ADA), address(BEN)], intro, CHANNEL_ID)
+    (thread,) = fake.threads.values()
+    assert thread.members == [ADA.id]
+    assert len(fake.channel_messages(thread.id)) == 1
+
+
+async def test_closed_dms_skip_one_member_of_the_pair_not_both(
+    live: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    intro = Reply(text="Ada and Ben: practise together this week.")
+    fake.refuse_dms.add(ADA.id)
+    await live.outbox.send_group([address(ADA), address(BEN)], intro, None)
+    (message,) = fake.channel_messages(fake.dm_channels[BEN.id])
+    assert "practise together" in text_of(message)
+
+    fake.refuse_dms.add(BEN.id)
+    with pytest.raises(SendError) as failed:  # nobody could get it: that is a failure
+        await live.outbox.send_group([address(ADA), address(BEN)], Reply(text="Next week"), None)
+    assert not failed.value.retryable

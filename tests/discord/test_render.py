@@ -91,9 +91,11 @@ def test_invite_url_has_exactly_the_needed_scopes_and_permissions(tmp_path: Path
     url = invite_url(make_settings(tmp_path, discord_token=token))
     assert url == (
         f"https://discord.com/oauth2/authorize?client_id={app_id}"
-        "&scope=bot+applications.commands&permissions=19456"
+        "&scope=bot+applications.commands&permissions=343597435904"
     )
-    assert PERMISSIONS.value == 1024 + 2048 + 16384  # view channel, send messages, embed links
+    # view channel, send messages, embed links, attach files (a report's CSV in a channel),
+    # create private threads and send messages in threads (practice pairs)
+    assert PERMISSIONS.value == 1024 + 2048 + 16384 + 32768 + (1 << 36) + (1 << 38)
 
     with pytest.raises(InviteError, match="DISCORD_TOKEN"):
         invite_url(make_settings(tmp_path, discord_token="fake.token.x"))

@@ -61,10 +61,10 @@ def dm_note(reply: Reply) -> str:
     """Said in an ephemeral reply whose files went to the member's DM."""
     kinds = {"picture" if a.is_image else "file" for a in reply.attachments}
     what = "picture" if kinds == {"picture"} else "file"
-    plural = "s" if len(reply.attachments) > 1 else ""
+    several = len(reply.attachments) > 1
     return (
-        f"The {what}{plural} for this are in your DM with me: "
-        "Slack can't attach files to a message only you can see."
+        f"The {what}{'s' if several else ''} for this {'are' if several else 'is'} in your "
+        "DM with me: Slack can't attach files to a message only you can see."
     )
 
 

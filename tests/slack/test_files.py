@@ -52,7 +52,7 @@ async def test_progress_with_data_uploads_one_chart_with_its_numbers_in_alt_text
     assert "1 practice days" in chart.alt_txt
     # An ephemeral reply cannot carry a file: the picture goes to Ada's DM, and she is told.
     assert chart.channel == dm_channel_for(ADA)
-    assert "in your DM with me" in seen
+    assert "The picture for this is in your DM with me" in seen
     assert "Week by week" in seen  # the text chart stays, for wherever pictures don't go
 
 

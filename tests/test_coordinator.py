@@ -67,8 +67,10 @@ async def test_sharing_is_off_until_turned_on_and_shows_exactly_what_is_visible(
 
 
 async def test_a_member_who_does_not_share_is_in_no_report_csv_or_home_view(
-    conversation: Conversation,
+    any_db_conversation: Conversation,
 ) -> None:
+    """On SQLite and PostgreSQL."""
+    conversation = any_db_conversation
     await club(conversation)
     report = await conversation.one("/jobclub report", who="Grace")
     (attachment,) = report.attachments

@@ -170,7 +170,11 @@ async def ids_of(conversation: Conversation, *names: str) -> list[int]:
     return [by_name[name] for name in names]
 
 
-async def test_every_figure_matches_the_rows_in_the_database(conversation: Conversation) -> None:
+async def test_every_figure_matches_the_rows_in_the_database(
+    any_db_conversation: Conversation,
+) -> None:
+    """On SQLite and PostgreSQL (migrated, as in production)."""
+    conversation = any_db_conversation
     await four_weeks(conversation)
     report = await conversation.one("/jobclub report from 1 mar to 28 mar", who="Grace")
     assert report.meta["first"] == "2027-03-01" and report.meta["last"] == "2027-03-28"

@@ -84,9 +84,9 @@ async def everything(conversation: Conversation) -> None:
     await conversation.one("/interview Initech with Ana on friday 10am")
     await conversation.one("/partners avoid Grace")
     await conversation.one("/checkin on")  # the weekly check-in, answered and shared
-    (question,) = await conversation.command("/checkin now", dm=True)
+    (_first,) = await conversation.command("/checkin now", dm=True)
     for typed in ("3", "2", "1", "0", "0", "Ana liked my portfolio", "salary talks"):
-        (question,) = await conversation.dm(typed)
+        (_question,) = await conversation.dm(typed)
     (saved,) = await conversation.dm("10 applications")
     await conversation.press(saved, "Share my win")
     ask = await conversation.one("/landed Initech as analyst start 4 jan")  # and got the job

@@ -49,6 +49,8 @@ def followup_at(landed_at: datetime, stage: str, member: Member, zone: ZoneInfo)
     """The instant of the `stage`-day DM: the member's day start, that many local days on."""
     day = landed_at.astimezone(zone).date() + timedelta(days=FOLLOW_UPS[stage])
     return local_instant(day, day_start(member), zone)
+
+
 PENDING = "pending"
 """`followup_stage` of a landing typed but not confirmed yet: nothing is stopped."""
 ANSWERS = {"well": "going well", "mentor": "mentor", "later": "not now"}

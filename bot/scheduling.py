@@ -72,8 +72,9 @@ RECORD_LINGER = 0.1
 (real time: how long a platform round trip takes is not the injected clock's business)."""
 RECORD_GROUP = 500
 """A group of results is written at once when this many wait."""
-MAX_CLAIM_ROUNDS = 50
-"""Claim rounds per feature and tick; each round is one short transaction."""
+MAX_CLAIM_ROUNDS = 400
+"""Claim rounds per feature and tick; each round is one short transaction (a guard against
+work that claims forever; a crowd of 10,000 nudges takes 100 rounds)."""
 USEFUL_FOR = timedelta(days=1)
 """How long after its due instant a message stays useful when its kind says nothing else."""
 LATE_AFTER = timedelta(minutes=10)
@@ -233,9 +234,16 @@ class Dispatcher:
         `last_report` then holds the whole account: retrying, failed, expired, skipped.
         """
         report = self.last_report = TickReport()
-        await self._claim(self._now())
-        self._fanout = _Fanout(self, report)
-        await self._fanout.run()
+        fanout = self._fanout = _Fanout(self, report)
+        # Claiming runs beside the sending: the first members' messages go out while the
+        # rest of a 09:00 crowd is still being claimed, a round at a time.
+        claiming = asyncio.create_task(self._claim(self._now(), fanout), name="claiming")
+        try:
+            await fanout.run()
+        except BaseException:
+            claiming.cancel()
+            raise
+        await claiming
         return report.sent
 
     def stop_taking_work(self) -> None:
@@ -299,7 +307,15 @@ class Dispatcher:
             for index, work in enumerate(self._work)
         }
 
-    async def _claim(self, now: datetime) -> None:
+    async def _claim(self, now: datetime, fanout: _Fanout | None = None) -> None:
+        """Claim what is due, a short transaction a round; `fanout` hears of each round."""
+        try:
+            await self._claim_rounds(now, fanout)
+        finally:
+            if fanout is not None:
+                await fanout.claimed(done=True)
+
+    async def _claim_rounds(self, now: datetime, fanout: _Fanout | None) -> None:
         services = self._services
         async with services.db.session() as session:
             due = await self._due_by_work(session)
@@ -317,6 +333,8 @@ class Dispatcher:
                         await session.execute(insert, [_delivery_row(i, now) for i in items])
                 if not items:
                     break
+                if fanout is not None:
+                    await fanout.claimed()
 
     def _per_send(self) -> float | None:
         """Seconds per delivery overall at the slower of the declared and measured pace
@@ -456,13 +474,17 @@ class Dispatcher:
                 if member_ids
                 else []
             )
+            known = _Known(
+                {member.id: (member, club) for member, club in warm},
+                {club.id: club for _, club in warm},
+            )
             to_render: dict[str, list[Delivery]] = {}
             for delivery in deliveries:
                 if now >= useful_until(delivery):
                     _expire(delivery, now)
                     report.expired += 1
                     continue
-                reopens = self._breakers.open_until(await _platform_of(session, delivery), now)
+                reopens = self._breakers.open_until(await known.platform(session, delivery), now)
                 if reopens is not None:  # its platform is being left alone: not even rendered
                     delivery.status, delivery.next_attempt_at = "pending", reopens
                     delivery.lease_until, delivery.attempts = None, delivery.attempts - 1
@@ -475,7 +497,9 @@ class Dispatcher:
                 replies = await self._render_all(session, kind, batch, now)
                 for delivery, reply in zip(batch, replies, strict=True):
                     outgoing = (
-                        await self._address(session, delivery, reply) if reply is not None else None
+                        await self._address(session, delivery, reply, known)
+                        if reply is not None
+                        else None
                     )
                     if outgoing is None:
                         delivery.status, delivery.last_error = "skipped", "no longer applies"
@@ -660,19 +684,18 @@ class Dispatcher:
             )
 
     async def _address(
-        self, session: AsyncSession, delivery: Delivery, reply: Reply
+        self, session: AsyncSession, delivery: Delivery, reply: Reply, known: _Known
     ) -> Outgoing | None:
-        """Where a rendered reply goes (members and clubs come from the warmed session)."""
+        """Where a rendered reply goes (members and clubs come from the batch's one query)."""
         reply.meta.setdefault("kind", delivery.kind)
         if delivery.member_id is not None:
-            member = await session.get(Member, delivery.member_id)
-            club = await session.get(Club, member.club_id) if member else None
+            member, club = await known.member(session, delivery.member_id)
             if member is None or club is None:
                 return None
             address = members.address(club, member)
             return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
         channel = delivery.payload.get("channel_id")
-        club = await session.get(Club, delivery.club_id) if delivery.club_id else None
+        club = await known.club(session, delivery.club_id) if delivery.club_id else None
         if club is not None and delivery.payload.get("group"):
             return await _group_outgoing(session, delivery, reply, club)
         if club is None or not channel:
@@ -723,14 +746,38 @@ def _waits_its_turn() -> Any:
     )
 
 
-async def _platform_of(session: AsyncSession, delivery: Delivery) -> Platform | None:
-    """The platform a delivery goes to (from the identity map the batch has warmed)."""
-    club_id = delivery.club_id
-    if delivery.member_id is not None:
-        member = await session.get(Member, delivery.member_id)
-        club_id = member.club_id if member else None
-    club = await session.get(Club, club_id) if club_id is not None else None
-    return Platform(club.platform) if club else None
+@dataclass
+class _Known:
+    """The members and clubs a leased batch needs, loaded in one query: looked up here by
+    id instead of through the session for each delivery (a few per delivery add up)."""
+
+    members: dict[int, tuple[Member, Club]]
+    clubs: dict[int, Club]
+
+    async def member(
+        self, session: AsyncSession, member_id: int
+    ) -> tuple[Member | None, Club | None]:
+        if member_id in self.members:
+            return self.members[member_id]
+        member = await session.get(Member, member_id)  # not in the batch's query: gone
+        club = await session.get(Club, member.club_id) if member else None
+        return member, club
+
+    async def club(self, session: AsyncSession, club_id: int) -> Club | None:
+        if club_id not in self.clubs:
+            found = await session.get(Club, club_id)
+            if found is None:
+                return None
+            self.clubs[club_id] = found
+        return self.clubs[club_id]
+
+    async def platform(self, session: AsyncSession, delivery: Delivery) -> Platform | None:
+        """The platform a delivery goes to."""
+        if delivery.member_id is not None:
+            club = (await self.member(session, delivery.member_id))[1]
+        else:
+            club = await self.club(session, delivery.club_id) if delivery.club_id else None
+        return Platform(club.platform) if club else None
 
 
 @dataclass(frozen=True)
@@ -827,6 +874,9 @@ class _Fanout:
         self.in_flight = 0
         self.finished = 0
         self.leasing_done = False
+        self.claim_rounds = 0
+        """Claim rounds finished this tick (the claim runs beside the sending)."""
+        self.claiming = True
         self.changed = asyncio.Condition()
         self.sending = 0
         """Sends started whose result is not handed to the recorder yet."""
@@ -845,6 +895,14 @@ class _Fanout:
         finally:
             keeper.cancel()
 
+    async def claimed(self, *, done: bool = False) -> None:
+        """A claim round ended (or the whole claim): there may be more to lease."""
+        async with self.changed:
+            self.claim_rounds += 1
+            if done:
+                self.claiming = False
+            self.changed.notify_all()
+
     async def _feed(self) -> None:
         dispatcher, misses = self.dispatcher, 0
         try:
@@ -860,15 +918,20 @@ class _Fanout:
                             )
                         )
                     )
-                    seen = self.finished
+                    seen = self.finished, self.claim_rounds
                 lease = await dispatcher._lease(dispatcher._batch_size(), ahead=len(self.queue))
                 if lease is None:
-                    if not (self.in_flight or self.queue) and self.finished == seen:
-                        return  # nothing in flight, and nothing ended while it looked
-                    # A member's next delivery waits for the one in flight: look again
-                    # once a send has finished.
+                    if (
+                        not (self.in_flight or self.queue or self.claiming)
+                        and (self.finished, self.claim_rounds) == seen
+                    ):
+                        return  # nothing in flight or being claimed, nothing new meanwhile
+                    # A member's next delivery waits for the one in flight, or the claim
+                    # has not got this far: look again once a send or a claim round ends.
                     async with self.changed:
-                        await self.changed.wait_for(lambda seen=seen: self.finished != seen)
+                        await self.changed.wait_for(
+                            lambda seen=seen: (self.finished, self.claim_rounds) != seen
+                        )
                     continue
                 if not lease.held:  # another dispatcher took these first; look again
                     misses += 1

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import and_, bindparam, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import activity, members
+from bot import activity
 from bot.clocktime import parse_minutes
 from bot.content.schema import PlanTask
 from bot.context import Context
@@ -48,12 +48,12 @@ from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
-from bot.timezones import local_instant, show_time
+from bot.timezones import effective_zone, local_instant, show_time
 from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 100
+CLAIM_BATCH = 50
 """Members claimed per transaction: the tasks are chosen in one step of the event loop
 (tens of microseconds each), so this keeps that step and the write short."""
 PAUSE_WEEK = 7
@@ -357,27 +357,30 @@ class DailyNudges:
         under the transaction makes the write fail), so the executemany matches every
         row it was given; the per-row condition on `next_nudge_at` stays as a guard.
         """
+        # Plain rows, not mapped objects: the choice reads a few columns of each member.
+        table = Member.__table__
         query = (
-            select(Member, Club)
-            .join(Club, Club.id == Member.club_id)
-            .where(Member.nudges_on.is_(True), Member.next_nudge_at <= now)
-            .order_by(Member.next_nudge_at, Member.id)
+            select(table, Club.default_tz.label("club_tz"))
+            .join(Club, Club.id == table.c.club_id)
+            .where(table.c.nudges_on.is_(True), table.c.next_nudge_at <= now)
+            .order_by(table.c.next_nudge_at, table.c.id)
             .limit(CLAIM_BATCH)
         )
         if services.db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=Member)
-        rows = (await session.execute(query)).all()
+            query = query.with_for_update(skip_locked=True, of=table)
+        rows: Sequence[Any] = (await session.execute(query)).all()
         if not rows:
             return []
-        ids = [m.id for m, _ in rows]
+        ids = [member.id for member in rows]
         interviews = await _upcoming_interviews(session, services, ids, now)
         steps = await plan_step_states(session, ids)
-        weak = await _weak_questions(session, services, [m for m, _ in rows], now)
+        weak = await _weak_questions(session, services, ids, now)
         plan = _PlanWrites()
         advance: list[dict[str, Any]] = []
         claimed: list[DueItem] = []
-        for member, club in rows:
-            zone = members.zone_for(member, club, services.settings.timezone)
+        fallback = services.settings.timezone
+        for member in rows:
+            zone = effective_zone(member.tz, member.platform_tz, member.club_tz, fallback=fallback)
             due = member.next_nudge_at
             assert due is not None
             day = due.astimezone(zone).date()
@@ -870,7 +873,7 @@ class BatchRetryQuestions(Protocol):
 
 
 async def _weak_questions(
-    session: AsyncSession, services: Services, batch: Sequence[Member], now: datetime
+    session: AsyncSession, services: Services, ids: Sequence[int], now: datetime
 ) -> dict[int, str]:
     """Each member's question worth another go, from whichever feature keeps practice
     answers, leaving out a retry that already came lately (the plan goes on meanwhile).
@@ -878,12 +881,14 @@ async def _weak_questions(
     A feature with `retry_questions` answers for the batch at once; one that only
     overrides `Feature.retry_question` is asked member by member."""
     found: dict[int, str] = {}
-    ids = [member.id for member in batch]
+    batch: list[Member] | None = None
     for feat in services.features:
         batched = getattr(feat, "retry_questions", None)
         if batched is not None:
             answers = await batched(session, ids, now)
         elif type(feat).retry_question is not Feature.retry_question:
+            if batch is None:
+                batch = list(await session.scalars(select(Member).where(Member.id.in_(ids))))
             answers = {}
             for member in batch:
                 if (question_id := await feat.retry_question(session, member, now)) is not None:

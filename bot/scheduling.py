@@ -58,7 +58,7 @@ RENEW_EVERY = LEASE / 4
 """The holder extends a lease once a quarter of it has passed while it is still sending."""
 LEASE_MARGIN = 2.0
 """A lease lasts this many times the batch's expected send time (queue ahead included)."""
-BATCH = 100
+BATCH = 50
 """The most a leased batch holds: it is rendered in one session, in one step of the event
 loop (about 0.1 ms a delivery), so this keeps the loop and SQLite's writer free for the
 members' own commands."""
@@ -877,7 +877,12 @@ class _Fanout:
         self.claim_rounds = 0
         """Claim rounds finished this tick (the claim runs beside the sending)."""
         self.claiming = True
-        self.changed = asyncio.Condition()
+        lock = asyncio.Lock()
+        self.changed = asyncio.Condition(lock)
+        """The feeder waits on this: a send ended, the queue ran low, a claim round ended."""
+        self.ready = asyncio.Condition(lock)
+        """The senders wait on this for queued work: each batch wakes as many as it holds
+        (waking every idle sender for every change cost more CPU than the sends)."""
         self.sending = 0
         """Sends started whose result is not handed to the recorder yet."""
         self.recorder = _Recorder(
@@ -942,17 +947,17 @@ class _Fanout:
                 self.leases.append(lease)
                 async with self.changed:
                     self.queue.extend((lease, item) for item in ready)
-                    self.changed.notify_all()
+                    self.ready.notify(len(ready))
         finally:
             async with self.changed:
                 self.leasing_done = True
-                self.changed.notify_all()
+                self.ready.notify_all()
 
     async def _drain(self) -> None:
         dispatcher = self.dispatcher
         while True:
-            async with self.changed:
-                await self.changed.wait_for(lambda: bool(self.queue) or self.leasing_done)
+            async with self.ready:
+                await self.ready.wait_for(lambda: bool(self.queue) or self.leasing_done)
                 if not self.queue:
                     return
                 lease, item = self.queue.popleft()

@@ -60,6 +60,9 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
 
         adapters.append(await build_discord(bot, settings))
     by_platform = {a.platform: a.outbox for a in adapters}
+    # Again now the adapters have loaded their platform libraries: left young, those
+    # objects made each full collection a 40 ms stall in a fan-out (bench/README.md).
+    freeze_startup_objects()
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
         try:

@@ -24,6 +24,10 @@ class PlatformLimits:
     """Defaults to one second of `rate`."""
     latency: float = 0.0
     flaky: float = 0.0
+    flaky_status: int = 503
+    """The transient error's status. Slack answers a glitch with 500 or 503 (its SDK retries
+    both); Discord's glitches are 500, 502 and 504 from its gateway (discord.py retries
+    those itself; a 503 it hands straight back, as the sign of an outage)."""
     seed: int = 16
     limited: int = 0
     """How many requests were answered 429."""
@@ -42,7 +46,7 @@ class PlatformLimits:
             await asyncio.sleep(self.latency)
         if self.flaky and self._random.random() < self.flaky:
             self.failed += 1
-            return 503, None
+            return self.flaky_status, None
         if self.rate is None:
             return None
         burst = self.burst or self.rate

@@ -26,6 +26,7 @@ console's `:clock` calls `advance_to`, which stops at each due instant on the wa
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import secrets
 from collections import deque
@@ -731,9 +732,13 @@ async def _group_outgoing(
     )
 
 
+@functools.cache
 def _waits_its_turn() -> Any:
     """A delivery whose member has an earlier one still pending or being sent: it goes
-    after that one ends, so a member's messages never overtake each other."""
+    after that one ends, so a member's messages never overtake each other.
+
+    Built once: the expression is the same for every lease, and building it (an alias,
+    a correlated subquery) cost more than running the lease's query."""
     earlier = aliased(Delivery)
     return (
         select(earlier.id)

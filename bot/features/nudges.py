@@ -53,7 +53,7 @@ from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 50
+CLAIM_BATCH = 100
 """Members claimed per transaction: the tasks are chosen in one step of the event loop
 (tens of microseconds each), so this keeps that step and the write short."""
 PAUSE_WEEK = 7

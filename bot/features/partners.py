@@ -71,7 +71,7 @@ from bot.store.models import (
     PartnerSchedule,
     PartnerSeat,
 )
-from bot.text import fold, shorten
+from bot.text import ascii_number, fold, shorten
 from bot.timezones import effective_zone, local_instant, show_time, zone_or_none
 from bot.when import WhenError, parse_when
 from bot.zones import match_zone
@@ -1185,7 +1185,8 @@ async def _current_partners(session: AsyncSession, member_id: int, now: datetime
 async def _my_match(ctx: Context) -> PartnerMatch:
     """The match a button names, if the presser has a seat in it (else a polite refusal)."""
     raw = ctx.args[0] if ctx.args else ""
-    match = await ctx.session.get(PartnerMatch, int(raw)) if raw.isdigit() else None
+    match_id = ascii_number(raw)  # a forged id ("²", 5,000 digits) is simply no match
+    match = await ctx.session.get(PartnerMatch, match_id) if match_id is not None else None
     seat = await ctx.session.get(PartnerSeat, (match.id, ctx.member.id)) if match else None
     if match is None or seat is None or match.club_id != ctx.club.id:
         raise UserError("That button belongs to someone else's practice pair.")

@@ -375,6 +375,24 @@ async def test_the_interview_is_recalled_that_morning_and_an_hour_before_nudges_
     assert morning.to == hour.to == "Ada"
 
 
+async def test_on_the_interview_day_the_nudge_steps_aside_for_the_interview_reminder(
+    conversation: Conversation,
+) -> None:
+    """Nudges at 09:00 and the interview's morning reminder at 09:00 said the same thing
+    twice; on the day only the interview reminder arrives, and the nudges go on after."""
+    await conversation.one("/nudges on daily at 09:00")
+    await conversation.one("/interview Acme with Dana on friday 2pm")
+    arrived = await conversation.advance(ny(2026, 11, 28, 10))
+    friday = [m for m in arrived if m.local("America/New_York").day == 27]
+    assert [m.kind for m in friday if m.kind in ("nudge", "interview")] == [
+        "interview",
+        "interview",
+    ]
+    assert not [m for m in arrived if "Interview day" in (m.title or "")]
+    saturday = [m for m in of_kind(arrived, "nudge") if m.local("America/New_York").day == 28]
+    assert len(saturday) == 1
+
+
 async def test_done_on_the_interview_reminder_closes_that_prep_step(
     conversation: Conversation,
 ) -> None:

@@ -393,12 +393,15 @@ async def test_an_interview_soon_changes_the_task(conversation: Conversation) ->
     conversation.clock.set(datetime(2027, 3, 1, 6, 0, tzinfo=UTC))  # Monday
     await conversation.one("/nudges on daily")
     await conversation.one("/interview Acme with Ana on wednesday 2pm")
-    arrived = nudges(await conversation.advance(datetime(2027, 3, 4, 10, 0, tzinfo=UTC)))
+    everything = await conversation.advance(datetime(2027, 3, 4, 10, 0, tzinfo=UTC))
+    arrived = nudges(everything)
     titles = [m.title or "" for m in arrived]
+    assert [m.at.day for m in arrived] == [1, 2, 4]  # none on Wednesday, the interview day:
     assert "Read up on Ana" in titles[0]
     assert "Pick your stories for Acme" in titles[1]
-    assert "Interview day at Acme" in titles[2]
-    assert "Acme" not in titles[3]  # after the interview, back to the plan
+    assert "Acme" not in titles[2]  # after the interview, back to the plan
+    # that morning the interview's own reminder speaks for the day, once
+    assert [m.at.day for m in everything if m.kind == "interview"] == [3, 3]
 
 
 async def test_new_members_are_offered_once_never_enrolled(conversation: Conversation) -> None:

@@ -57,6 +57,9 @@ class Interview:
     open_prep: frozenset[str] | None = None
     """The prep steps still open (research, interviewer, stories); None when the feature
     does not track them. A nudge only suggests prep that is still open."""
+    reminds_on_the_day: bool = False
+    """The feature itself reminds the member on the day (that morning, an hour before), so
+    a daily nudge steps aside that day instead of saying the same thing again."""
 
 
 @dataclass(frozen=True)

@@ -359,6 +359,7 @@ class Ladders(Feature):
                 ladder.person,
                 ladder.at,  # type: ignore[arg-type]
                 open_prep=frozenset(steps[ladder.id] & set(_PREP_NAMES)),
+                reminds_on_the_day=ladder.next_reminder_at is not None,
             )
             for member_id, ladder in soonest.items()
         }

@@ -326,6 +326,8 @@ class NudgeTask:
     question_id: str | None = None
     advances_plan: bool = False
     returning: bool = False
+    step_aside: bool = False
+    """The interview's own reminders carry this day: claimed (one per day), never sent."""
 
 
 class DailyNudges:
@@ -407,6 +409,7 @@ class DailyNudges:
                         "minutes": task.minutes,
                         "question_id": task.question_id,
                         "date": day.isoformat(),
+                        **({"step_aside": True} if task.step_aside else {}),
                     },
                 )
             )
@@ -421,6 +424,8 @@ class DailyNudges:
         if member is None or not member.nudges_on:
             return None
         p = delivery.payload
+        if p.get("step_aside"):
+            return None  # the interview reminder that morning says it better
         buttons = []
         if p.get("question_id") and self._router.action("practice:start") is not None:
             buttons.append(
@@ -860,6 +865,7 @@ def _interview_task(interview: Interview, days: int) -> NudgeTask | None:
         text=text,
         minutes=10,
         question_id="tell-me-about-yourself" if topic == "stories" else None,
+        step_aside=topic == "day" and interview.reminds_on_the_day,
     )
 
 

@@ -28,12 +28,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
+import pytest_asyncio
 from aiohttp import web
 from sqlalchemy import func, select, text
 
@@ -58,10 +59,9 @@ RATE = 50.0
 IN_FLIGHT = pace_for_rate(RATE).concurrency
 """The most sends one replica can have in flight, so the most a kill -9 may repeat."""
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.asyncio(loop_scope="module")]
 
 
-@pytest.fixture
 async def postgres_url() -> str:
     if not POSTGRES_URL:
         if os.environ.get("CI"):
@@ -236,10 +236,25 @@ async def until(check: object, within: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-async def cluster(
-    postgres_url: str, tmp_path: Path
-) -> AsyncIterator[tuple[FakeSlack, list[Replica], RoundRobin, aiohttp.ClientSession]]:
+@dataclass
+class Cluster:
+    """Two replicas behind the proxy, and what the three phases below hand on and report."""
+
+    fake: FakeSlack
+    replicas: list[Replica]
+    proxy: RoundRobin
+    session: aiohttp.ClientSession
+    url: str
+    started: float = 0.0
+    tags: list[str] = field(default_factory=list)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
+    """One cluster for the module: its phases are separate tests, each asserting one
+    guarantee, so a failure names the guarantee and no single test runs long."""
+    url = await postgres_url()
+    tmp_path = tmp_path_factory.mktemp("replicas")
     fake = FakeSlack()
     fake.auto_users = True
     await fake.start()
@@ -250,7 +265,7 @@ async def cluster(
         workdir = tmp_path / name
         workdir.mkdir()
         env = base | {
-            "DATABASE_URL": postgres_url,
+            "DATABASE_URL": url,
             "SLACK_BOT_TOKEN": "xoxb-test",
             "SLACK_SIGNING_SECRET": wire.SECRET,
             "SLACK_API_URL": fake.url,
@@ -267,8 +282,12 @@ async def cluster(
     await asyncio.gather(*(r.start(session) for r in replicas))
     proxy = RoundRobin(replicas, session)
     await proxy.start()
+    found = Cluster(fake, replicas, proxy, session, url)
+    # 2,000 reminders due now: both dispatchers start on them as the traffic test begins.
+    found.tags = await seed_reminders(url, "R", REMINDERS, datetime.now(UTC))
+    found.started = time.monotonic()
     try:
-        yield fake, replicas, proxy, session
+        yield found
     finally:
         await proxy.close()
         for replica in replicas:
@@ -277,19 +296,25 @@ async def cluster(
         await fake.close()
 
 
-async def test_two_replicas_answer_each_command_and_event_once_and_post_each_reminder_once(
-    cluster: tuple[FakeSlack, list[Replica], RoundRobin, aiohttp.ClientSession],
-    postgres_url: str,
-    capsys: pytest.CaptureFixture[str],
+def report(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    """Print a figure even while output is captured: CI's log is where bench/README's
+    replica figures come from."""
+    with capsys.disabled():
+        print("\n" + line)
+
+
+async def test_commands_and_retried_events_are_answered_once_while_reminders_fall_due(
+    cluster: Cluster, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, replicas, proxy, session = cluster
-    started = time.monotonic()
-    through_proxy = wire.SlackSender(f"http://127.0.0.1:{proxy.port}/slack/events", session)
-    direct = [wire.SlackSender(r.events_url, session) for r in replicas]
+    fake = cluster.fake
+    through_proxy = wire.SlackSender(
+        f"http://127.0.0.1:{cluster.proxy.port}/slack/events", cluster.session
+    )
+    direct = [wire.SlackSender(r.events_url, cluster.session) for r in cluster.replicas]
     topics = ["networking", "salary", "thank you note", "first day", "nerves", "portfolio"]
 
-    # Reminders fall due while the traffic below is being answered.
-    tags = await seed_reminders(postgres_url, "R", REMINDERS, datetime.now(UTC))
+    # The cluster's reminders fall due while this traffic is answered (the next test
+    # checks them).
     gate = asyncio.Semaphore(24)
     acks: dict[int, wire.Answer] = {}
 
@@ -328,53 +353,62 @@ async def test_two_replicas_answer_each_command_and_event_once_and_post_each_rem
 
     await until(lambda: all(answers_to(n) for n in range(COMMANDS)), 120, "command answers")
     await until(lambda: all(dm_answers(n) for n in range(EVENTS)), 60, "DM answers")
-    await until(lambda: len(posted(fake, tags)) == REMINDERS, 120, "every reminder")
-    await until(lambda: _settled(postgres_url, REMINDERS), 30, "every delivery recorded as sent")
-    traffic_seconds = time.monotonic() - started
-
     per_command = Counter(answers_to(n) for n in range(COMMANDS))
     per_event = Counter(dm_answers(n) for n in range(EVENTS))
-    reminders = posted(fake, tags)
-    duplicates = {
-        "commands": sum(k - 1 for k in per_command.elements() if k > 1),
-        "events": sum(k - 1 for k in per_event.elements() if k > 1),
-        "reminders": sum(n - 1 for n in reminders.values()),
-    }
-    lost = {
-        "commands": per_command[0],
-        "events": per_event[0],
-        "reminders": REMINDERS - len(reminders),
-    }
+    report(
+        capsys,
+        f"replicas: 2 × `jobclub slack` on PostgreSQL: {COMMANDS} commands through the proxy "
+        f"({sum(k - 1 for k in per_command.elements() if k > 1)} answered twice, "
+        f"{per_command[0]} lost); {EVENTS} events sent to both replicas "
+        f"({sum(k - 1 for k in per_event.elements() if k > 1)} handled twice, "
+        f"{per_event[0]} lost)",
+    )
+    assert per_command == {1: COMMANDS}, per_command
+    assert per_event == {1: EVENTS}, per_event
 
-    # -- kill -9 one replica in the middle of a fan-out, then restart it ------------------
-    fan_tags = await seed_reminders(postgres_url, "F", FANOUT, datetime.now(UTC))
+
+async def test_the_reminders_due_meanwhile_are_posted_once_each(
+    cluster: Cluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cluster.tags, "the traffic test seeds these reminders"
+    await until(lambda: len(posted(cluster.fake, cluster.tags)) == REMINDERS, 120, "every reminder")
+    await until(lambda: _settled(cluster.url, REMINDERS), 30, "every delivery recorded as sent")
+    reminders = posted(cluster.fake, cluster.tags)
+    report(
+        capsys,
+        f"{REMINDERS} reminders by both dispatchers in {time.monotonic() - cluster.started:.0f} s "
+        f"of traffic: {sum(n - 1 for n in reminders.values())} posted twice, "
+        f"{REMINDERS - len(reminders)} lost",
+    )
+    assert set(reminders.values()) == {1} and len(reminders) == REMINDERS
+
+
+async def test_kill_9_in_a_fan_out_loses_nothing_and_repeats_only_sends_in_flight(
+    cluster: Cluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake, replicas, url = cluster.fake, cluster.replicas, cluster.url
+    await until(lambda: _settled(url, REMINDERS), 60, "the earlier reminders recorded")
+    fan_tags = await seed_reminders(url, "F", FANOUT, datetime.now(UTC))
     await until(lambda: len(posted(fake, fan_tags)) >= FANOUT // 3, 60, "the fan-out to start")
     replicas[0].kill()
     await replicas[0].process.wait()  # type: ignore[union-attr]
     at_kill = sum(posted(fake, fan_tags).values())
-    await replicas[0].start(session)
+    await replicas[0].start(cluster.session)
     # The survivor (and the restarted replica) send everything not leased by the dead one;
     # what the dead one held comes back when its lease ends (here: ended in the database).
-    await until(lambda: _only_dead_leases_left(postgres_url, fake, fan_tags), 60, "the rest")
-    await _end_leases(postgres_url)
+    await until(lambda: _only_dead_leases_left(url, fake, fan_tags), 60, "the rest")
+    await _end_leases(url)
     await until(lambda: len(posted(fake, fan_tags)) == FANOUT, 60, "the dead replica's lease")
-    await until(lambda: _settled(postgres_url, REMINDERS + FANOUT), 30, "all recorded")
+    await until(lambda: _settled(url, REMINDERS + FANOUT), 30, "all recorded")
     fan = posted(fake, fan_tags)
     fan_repeats = sum(n - 1 for n in fan.values())
     stop_seconds = [await r.stop() for r in replicas]
-
-    with capsys.disabled():
-        print(
-            f"\nreplicas: 2 × `jobclub slack` on PostgreSQL, {traffic_seconds:.0f} s of traffic: "
-            f"{COMMANDS} commands, {EVENTS} events sent to both replicas, {REMINDERS} reminders; "
-            f"duplicates {duplicates}, lost {lost}"
-            f"\nkill -9 mid fan-out of {FANOUT} (after {at_kill} sent): "
-            f"{sum(fan.values())} sends, {fan_repeats} repeated, {FANOUT - len(fan)} lost; "
-            f"SIGTERM exits in {max(stop_seconds):.1f} s"
-        )
-    assert per_command == {1: COMMANDS}, per_command
-    assert per_event == {1: EVENTS}, per_event
-    assert set(reminders.values()) == {1} and len(reminders) == REMINDERS
+    report(
+        capsys,
+        f"kill -9 mid fan-out of {FANOUT} (after {at_kill} sent): "
+        f"{sum(fan.values())} sends, {fan_repeats} repeated, {FANOUT - len(fan)} lost; "
+        f"SIGTERM exits in {max(stop_seconds):.1f} s",
+    )
     assert len(fan) == FANOUT  # nothing lost
     assert fan_repeats <= IN_FLIGHT  # at most the sends in flight at the kill
     assert max(stop_seconds) < 10

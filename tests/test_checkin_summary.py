@@ -75,3 +75,30 @@ async def test_it_goes_out_when_nobody_answered_and_shows_the_trend(
     quiet = summaries[1].text
     assert "0 of 1 members checked in." in quiet
     assert "Trend: 0 actions against 2 a week over the last 4 weeks ↓" in quiet
+
+
+async def test_the_summary_runs_on_the_club_clock_an_admin_in_new_york_gives_it(
+    conversation: Conversation,
+) -> None:
+    """Set by an admin in New York without naming a zone: Monday 09:00 in New York, not
+    09:00 on the server (04:00 for the club), and the confirmation says whose zone it is."""
+    conversation.clock.set(WED)
+    conversation.admins.add("Ada")
+    conversation.zones["Ada"] = "America/New_York"
+    on = await conversation.one("/jobclub checkin-summary on #jobclub")
+    assert "every Monday at 09:00 America/New_York (the club's time zone: yours)" in on.text
+    await conversation.one("/checkin on")
+    arrived = await conversation.advance(datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
+    (summary,) = [d for d in arrived if d.kind == "checkin-summary"]
+    assert summary.local("America/New_York").strftime("%a %d %H:%M") == "Mon 30 09:00"
+    paris = await conversation.one("/jobclub checkin-summary on #jobclub paris")
+    assert "09:00 Europe/Paris (the club's time zone: you named it)" in paris.text
+
+
+async def test_a_zone_the_summary_cannot_read_is_a_plain_answer(
+    conversation: Conversation,
+) -> None:
+    conversation.admins.add("Ada")
+    (reply,) = await conversation.command("/jobclub checkin-summary on #jobclub xyzzy")
+    assert "I could not read “xyzzy”" in reply.text
+    assert "/jobclub checkin-summary on #jobclub Europe/Paris" in reply.text

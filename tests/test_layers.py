@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"bot.router"},
     {"bot.scheduling", "bot.focus"},
     {"bot.context", "bot.dm", "bot.commitments"},
-    {"bot.features.base"},
+    {"bot.features.base", "bot.clubclock"},
     {"FEATURE"},  # every bot.features.<name>
     {"bot.features"},
     {"bot.app"},

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
 from bot.clocktime import parse_minutes
+from bot.clubclock import settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded, feature
@@ -417,7 +418,10 @@ class WeeklyCheckin(Feature):
         if not found:
             raise UserError("Name the channel, e.g. `/jobclub checkin-summary on #jobclub`.")
         channel = found.group(1) or found.group(2)
-        zone = _club_zone(ctx.club, ctx.services)
+        typed_zone = " ".join(ctx.text.strip().split()[1:])
+        zone, source = settle_club_zone(
+            ctx, typed_zone, "/jobclub checkin-summary on #jobclub Europe/Paris"
+        )
         row = await ctx.session.get(CheckinSummary, ctx.club.id)
         if row is None:
             row = CheckinSummary(club_id=ctx.club.id, updated_at=ctx.now)
@@ -427,10 +431,11 @@ class WeeklyCheckin(Feature):
         return _private(
             ctx,
             f"The weekly check-in summary will go to that channel every Monday at 09:00 "
-            f"{zone.key}, first on {show_time(row.next_at, zone)}. It holds totals, how many "
+            f"{zone.key} (the club's time zone: {source}), first on "
+            f"{show_time(row.next_at, zone)}. It holds totals, how many "
             "checked in, the trend, wins members chose to share, and names only of members "
             "with shout-outs on. Nobody's “stuck” line is ever in it.",
-            {"channel": channel, "next_at": row.next_at.isoformat()},
+            {"channel": channel, "next_at": row.next_at.isoformat(), "zone": zone.key},
         )
 
     async def on_summary_off(self, ctx: Context) -> Reply:

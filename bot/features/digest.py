@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
 from bot.clocktime import parse_minutes
+from bot.clubclock import NAMED, settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -31,16 +32,14 @@ from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
-from bot.text import shorten
-from bot.timezones import effective_zone, local_instant, show_time, zone_or_none
-from bot.zones import match_zone
+from bot.timezones import effective_zone, local_instant, show_time
 
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_WEEKDAY, DEFAULT_MINUTES = 0, 9 * 60
 STREAK_DAYS = 3
 MAX_SHOUTOUTS = 20
-_NAMED, _FALLBACK = "you named it", "the bot's default"
+_EXAMPLE = "/jobclub digest on #jobclub monday 09:00 Europe/Paris"
 
 
 @feature
@@ -116,18 +115,11 @@ class Digest(Feature):
                 minutes = parsed
             else:
                 rest.append(word)  # the zone, which may be several words ("new york")
-        zone, source = self._digest_zone(ctx, " ".join(rest))
-        if source != _FALLBACK:
-            club.default_tz = zone.key  # the club's clock from now on
+        zone, source = settle_club_zone(ctx, " ".join(rest), _EXAMPLE)
         club.digest_channel, club.digest_weekday, club.digest_minutes = channel, weekday, minutes
         club.next_digest_at = next_digest(club, zone, ctx.now)
         assert club.next_digest_at is not None
-        hint = (
-            " Name the club's zone to change it, e.g. "
-            "`/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
-            if source != _NAMED
-            else ""
-        )
+        hint = f" Name the club's zone to change it, e.g. `{_EXAMPLE}`." if source != NAMED else ""
         return _private(
             f"The weekly digest will go to that channel every {_schedule(club, zone)} "
             f"(the club's time zone: {source}); first on "
@@ -139,27 +131,6 @@ class Digest(Feature):
                 "zone": zone.key,
             },
         )
-
-    def _digest_zone(self, ctx: Context, query: str) -> tuple[ZoneInfo, str]:
-        """The zone the digest runs in, and where it came from (for the confirmation)."""
-        if query:
-            match = match_zone(query, ctx.now)
-            if match.zone:
-                return ZoneInfo(match.zone), _NAMED
-            if match.candidates:
-                raise UserError(
-                    f"“{shorten(query, 40)}” could be {', '.join(match.candidates[:5])}. "
-                    "Name one, e.g. `/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
-                )
-            raise UserError(
-                f"I could not read “{shorten(query, 30)}” as a day, a time or a time zone. "
-                "Try `/jobclub digest on #jobclub monday 09:00 Europe/Paris`."
-            )
-        if (kept := zone_or_none(ctx.club.default_tz)) is not None:
-            return kept, "set before"
-        if (own := zone_or_none(ctx.member.tz) or zone_or_none(ctx.member.platform_tz)) is not None:
-            return own, "yours"
-        return ctx.services.settings.timezone, _FALLBACK
 
     async def on_shoutouts(self, ctx: Context) -> Reply:
         arg = ctx.text.strip().lower()

@@ -60,6 +60,11 @@ def split_escaped(text: str, limit: int) -> Iterator[str]:
         raise ValueError("limit too small")
     start, size = 0, len(text)
     while start < size:
+        # What is left fits whole (every character costs at least one): measured in one
+        # pass in C, not character by character (a fan-out renders thousands of messages).
+        if size - start <= limit and slack_len(rest := escape(text[start:])) <= limit:
+            yield rest
+            return
         # The longest raw stretch from `start` whose escaped form fits.
         used, end = 0, start
         while end < size:

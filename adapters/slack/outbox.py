@@ -102,20 +102,19 @@ class SlackOutbox:
 
     async def send_dm(self, to: MemberAddress, reply: Reply) -> str | None:
         """DM the member; returns the DM channel id (stored by the scheduler)."""
-        messages = render_messages(reply)
         channel = to.dm_channel_id or self._dm.get(to.user_id)
         opened = channel is None
         try:
             if channel is None:
                 channel = await self.open_dm(to.user_id)
             try:
-                await self.post(channel, messages, max_wait=self.scheduled_wait)
+                await self.post_reply(channel, reply, max_wait=self.scheduled_wait)
             except SlackApiError as exc:
                 if opened or _error(exc) != "channel_not_found":
                     raise
                 # A remembered DM channel that no longer works: open the DM afresh, once.
                 channel = await self.open_dm(to.user_id, refresh=True)
-                await self.post(channel, messages, max_wait=self.scheduled_wait)
+                await self.post_reply(channel, reply, max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"DM to {to.user_id}") from exc
         await self.upload(channel, reply)
@@ -128,7 +127,7 @@ class SlackOutbox:
         if platform is not Platform.SLACK:
             raise SendError(f"the Slack outbox cannot post to {platform}", retryable=False)
         try:
-            await self.post(channel_id, render_messages(reply), max_wait=self.scheduled_wait)
+            await self.post_reply(channel_id, reply, max_wait=self.scheduled_wait)
         except Exception as exc:
             raise send_error(exc, f"post to {channel_id}") from exc
         await self.upload(channel_id, reply)
@@ -185,6 +184,18 @@ class SlackOutbox:
         """
         for index, message in enumerate(messages):
             await self.pacer.wait(channel, max_wait if index == 0 else None)
+            await self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+
+    async def post_reply(self, channel: str, reply: Reply, *, max_wait: float | None) -> None:
+        """`post` a reply rendered only once its first slot has come: when a fan-out
+        starts a hundred sends at once, the pacer spreads their rendering over the second
+        it spreads their requests over, instead of all of it running before the event loop
+        can do anything else (bench/README.md, loop block)."""
+        await self.pacer.wait(channel, max_wait)
+        messages = render_messages(reply)
+        for index, message in enumerate(messages):
+            if index:
+                await self.pacer.wait(channel)
             await self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
 
     async def upload(self, channel: str, reply: Reply) -> int:

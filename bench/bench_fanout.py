@@ -464,12 +464,17 @@ async def run_one(
     await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
     # The probe alone first: what one /tip costs in CPU, every thread (its database work
     # runs in the driver's thread), so it can be taken out of the fan-out's CPU.
+    # All of it (every thread) against what its metered steps show, as for the sends: in
+    # the fan-out the probe's own steps are metered and scaled by that ratio.
     probe_task = asyncio.create_task(probe())
     cpu_before = time.process_time()
     await asyncio.sleep(CALIBRATE)
     stop.set()
     await probe_task
-    probe_each = (time.process_time() - cpu_before) / max(len(result.probe_ms), 1)
+    probe_cpu_alone = time.process_time() - cpu_before
+    probe_each = probe_cpu_alone / max(len(result.probe_ms), 1)
+    probe_ratio = probe_cpu_alone / max(probes.seconds, 1e-9)
+    probes.seconds = 0.0
     result.probe_ms.clear()
     stop.clear()
     # The adapter alone: all the CPU a send costs against what its metered steps show.
@@ -533,7 +538,7 @@ async def run_one(
     result.seconds_to_last = seconds[-1] if seconds else time.time() - started
     result.bulk = math.ceil(0.99 * len(seconds))
     result.bulk_seconds = seconds[result.bulk - 1] if seconds else 0.0
-    probe_cpu = probe_each * len(result.probe_ms)
+    probe_cpu = probes.seconds * probe_ratio
     adapter_cpu = sends.seconds * send_ratio
     dispatcher_cpu = cpu - adapter_cpu - probe_cpu - watch.meter.seconds
     result.cpu_per_delivery_ms = 1000 * dispatcher_cpu / max(result.delivered, 1)
@@ -542,8 +547,10 @@ async def run_one(
         f"process {cpu * per:.2f} ms a delivery (event loop thread {loop_cpu * per:.2f}, "
         f"other threads {(cpu - loop_cpu) * per:.2f}) minus the adapter's sends "
         f"{adapter_cpu * per:.2f} (their metered steps {sends.seconds * per:.2f} x "
-        f"{send_ratio:.2f}), the probe {probe_cpu * per:.2f} ({len(result.probe_ms)} x "
-        f"{probe_each * 1000:.1f} ms) and the heartbeat {watch.meter.seconds * per:.2f}"
+        f"{send_ratio:.2f}), the probe {probe_cpu * per:.2f} ({len(result.probe_ms)} "
+        f"commands, {1000 * probe_cpu / max(len(result.probe_ms), 1):.1f} ms each: metered "
+        f"steps x {probe_ratio:.2f}; {probe_each * 1000:.1f} ms each alone) and the heartbeat "
+        f"{watch.meter.seconds * per:.2f}"
     )
     result.loop_block_ms = watch.worst * 1000
     result.loop_block_wall_ms = watch.worst_wall * 1000

@@ -22,7 +22,8 @@ last 1% wait out a retry backoff; the time to the last member says how long).
 Dispatcher CPU per delivery: the process's CPU during the fan-out (all threads) minus
 the adapter's sends (the CPU inside their coroutine steps, scaled by what 100 sends cost
 in all when measured alone: the HTTP client's callbacks run outside those steps), minus
-the probe's commands (each costing what one did alone) and the loop-block heartbeat.
+the probe's commands (their metered steps, scaled the same way from the probe run alone)
+and the loop-block heartbeat.
 """
 
 from __future__ import annotations

@@ -20,17 +20,20 @@ from bot.zones import match_zone
 NAMED, KEPT, ADMINS, FALLBACK = "you named it", "set before", "yours", "the bot's default"
 
 
-def settle_club_zone(ctx: Context, query: str, example: str) -> tuple[ZoneInfo, str]:
+def settle_club_zone(
+    ctx: Context, query: str, example: str, words: str = "a day, a time or a time zone"
+) -> tuple[ZoneInfo, str]:
     """The club's zone for a schedule being set up, and where it came from (for the
     confirmation). `query` is a zone the admin typed, or empty; `example` is the full
-    command to suggest when it cannot be read. Adopts the zone as the club's."""
-    zone, source = _choose(ctx, query.strip(), example)
+    command to suggest and `words` what the command reads, when it cannot be read.
+    Adopts the zone as the club's."""
+    zone, source = _choose(ctx, query.strip(), example, words)
     if source != FALLBACK:
         ctx.club.default_tz = zone.key
     return zone, source
 
 
-def _choose(ctx: Context, query: str, example: str) -> tuple[ZoneInfo, str]:
+def _choose(ctx: Context, query: str, example: str, words: str) -> tuple[ZoneInfo, str]:
     if query:
         match = match_zone(query, ctx.now)
         if match.zone:
@@ -40,10 +43,7 @@ def _choose(ctx: Context, query: str, example: str) -> tuple[ZoneInfo, str]:
                 f"“{shorten(query, 40)}” could be {', '.join(match.candidates[:5])}. "
                 f"Name one, e.g. `{example}`."
             )
-        raise UserError(
-            f"I could not read “{shorten(query, 30)}” as a day, a time or a time zone. "
-            f"Try `{example}`."
-        )
+        raise UserError(f"I could not read “{shorten(query, 30)}” as {words}. Try `{example}`.")
     if (kept := zone_or_none(ctx.club.default_tz)) is not None:
         return kept, KEPT
     if (own := zone_or_none(ctx.member.tz) or zone_or_none(ctx.member.platform_tz)) is not None:

@@ -40,6 +40,7 @@ from bot.availability import (
     preset_help,
 )
 from bot.clocktime import parse_minutes
+from bot.clubclock import settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, ProgressPart, feature
@@ -72,9 +73,8 @@ from bot.store.models import (
     PartnerSeat,
 )
 from bot.text import ascii_number, fold, shorten
-from bot.timezones import effective_zone, local_instant, show_time, zone_or_none
+from bot.timezones import effective_zone, local_instant, show_time
 from bot.when import WhenError, parse_when
-from bot.zones import match_zone
 
 LEAD = timedelta(hours=2)
 """The week's first slot is this long after the round: time to read the introduction."""
@@ -322,7 +322,12 @@ class Partners(Feature):
                 minutes = parsed
             else:
                 rest.append(word)
-        zone = self._admin_zone(ctx, " ".join(rest))
+        zone, _ = settle_club_zone(
+            ctx,
+            " ".join(rest),
+            "/jobclub partners on monday 09:00 Europe/Paris",
+            "a day, a time, a #channel or a time zone",
+        )
         schedule = await ctx.session.get(PartnerSchedule, ctx.club.id)
         if schedule is None:
             schedule = PartnerSchedule(club_id=ctx.club.id, rounds_run=0, created_at=ctx.now)
@@ -341,22 +346,6 @@ class Partners(Feature):
             f"`/partners on`.{where}",
             {"next_round_at": schedule.next_round_at.isoformat(), "zone": zone.key},
         )
-
-    def _admin_zone(self, ctx: Context, query: str) -> ZoneInfo:
-        """The club's zone: named now, kept from before, or lent by the admin (and kept)."""
-        if query:
-            found = match_zone(query, ctx.now)
-            if not found.zone:
-                raise UserError(
-                    f"I could not read “{shorten(query, 30)}” as a day, a time, a #channel or a "
-                    "time zone. Try `/jobclub partners on monday 09:00 Europe/Paris`."
-                )
-            ctx.club.default_tz = found.zone
-        elif zone_or_none(ctx.club.default_tz) is None:
-            own = zone_or_none(ctx.member.tz) or zone_or_none(ctx.member.platform_tz)
-            if own is not None:
-                ctx.club.default_tz = own.key
-        return _club_zone(ctx.club, ctx.services)
 
     async def on_admin_off(self, ctx: Context) -> Reply:
         schedule = await ctx.session.get(PartnerSchedule, ctx.club.id)

@@ -13,11 +13,18 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Context
 from bot.errors import UserError
+from bot.services import Services
+from bot.store.models import Club
 from bot.text import shorten
-from bot.timezones import zone_or_none
+from bot.timezones import effective_zone, zone_or_none
 from bot.zones import match_zone
 
 NAMED, KEPT, ADMINS, FALLBACK = "you named it", "set before", "yours", "the bot's default"
+
+
+def club_zone(club: Club, services: Services) -> ZoneInfo:
+    """The club's clock: its own zone once set, else the bot's default (`JOBCLUB_TIMEZONE`)."""
+    return effective_zone(club.default_tz, fallback=services.settings.timezone)
 
 
 def settle_club_zone(

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
 from bot.clocktime import parse_minutes
-from bot.clubclock import settle_club_zone
+from bot.clubclock import club_zone, settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded, feature
@@ -56,7 +56,7 @@ from bot.store.models import (
     Member,
 )
 from bot.text import ascii_number, fold, shorten
-from bot.timezones import effective_zone, local_instant, show_time
+from bot.timezones import local_instant, show_time
 from bot.weekly import (
     BY_KEY,
     CHART_WEEKS,
@@ -404,7 +404,7 @@ class WeeklyCheckin(Feature):
 
     async def on_summary_status(self, ctx: Context) -> Reply:
         row = await ctx.session.get(CheckinSummary, ctx.club.id)
-        zone = _club_zone(ctx.club, ctx.services)
+        zone = club_zone(ctx.club, ctx.services)
         if row is None or not row.channel or row.next_at is None:
             return _private(ctx, "Turn it on with `/jobclub checkin-summary on #channel`.")
         return _private(
@@ -445,7 +445,7 @@ class WeeklyCheckin(Feature):
         return _private(ctx, "The weekly check-in summary is off.")
 
     async def on_summary_preview(self, ctx: Context) -> Reply:
-        zone = _club_zone(ctx.club, ctx.services)
+        zone = club_zone(ctx.club, ctx.services)
         start = week_start(ctx.now, zone) - timedelta(days=7)
         return _private(ctx, await summary_text(ctx.session, ctx.club, start), {"preview": True})
 
@@ -1031,7 +1031,7 @@ class WeeklySummary:
         for row, club in rows:
             due = row.next_at
             assert due is not None
-            zone = _club_zone(club, services)
+            zone = club_zone(club, services)
             following = next_summary(zone, max(now, due))
             result = await session.execute(
                 update(CheckinSummary)
@@ -1170,10 +1170,6 @@ def _hhmm(minutes: int) -> str:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def _club_zone(club: Club, services: Services) -> ZoneInfo:
-    return effective_zone(club.default_tz, fallback=services.settings.timezone)
 
 
 def _private(ctx: Context, text: str, meta: dict[str, Any] | None = None) -> Reply:

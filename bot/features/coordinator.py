@@ -772,11 +772,11 @@ async def build_report(
     active_days: dict[int, int] = {}
     for member_id, _ in days:
         active_days[member_id] = active_days.get(member_id, 0) + 1
-    shown = (
-        [m for m in scope if m.id in await sharing_ids(ctx.session, ids)]
-        if sharing_only
-        else list(scope)
-    )
+    if sharing_only:
+        sharing = await sharing_ids(ctx.session, ids)  # once, not once per member
+        shown = [m for m in scope if m.id in sharing]
+    else:
+        shown = list(scope)
     if not with_rows:
         shown = []
     rows = []
@@ -951,6 +951,8 @@ async def quiet_members(ctx: Context, days: int) -> list[Quiet]:
     cutoff = today - timedelta(days=days - 1)
     last = (
         select(ActivityDay.member_id, func.max(ActivityDay.day).label("last"))
+        .join(Member, Member.id == ActivityDay.member_id)
+        .where(Member.club_id == ctx.club.id)  # this club's days only, not every club's
         .group_by(ActivityDay.member_id)
         .subquery()
     )

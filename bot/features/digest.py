@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
 from bot.clocktime import parse_minutes
-from bot.clubclock import NAMED, settle_club_zone
+from bot.clubclock import NAMED, club_zone, settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, feature
@@ -32,7 +32,7 @@ from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
-from bot.timezones import effective_zone, local_instant, show_time
+from bot.timezones import local_instant, show_time
 
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -231,11 +231,6 @@ async def digest_text(session: AsyncSession, services: Services, club: Club, now
     if names:
         text += "\nShout-outs: " + ", ".join(sorted(names)) + ". Keep it up!"
     return text
-
-
-def club_zone(club: Club, services: Services) -> ZoneInfo:
-    """The club's clock: its own zone once set, else the bot's default (`JOBCLUB_TIMEZONE`)."""
-    return effective_zone(club.default_tz, fallback=services.settings.timezone)
 
 
 def _schedule(club: Club, zone: ZoneInfo) -> str:

@@ -40,7 +40,7 @@ from bot.availability import (
     preset_help,
 )
 from bot.clocktime import parse_minutes
-from bot.clubclock import settle_club_zone
+from bot.clubclock import club_zone, settle_club_zone
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, ProgressPart, feature
@@ -73,7 +73,7 @@ from bot.store.models import (
     PartnerSeat,
 )
 from bot.text import ascii_number, fold, shorten
-from bot.timezones import effective_zone, local_instant, show_time
+from bot.timezones import local_instant, show_time
 from bot.when import WhenError, parse_when
 
 LEAD = timedelta(hours=2)
@@ -295,7 +295,7 @@ class Partners(Feature):
 
     async def on_admin_status(self, ctx: Context) -> Reply:
         schedule = await ctx.session.get(PartnerSchedule, ctx.club.id)
-        zone = _club_zone(ctx.club, ctx.services)
+        zone = club_zone(ctx.club, ctx.services)
         if schedule is None or schedule.next_round_at is None:
             return _private("No weekly round. Start one with `/jobclub partners on monday 09:00`.")
         taking_part = await ctx.session.scalar(
@@ -576,7 +576,7 @@ class Rounds:
             schedule = await session.get(PartnerSchedule, club_id)
             if club is None or schedule is None:
                 continue
-            zone = _club_zone(club, services)
+            zone = club_zone(club, services)
             following = next_round(schedule.weekday, schedule.minutes, zone, max(now, due))
             result = await session.execute(
                 update(PartnerSchedule)
@@ -1075,10 +1075,6 @@ def next_round(weekday: int, minutes: int, zone: ZoneInfo, after: datetime) -> d
             if instant > after:
                 return instant
     raise AssertionError("a weekday always comes within 15 days")
-
-
-def _club_zone(club: Club, services: Services) -> ZoneInfo:
-    return effective_zone(club.default_tz, fallback=services.settings.timezone)
 
 
 def _when(schedule: PartnerSchedule, zone: ZoneInfo) -> str:

@@ -123,6 +123,56 @@ def read_count(text: str) -> int | None:
     return None
 
 
+_AROUND_A_COUNT = frozenset(
+    {
+        "a",
+        "couple",
+        "pair",
+        "dozen",
+        "once",
+        "not",
+        "any",
+        "this",
+        "week",
+        "so",
+        "far",
+        "about",
+        "around",
+        "roughly",
+        "just",
+        "only",
+        "the",
+        "one",
+        "i",
+        "think",
+        "sent",
+        "had",
+    }
+)
+
+
+def read_bare_count(text: str) -> int | None:
+    """A count typed with nothing else around it ("3", "three apps", "none so far").
+
+    For a DM that may be about something else entirely: "see you at 5" or "no thanks"
+    hold a number word but are not an answer, so every word must be part of a count.
+    """
+    value = read_count(text)
+    if value is None:
+        return None
+    words = _TOKEN.findall(fold(text.replace("+", " ")))
+    rest = [
+        w
+        for w in words
+        if _number(w) is None
+        and w not in _NONE_WORDS
+        and w not in _AROUND_A_COUNT
+        and _count_named(w) is None
+    ]
+    polite = {"thanks", "thx", "cheers"} & set(words)  # "no thanks" declines, it counts nothing
+    return None if rest or polite else value
+
+
 def read_goal(text: str) -> dict[str, int] | None:
     """A goal such as "10 applications, 3 conversations" or "apps 10 and 2 coffee chats".
 

@@ -131,6 +131,19 @@ async def test_a_stray_number_typed_after_the_dm_answers_the_first_question(
     assert "could not read a number" in reply.text
 
 
+async def test_a_chatty_dm_with_a_number_in_it_is_not_taken_as_a_count(
+    conversation: Conversation,
+) -> None:
+    """Before any button, only a bare count answers: "see you at 5" is not 5 applications."""
+    await start(conversation)
+    await conversation.advance(datetime(2026, 11, 27, 22, 0, tzinfo=UTC))
+    for chatty in ("see you at 5", "no thanks", "call me in 2 days"):
+        replies = await conversation.dm(chatty)
+        assert not any("networking conversations" in r.text for r in replies), chatty
+    (reply,) = await conversation.dm("three apps")
+    assert "networking conversations" in reply.text
+
+
 async def test_counts_are_read_robustly(conversation: Conversation) -> None:
     from bot.weekly import read_count, read_goal
 
@@ -161,3 +174,17 @@ async def test_off_stops_the_dm_and_the_offer_comes_once(conversation: Conversat
     arrived = await conversation.advance(timedelta(days=21))
     assert checkins(arrived) == []
     assert [d for d in arrived if d.kind == "weekly-checkin-offer"] == []
+
+
+async def test_a_check_in_made_without_turning_it_on_is_in_the_export(
+    conversation: Conversation,
+) -> None:
+    """`/checkin now` keeps a week without any check-in settings: export must still hold
+    it (its win and its "stuck" line are the member's own words)."""
+    conversation.clock.set(WED)
+    await conversation.command("/checkin now", dm=True)
+    for typed in ("2", "1", "0", "0", "0", "Finished the portfolio", "cover letters"):
+        await conversation.dm(typed)
+    export = (await conversation.one("/jobclub export")).meta["export"]
+    text = str(export)
+    assert "Finished the portfolio" in text and "cover letters" in text

@@ -93,7 +93,7 @@ async def test_thirty_and_ninety_days_once_each_across_a_restart(tmp_path: Path)
     second = Conversation(await JobClubBot.create(settings, clock, library=library), clock)
     try:
         after = await second.advance(timedelta(days=120))
-        (again,) = await second.command("/landed undo")  # nothing more after an undo either
+        (again,) = await second.command("/landed undo")
     finally:
         await second.bot.close()
     followups = [d for d in [*before, *after] if d.kind == "landed-followup"]
@@ -116,3 +116,18 @@ async def test_a_landing_late_at_night_checks_in_at_a_waking_hour(
     arrived = await conversation.advance(timedelta(days=31))
     (first,) = [d for d in arrived if d.kind == "landed-followup"]
     assert first.local("America/New_York").isoformat() == "2026-12-31T09:00:00-05:00"
+
+
+async def test_a_landing_never_confirmed_is_not_counted_or_celebrated(
+    conversation: Conversation,
+) -> None:
+    conversation.clock.set(MON)
+    conversation.admins.add("Ada")
+    await conversation.one("/jobclub digest on #jobclub monday 09:00")
+    ask = await conversation.one("/landed Initech as analyst")  # Yes never pressed
+    landing = ask.buttons[0].action.rsplit(":", 1)[1]
+    (refused,) = await conversation.press_id(f"landed:celebrate:{landing}")  # hand-made id
+    assert "Confirm the landing first" in refused.text
+    arrived = await conversation.advance(timedelta(days=7))
+    (digest,) = [d for d in arrived if d.kind == "digest"]
+    assert "landed" not in digest.text

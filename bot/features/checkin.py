@@ -63,6 +63,7 @@ from bot.weekly import (
     COUNT_KEYS,
     COUNTS,
     describe,
+    read_bare_count,
     read_count,
     read_goal,
     recent_starts,
@@ -294,8 +295,8 @@ class WeeklyCheckin(Feature):
     async def on_stray_count(self, ctx: Context) -> Reply | None:
         """A bare count typed in the DM after the check-in arrived, before any button:
         it answers the first question still open this week."""
-        typed = ctx.text.strip()
-        if len(typed.split()) > 4 or read_count(typed) is None:
+        count = read_bare_count(ctx.text.strip())
+        if count is None:
             return None
         week = await _week(ctx.session, ctx.member.id, week_start(ctx.now, ctx.zone))
         if week is None or week.status != "asked":
@@ -303,7 +304,7 @@ class WeeklyCheckin(Feature):
         step = _first_open_step(week)
         if step not in COUNT_KEYS:
             return None
-        return await self._answer(ctx, week, step, read_count(typed) or 0)
+        return await self._answer(ctx, week, step, count)
 
     async def on_share(self, ctx: Context) -> Reply:
         week = await self._own_open_week(ctx, ctx.args[0] if ctx.args else "")
@@ -554,30 +555,36 @@ class WeeklyCheckin(Feature):
             .where(CheckinWeek.member_id == member.id)
             .order_by(CheckinWeek.week_start)
         )
-        if prefs is None:
+        # Weeks exist without prefs too (`/checkin now` never turned it on): export them.
+        settings = (
+            {
+                "on": prefs.on,
+                "weekday": _WEEKDAYS[prefs.weekday],
+                "time": _hhmm(prefs.minutes),
+                "next_at": _iso(prefs.next_at),
+                "offered_at": _iso(prefs.offered_at),
+            }
+            if prefs is not None
+            else {}
+        )
+        found = [
+            {
+                "week_start": w.week_start.isoformat(),
+                "status": w.status,
+                **{key: getattr(w, key) for key in COUNT_KEYS},
+                "prefilled": w.prefilled,
+                "win": w.win,
+                "win_shared_at": _iso(w.win_shared_at),
+                "stuck": w.stuck,
+                "goal_for_next_week": w.goal,
+                "asked_at": _iso(w.asked_at),
+                "answered_at": _iso(w.answered_at),
+            }
+            for w in weeks
+        ]
+        if not settings and not found:
             return {}
-        return {
-            "on": prefs.on,
-            "weekday": _WEEKDAYS[prefs.weekday],
-            "time": _hhmm(prefs.minutes),
-            "next_at": _iso(prefs.next_at),
-            "offered_at": _iso(prefs.offered_at),
-            "weeks": [
-                {
-                    "week_start": w.week_start.isoformat(),
-                    "status": w.status,
-                    **{key: getattr(w, key) for key in COUNT_KEYS},
-                    "prefilled": w.prefilled,
-                    "win": w.win,
-                    "win_shared_at": _iso(w.win_shared_at),
-                    "stuck": w.stuck,
-                    "goal_for_next_week": w.goal,
-                    "asked_at": _iso(w.asked_at),
-                    "answered_at": _iso(w.answered_at),
-                }
-                for w in weeks
-            ],
-        }
+        return {**settings, "weeks": found}
 
     async def delete_member(self, session: AsyncSession, member: Member) -> int:
         weeks = await session.execute(delete(CheckinWeek).where(CheckinWeek.member_id == member.id))

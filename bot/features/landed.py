@@ -53,6 +53,13 @@ def followup_at(landed_at: datetime, stage: str, member: Member, zone: ZoneInfo)
 
 PENDING = "pending"
 """`followup_stage` of a landing typed but not confirmed yet: nothing is stopped."""
+
+
+def _confirmed() -> Any:
+    """Landings the member confirmed (the only ones any figure or the search state counts)."""
+    return Landing.followup_stage.is_distinct_from(PENDING)
+
+
 ANSWERS = {"well": "going well", "mentor": "mentor", "later": "not now"}
 _FORM = re.compile(
     r"^(?P<company>.+?)(?:\s+as\s+(?P<role>.+?))?(?:\s+start(?:ing|s)?\s+(?P<start>.+))?$",
@@ -169,6 +176,8 @@ class Landed(Feature):
         landing = await ctx.session.get(Landing, number) if number is not None else None
         if landing is None or landing.member_id != ctx.member.id:
             raise UserError("That celebration button is not one of yours.")
+        if landing.followup_stage == PENDING:  # a hand-made id before Yes was pressed
+            raise UserError("Confirm the landing first: type `/landed COMPANY` again.")
         if landing.celebrated_at is not None:
             return _private(ctx, "The club already heard. 🎉")
         landing.celebrated_at = ctx.now
@@ -230,7 +239,7 @@ class Landed(Feature):
                 .join(Member, Member.id == Landing.member_id)
                 .where(
                     Landing.member_id.in_(member_ids),
-                    Landing.followup_stage.is_distinct_from(PENDING),
+                    _confirmed(),
                     Landing.landed_at >= period.since,
                     Landing.landed_at < period.until,
                 )
@@ -255,7 +264,12 @@ class Landed(Feature):
         landed = await session.scalar(
             select(func.count(Landing.id))
             .join(Member, Member.id == Landing.member_id)
-            .where(Member.club_id == club_id, Landing.landed_at >= since, Landing.landed_at < until)
+            .where(
+                Member.club_id == club_id,
+                Landing.landed_at >= since,
+                Landing.landed_at < until,
+                _confirmed(),
+            )
         )
         return {"members who landed a job": landed or 0} if landed else {}
 
@@ -355,7 +369,7 @@ async def _current(session: AsyncSession, member_id: int) -> Landing | None:
     """The member's confirmed landing (the search is closed), if any."""
     return await session.scalar(
         select(Landing)
-        .where(Landing.member_id == member_id, Landing.followup_stage.is_distinct_from(PENDING))
+        .where(Landing.member_id == member_id, _confirmed())
         .order_by(Landing.id.desc())
         .limit(1)
     )

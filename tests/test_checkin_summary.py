@@ -74,7 +74,8 @@ async def test_it_goes_out_when_nobody_answered_and_shows_the_trend(
     assert len(summaries) == 2
     quiet = summaries[1].text
     assert "0 of 1 members checked in." in quiet
-    assert "Trend: 0 actions against 2 a week over the last 4 weeks ↓" in quiet
+    # against the one earlier week with answers (8), not 8 spread over four weeks
+    assert "Trend: 0 actions against 8 a week over the last week with check-ins ↓" in quiet
 
 
 async def test_the_summary_runs_on_the_club_clock_an_admin_in_new_york_gives_it(

@@ -1117,10 +1117,13 @@ async def summary_text(session: AsyncSession, club: Club, start: date) -> str:
     ]
     total = sum(totals.values())
     if before:
-        average = sum(before.values()) / TREND_WEEKS
+        # Averaged over the earlier weeks someone answered: a week nobody answered is
+        # missed, not zero, and a new club's first weeks are not diluted by weeks before it.
+        average = sum(before.values()) / len(before)
+        span = "week" if len(before) == 1 else f"{len(before)} weeks"
         lines.append(
             f"Trend: {total} actions against {average:.0f} a week over the last "
-            f"{TREND_WEEKS} weeks {_trend(average, total)}"
+            f"{span} with check-ins {_trend(average, total)}"
         )
     else:
         lines.append(f"Trend: {total} actions; the trend starts once there are earlier weeks.")

@@ -49,7 +49,6 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
     (`JOBCLUB_HTTP_PORT`); stop cleanly on SIGINT/SIGTERM, within `runner.STOP_GRACE`
     plus the adapters' own closing."""
     bot = await JobClubBot.create(settings, SystemClock())
-    freeze_startup_objects()
     adapters: list[PlatformAdapter] = []
     if "slack" in names:
         from adapters.slack import build_slack
@@ -60,7 +59,7 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
 
         adapters.append(await build_discord(bot, settings))
     by_platform = {a.platform: a.outbox for a in adapters}
-    # Again now the adapters have loaded their platform libraries: left young, those
+    # Once the adapters have loaded their platform libraries too: left young, those
     # objects made each full collection a 40 ms stall in a fan-out (bench/README.md).
     freeze_startup_objects()
 

@@ -72,9 +72,6 @@ DUPLICATES = Counter(
     ["kind"],
 )
 
-OUTCOMES = {"user": "refused", "internal": "error"}
-"""Reply meta `error` -> outcome label; any other error meta counts as `refused` too."""
-
 H = TypeVar("H", bound=Callable[..., Awaitable[list[Any]]])
 
 

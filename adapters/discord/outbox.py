@@ -16,6 +16,7 @@ from adapters.discord.render import render, send_keeping_text
 from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_for_rate
 from bot.replies import Reply
+from bot.text import shorten
 
 log = logging.getLogger(__name__)
 
@@ -288,5 +289,6 @@ def _seconds(value: float) -> float | None:
 
 
 def _thread_name(reply: Reply) -> str:
-    """A thread needs a name: the reply's title, kept under Discord's 100 characters."""
-    return (reply.title or "Practice partners")[:100]
+    """A thread needs a name: the reply's title on one line, under Discord's 100
+    characters (a blank or multi-line name is refused with a 400 that is not retried)."""
+    return shorten(" ".join((reply.title or "").split()) or "Practice partners", 100)

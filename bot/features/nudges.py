@@ -755,7 +755,7 @@ async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]])
     The claim's read locked the rows (see `DailyNudges.claim_due`), so every row matches.
     """
     if not advance:
-        return set()
+        return
     table = Member.__table__
     statement = (
         table.update()

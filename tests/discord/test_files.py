@@ -191,3 +191,12 @@ async def test_closed_dms_skip_one_member_of_the_pair_not_both(
     with pytest.raises(SendError) as failed:  # nobody could get it: that is a failure
         await live.outbox.send_group([address(ADA), address(BEN)], Reply(text="Next week"), None)
     assert not failed.value.retryable
+
+
+def test_a_thread_name_is_one_line_and_never_blank() -> None:
+    from adapters.discord.outbox import _thread_name
+    from bot.replies import Reply
+
+    assert _thread_name(Reply(text="", title=" \n ")) == "Practice partners"
+    assert _thread_name(Reply(text="", title="Ada and\nHedy")) == "Ada and Hedy"
+    assert len(_thread_name(Reply(text="", title="x" * 300))) <= 100

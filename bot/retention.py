@@ -24,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.database import Database
 from bot.store.models import Delivery, SeenDelivery
@@ -39,6 +41,34 @@ PRUNE_BATCH = 500
 MAX_BATCHES = 200
 """Per run; a bigger backlog is finished by the following runs."""
 FINAL_STATUSES = ("sent", "failed", "skipped", "expired")
+
+
+async def _prune_in_batches(
+    db: Database,
+    model: type[Any],
+    key: InstrumentedAttribute[Any],
+    prunable: tuple[ColumnElement[bool], ...],
+    batch: int,
+    max_batches: int,
+) -> int:
+    """Delete `model` rows matching `prunable`, `batch` keys at a time, each batch in its
+    own short transaction (the condition is checked again in the delete, so a row changed
+    or removed meanwhile by another replica is left alone). Returns how many went."""
+    removed = 0
+    for _ in range(max_batches):
+        async with db.session() as session:
+            keys = list(await session.scalars(select(key).where(*prunable).limit(batch)))
+            if keys:
+                result = await session.execute(
+                    delete(model)
+                    .where(key.in_(keys), *prunable)
+                    .execution_options(synchronize_session=False)
+                )
+                removed += result.rowcount or 0
+        if len(keys) < batch:
+            break
+        await asyncio.sleep(0)  # let interactive events in between batches
+    return removed
 
 
 async def prune_deliveries(
@@ -60,20 +90,7 @@ async def prune_deliveries(
         Delivery.due_at < cutoff,
         or_(Delivery.useful_until.is_(None), Delivery.useful_until < cutoff),
     )
-    removed = 0
-    for _ in range(max_batches):
-        async with db.session() as session:
-            ids = list(await session.scalars(select(Delivery.id).where(*prunable).limit(batch)))
-            if ids:
-                result = await session.execute(
-                    delete(Delivery)
-                    .where(Delivery.id.in_(ids), *prunable)
-                    .execution_options(synchronize_session=False)
-                )
-                removed += result.rowcount or 0
-        if len(ids) < batch:
-            break
-        await asyncio.sleep(0)  # let interactive events in between batches
+    removed = await _prune_in_batches(db, Delivery, Delivery.id, prunable, batch, max_batches)
     if removed:
         log.info("pruned %s delivery record(s) older than %s days", removed, retention.days)
     return removed
@@ -87,24 +104,9 @@ async def prune_seen_deliveries(
     An expired key no longer stops anything (`DeliveryLedger` lets it be claimed again),
     so removing it changes no behaviour; it only keeps the table small.
     """
-    removed = 0
-    for _ in range(max_batches):
-        async with db.session() as session:
-            keys = list(
-                await session.scalars(
-                    select(SeenDelivery.key).where(SeenDelivery.expires_at <= now).limit(batch)
-                )
-            )
-            if keys:
-                result = await session.execute(
-                    delete(SeenDelivery)
-                    .where(SeenDelivery.key.in_(keys), SeenDelivery.expires_at <= now)
-                    .execution_options(synchronize_session=False)
-                )
-                removed += result.rowcount or 0
-        if len(keys) < batch:
-            break
-        await asyncio.sleep(0)
+    removed = await _prune_in_batches(
+        db, SeenDelivery, SeenDelivery.key, (SeenDelivery.expires_at <= now,), batch, max_batches
+    )
     if removed:
         log.info("pruned %s expired de-duplication key(s)", removed)
     return removed

@@ -85,14 +85,23 @@ class GroupSteps:
     def of(
         self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None
     ) -> dict[str, int]:
-        users = ",".join(sorted(member.user_id for member in to))
-        text = f"{channel_id}|{users}|{reply.plain_text()}"
-        key = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+        key = self._key(to, reply, channel_id)
         steps = self._steps.setdefault(key, {})
         self._steps.move_to_end(key)
         while len(self._steps) > self._size:
             self._steps.popitem(last=False)
         return steps
+
+    def forget(self, to: Sequence[MemberAddress], reply: Reply, channel_id: str | None) -> None:
+        """The message went out whole: a later message with the same words to the same
+        members is a new one, not a retry to skip."""
+        self._steps.pop(self._key(to, reply, channel_id), None)
+
+    @staticmethod
+    def _key(to: Sequence[MemberAddress], reply: Reply, channel_id: str | None) -> str:
+        users = ",".join(sorted(member.user_id for member in to))
+        text = f"{channel_id}|{users}|{reply.plain_text()}"
+        return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 class DiscordOutbox:
@@ -157,6 +166,7 @@ class DiscordOutbox:
         done = self._group_steps.of(to, reply, channel_id)
         if channel_id is None:
             await self._group_by_dm(to, reply, done)
+            self._group_steps.forget(to, reply, channel_id)
             return
         parent = _snowflake(channel_id, "channel id")
         users = [_snowflake(member.user_id, "user id") for member in to]
@@ -182,6 +192,7 @@ class DiscordOutbox:
             await self._post(thread_id, reply, discord.ChannelType.private_thread)
         except Exception as exc:
             raise _send_error(exc) from exc
+        self._group_steps.forget(to, reply, channel_id)
 
     async def _group_by_dm(
         self, to: Sequence[MemberAddress], reply: Reply, done: dict[str, int]

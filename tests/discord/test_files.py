@@ -167,6 +167,20 @@ async def test_a_retried_pair_message_reuses_its_thread(
     assert "practise together" in text_of(message)
 
 
+async def test_the_same_words_to_the_same_pair_next_week_are_a_new_message(
+    live: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    """Only a retry resumes: once a message went out whole, an identical one is sent anew."""
+    intro = Reply(title="Practice partners", text="Ada and Ben: practise together this week.")
+    pair = [address(ADA), address(BEN)]
+    await live.outbox.send_group(pair, intro, None)
+    await live.outbox.send_group(pair, intro, None)
+    for member in (ADA, BEN):
+        messages = fake.channel_messages(fake.dm_channels[member.id])
+        sent = [m for m in messages if "practise together" in text_of(m)]
+        assert len(sent) == 2
+
+
 async def test_a_member_who_left_does_not_stop_the_thread(
     live: DiscordAdapter, fake: FakeDiscord
 ) -> None:

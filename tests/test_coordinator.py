@@ -255,3 +255,13 @@ async def test_the_report_reads_dates_as_the_past_and_the_audit_names_them(
     assert later.meta["totals"]["practice_answers"] == 4
     seen = await conversation.one("/jobclub who-saw-me", who="Ada")
     assert seen.meta["views"] == 2 and "sharing is off" in seen.text
+
+
+async def test_a_name_two_members_share_is_never_guessed(conversation: Conversation) -> None:
+    conversation.admins.add("Grace")
+    for name in ("Grace", "Zoë", "Zoe"):
+        await conversation.one("/jobclub timezone UTC", who=name)
+    await conversation.one("/jobclub cohort start Spring", who="Grace")
+    added = await conversation.one("/jobclub cohort add spring zoe", who="Grace")
+    assert added.meta["added"] == [] and added.meta["ambiguous"] == ["zoe"]
+    assert "More than one member is called “zoe”" in added.text

@@ -406,7 +406,7 @@ class Coordinator(Feature):
 
     async def on_cohort_add(self, ctx: Context) -> Reply:
         cohort = await _open_cohort(ctx, ctx.args[0])
-        found, unknown = await find_members(ctx.session, ctx.club.id, ctx.text)
+        found, unknown, ambiguous = await find_members(ctx.session, ctx.club.id, ctx.text)
         added = []
         for member in found:
             if await _add_to_cohort(ctx.session, cohort, member.id, ctx.now, by_admin=True):
@@ -423,7 +423,14 @@ class Coordinator(Feature):
                 + ", ".join(f"“{shorten(u, 40)}”" for u in unknown)
                 + " in this club: they need to use the bot once first."
             )
-        return _private(ctx, "\n".join(lines), {"added": added, "unknown": unknown})
+        if ambiguous:
+            lines.append(
+                "More than one member is called "
+                + ", ".join(f"“{shorten(a, 40)}”" for a in ambiguous)
+                + ": name them with a mention (@name) so I add the right one."
+            )
+        meta = {"added": added, "unknown": unknown, "ambiguous": ambiguous}
+        return _private(ctx, "\n".join(lines), meta)
 
     async def on_cohort_end(self, ctx: Context) -> Reply:
         cohort = await _named_cohort(ctx, ctx.args[0])
@@ -1190,23 +1197,30 @@ async def _add_to_cohort(
 
 async def find_members(
     session: AsyncSession, club_id: int, text: str
-) -> tuple[list[Member], list[str]]:
+) -> tuple[list[Member], list[str], list[str]]:
     """Members named in `text` (display names or platform mentions, comma-separated; a
-    piece that names nobody is tried word by word), and the names not found."""
+    piece that names nobody is tried word by word), the names not found, and the names
+    two or more members share (never guessed: the admin uses a mention instead)."""
     club_members = list(await session.scalars(select(Member).where(Member.club_id == club_id)))
     by_user = {m.user_id: m for m in club_members}
     by_name: dict[str, Member] = {}
+    shared: set[str] = set()
     for m in club_members:
-        by_name.setdefault(fold(m.display_name), m)
+        name = fold(m.display_name)
+        if name in by_name:
+            shared.add(name)
+        by_name.setdefault(name, m)
     found: dict[int, Member] = {}
     unknown: list[str] = []
+    ambiguous: list[str] = []
 
     def one(piece: str) -> Member | None:
         piece = piece.strip()
         mention = _MENTION.match(piece)
         if mention:
             return by_user.get(mention.group(1))
-        return by_name.get(fold(piece.lstrip("@")))
+        name = fold(piece.lstrip("@"))
+        return None if name in shared else by_name.get(name)
 
     for piece in (p.strip() for p in text.split(",")):
         if not piece:
@@ -1215,13 +1229,16 @@ async def find_members(
         if member is not None:
             found[member.id] = member
             continue
+        if fold(piece.lstrip("@")) in shared:
+            ambiguous.append(piece)
+            continue
         words = piece.split()
         hits = [one(w) for w in words]
         if len(words) > 1 and all(hits):
             found.update({m.id: m for m in hits if m is not None})
         else:
             unknown.append(piece)
-    return list(found.values()), unknown
+    return list(found.values()), unknown, ambiguous
 
 
 async def _scope_members(ctx: Context, cohort: Cohort | None) -> list[Member]:

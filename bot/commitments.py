@@ -23,6 +23,9 @@ from bot.store.models import Club, Commitment, Member
 from bot.timezones import local_instant
 
 DEFAULT_DAY_START = time(9, 0)
+PREP_STEPS = ("research", "interviewer", "stories")
+"""`Commitment.step` of an interview's prep steps, in the order they come (the nudges
+suggest them in this order too)."""
 DAY_END = time(20, 0)
 """The latest local time a step bound to an event is scheduled or checked in on: a
 member's day runs from their day start to here (`waking_window`)."""

@@ -517,7 +517,7 @@ class Commitments(Feature):
                 Commitment.status == "done",
                 Commitment.closed_at >= since,
                 Commitment.closed_at < until,
-                func.coalesce(Commitment.step, "").not_in(_PREP_STEPS),
+                func.coalesce(Commitment.step, "").not_in(store.PREP_STEPS),
             )
         )
         return {"follow_ups": done or 0}
@@ -564,7 +564,6 @@ class Commitments(Feature):
         return (removed.rowcount or 0) + (sent.rowcount or 0)
 
 
-_PREP_STEPS = ("research", "interviewer", "stories")
 """Interview prep steps: work before an interview, not a follow-up after one."""
 
 

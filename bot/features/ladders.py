@@ -43,7 +43,7 @@ from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when
 FOLLOW_UP_AFTER = timedelta(days=7)
 """When to nudge a follow-up if nothing has been heard after an interview."""
 THANK_YOU_AFTER = timedelta(hours=3)
-PREP = (("research", 3), ("interviewer", 2), ("stories", 1))
+PREP = tuple(zip(store.PREP_STEPS, (3, 2, 1), strict=True))
 """The prep steps in order, each with the days before the interview it ideally lands."""
 PREP_PRIORITY = ("research", "stories", "interviewer")
 """Which prep steps to keep when only some fit before a close interview."""

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.clocktime import parse_minutes
+from bot.commitments import PREP_STEPS
 from bot.content.schema import PlanTask
 from bot.context import Context
 from bot.errors import UserError
@@ -817,9 +818,6 @@ async def _retried_lately(session: AsyncSession, wanted: dict[int, str], now: da
     return {member_id for member_id, task_id in rows if wanted.get(member_id) == task_id}
 
 
-_PREP_ORDER = ("research", "interviewer", "stories")
-
-
 def _prep_topic(interview: Interview, days: int) -> str | None:
     """The prep this day is for (research 3+ days before, the interviewer 2, stories 1).
 
@@ -830,8 +828,8 @@ def _prep_topic(interview: Interview, days: int) -> str | None:
         return "day"
     wanted = max(0, 3 - days)
     if interview.open_prep is None:
-        return _PREP_ORDER[wanted]
-    for name in _PREP_ORDER[wanted:] + _PREP_ORDER[:wanted][::-1]:
+        return PREP_STEPS[wanted]
+    for name in PREP_STEPS[wanted:] + PREP_STEPS[:wanted][::-1]:
         if name in interview.open_prep:
             return name
     return None

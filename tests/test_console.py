@@ -91,16 +91,15 @@ def test_cli_tip_is_exactly_one_json_line(tmp_path: Path) -> None:
     assert (tmp_path / "jobclub.log").is_file()
 
 
-def test_cli_scripted_bare_number_in_the_channel_gets_i_only_answer_commands(
-    tmp_path: Path,
-) -> None:
-    """README: typing just N presses button N; scripted input too, not only a terminal."""
-    result = run_cli(tmp_path, "/tip money\n2\n9\n:dm\n/tip networking\n1\n")
-    tip, topic, no_button, dm_tip, another = json_lines(result)
+def test_cli_scripted_colon_number_presses_and_a_bare_number_is_text(tmp_path: Path) -> None:
+    """README: `:N` presses button N, scripted too; a bare `2` is text, as on Slack."""
+    result = run_cli(tmp_path, "/tip money\n:2\n:9\n2\n:dm\n/tip networking\n:1\n")
+    tip, topic, no_button, bare, dm_tip, another = json_lines(result)
     assert topic["meta"]["topic"] == "money" and topic["meta"]["tip_id"] != tip["meta"]["tip_id"]
     assert no_button["text"] == "There is no button 9: the last reply had 3."
+    # Typed in the channel, the bare number is plain text; the console says how to press.
+    assert "only answer commands" in bare["text"] and "type :2" in bare["text"]
     assert another["where"] == "dm" and another["meta"]["tip_id"] != dm_tip["meta"]["tip_id"]
-    assert not any("only answer commands" in r["text"] for r in (topic, no_button, another))
 
 
 def test_cli_bad_lines_get_clear_replies_and_the_console_keeps_going(tmp_path: Path) -> None:
@@ -265,6 +264,32 @@ async def test_press_by_number_presses_the_last_reply(console: Console) -> None:
     assert another["member"] == "Ada"
 
 
+async def test_colon_number_is_the_short_way_to_press(console: Console) -> None:
+    tip = await console.one("/tip thank you note")
+    missing = await console.one(":7")
+    assert missing["text"] == "There is no button 7: the last reply had 3."
+    shared = await console.one(":3")
+    assert shared["where"] == "channel"
+    assert shared["meta"]["tip_id"] == tip["meta"]["tip_id"]
+
+
+async def test_a_typed_count_in_the_dm_answers_the_checkin_not_a_button(
+    console: Console,
+) -> None:
+    """Was: "3" pressed button 3 of the check-in ("2"), so the typed count was lost."""
+    await console.send(":dm")
+    await console.send("/checkin on")
+    arrived = await console.send(":clock +4d")
+    (checkin,) = [r for r in arrived if r["meta"].get("kind") == "weekly-checkin"]
+    assert [b["label"] for b in checkin["buttons"]][:4] == ["0", "1", "2", "3"]
+    (answer,) = await console.send("3")
+    assert "networking conversations" in answer["text"]
+    await console.send(":1")  # pressing stays one keystroke away: button 1 is "0"
+    # The typed 3 was kept as 3 (not "2", the label of button 3).
+    summary = await console.one("/checkin")
+    assert "3 applications sent, 0 networking conversations" in summary["text"]
+
+
 async def test_press_by_action_id(console: Console) -> None:
     reply = await console.one(":press tip:topic:money")
     assert reply["meta"]["topic"] == "money"
@@ -396,17 +421,19 @@ async def test_clock_moves_the_bot_clock(console: Console) -> None:
     assert console.clock.now() == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
-async def test_text_mode_numbers_buttons_and_digits_press_them(tmp_path: Path) -> None:
+async def test_text_mode_numbers_buttons_and_colon_digits_press_them(tmp_path: Path) -> None:
     con = await make_console(tmp_path, json_mode=False, interactive=True)
     try:
         await con.session.handle_line("/tip money")
         (block,) = con.out
         assert "[1] Another tip" in block
         assert "[2] More on talking about money" in block
-        await con.session.handle_line("2")
+        await con.session.handle_line(":2")
         assert "Talking about money" in con.out[1]
-        await con.session.handle_line("²")  # a digit to isdigit(), not to int()
-        assert "only answer commands" in con.out[2]
+        await con.session.handle_line(":²")  # a digit to isdigit(), not to int()
+        assert "not a console command" in con.out[2]
+        await con.session.handle_line("²")
+        assert "only answer commands" in con.out[3] and "to press" not in con.out[3]
     finally:
         await con.session.bot.close()
 

@@ -26,8 +26,9 @@ CLUB_ID = "console"
 CONSOLE_HELP = """\
 Type a command as you would in the club channel, e.g. /tip networking
   :dm / :channel      switch between your DM with the bot and the club channel
-  plain text          in the DM, goes to the bot as a message
-  N or :press N       press button N of the last reply
+  plain text          in the DM, goes to the bot as a message (a bare number too: it
+                      answers the bot, as it would on Slack or Discord)
+  :N or :press N      press button N of the last reply, e.g. :2
   :press ACTION_ID    press any button by its action id, e.g. :press tip:another
   :as NAME            act as another member
   :clock +90m | +1h | +2d | 2026-12-01T09:00   move time forward, delivering what falls due
@@ -91,21 +92,24 @@ class ConsoleSession:
             return True
         if line.startswith(":"):
             return await self._console_command(line[1:])
-        # A bare number presses that button of the last reply, typed or scripted; in the
-        # channel (where plain text means nothing) any bare number is read as a press.
-        number = _button_number(line)
-        if number is not None and (1 <= number <= len(self._buttons) or not self.in_dm):
-            await self._press(line)
-            return True
+        # A bare number is text, as on Slack and Discord: a check-in count "3" answers the
+        # check-in. Pressing is always explicit (`:3`, `:press 3`), so one line never means
+        # two things depending on how many buttons the last reply happened to have.
         if line.startswith("/"):
             name, _, text = line[1:].partition(" ")
             event = CommandEvent(self.member_ref(), self.place(), name, text.strip())
             await self._send(event)
             return True
         if not self.in_dm:
+            number = _button_number(line)
+            press_hint = (
+                f" To press button {number}, type :{number}."
+                if number is not None and 1 <= number <= len(self._buttons)
+                else ""
+            )
             self.say(
                 "In the club channel I only answer commands like /tip. "
-                "Type :dm to talk to me privately."
+                "Type :dm to talk to me privately." + press_hint
             )
             return True
         await self._send(MessageEvent(self.member_ref(), self.place(), line))
@@ -133,6 +137,8 @@ class ConsoleSession:
                 self.say(f"You are now {self.user}.", quiet_in_json=True)
         elif name == "press":
             await self._press(arg)
+        elif _button_number(name) is not None and not arg:
+            await self._press(name)
         elif name == "clock":
             await self._clock(arg)
         else:
@@ -141,7 +147,10 @@ class ConsoleSession:
 
     async def _press(self, arg: str) -> None:
         if not arg:
-            self.say("Say which button: `:press 1`, or an action id such as `:press tip:another`.")
+            self.say(
+                "Say which button: `:1` or `:press 1`, or an action id such as "
+                "`:press tip:another`."
+            )
             return
         index = _button_number(arg)
         if index is not None:

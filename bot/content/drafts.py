@@ -31,7 +31,9 @@ def day_words(day: date, today: date) -> str:
     """`day` as said on `today`: today, yesterday, tomorrow, on Monday, on 2 December.
 
     A weekday alone is only used within the week either side, where it cannot be
-    mistaken for another one.
+    mistaken for another one. The one definition of day words: drafts, interview
+    reminders and plan nudges ("this one came on Friday") all say days this way, so a
+    member never reads the same day written two ways.
     """
     apart = (day - today).days
     named = {0: "today", -1: "yesterday", 1: "tomorrow"}

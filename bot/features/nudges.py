@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity
 from bot.clocktime import parse_minutes
 from bot.commitments import PREP_STEPS
+from bot.content.drafts import day_words
 from bot.content.schema import PlanTask
 from bot.context import Context
 from bot.errors import UserError
@@ -577,9 +578,7 @@ def choose_task(
     text = _plan_text(task, steps, library.task(task.builds_on or ""), day)
     if pick.returning:
         first = steps[task.id].sent_on
-        text = (
-            f"This one came {_day_phrase(first, day)} without a Done, so here it is again. {text}"
-        )
+        text = f"This one came {day_words(first, day)} without a Done, so here it is again. {text}"
     return NudgeTask(
         task_id=task.id,
         title=task.title,
@@ -784,23 +783,11 @@ def _plan_text(
         return task.task.replace("{made}", f"for “{earlier.title}”") + (
             f" (Not done “{earlier.title}” yet? Start with that: it is the groundwork.)"
         )
-    made = _day_phrase(step.done_on or step.sent_on, day)
+    made = day_words(step.done_on or step.sent_on, day)
     text = task.task.replace("{made}", made)
     if step.done_on is None:
         text += f" (No Done on “{earlier.title}” yet: if you skipped it, start there.)"
     return text
-
-
-def _day_phrase(then: date, today: date) -> str:
-    """'earlier today', 'yesterday', 'on Monday' within the week, else 'on Mon 3 Nov'."""
-    days = (today - then).days
-    if days <= 0:
-        return "earlier today"
-    if days == 1:
-        return "yesterday"
-    if days < 7:
-        return f"on {then:%A}"
-    return f"on {then:%a} {then.day} {then:%b}"
 
 
 async def _retried_lately(session: AsyncSession, wanted: dict[int, str], now: datetime) -> set[int]:

@@ -27,21 +27,17 @@ def trend_arrow(before: float, after: float) -> str:
     return "→"
 
 
-def week_bars(
-    rows: list[tuple[str, int | None, int | None, str]], width: int = BAR_WIDTH
-) -> list[str]:
-    """One line per week: `██████░░░░ 12 · Mon 30 Nov (goal 13)`, or the week's note.
+def week_bars(rows: list[tuple[int | None, int | None, str]], width: int = BAR_WIDTH) -> list[str]:
+    """One line per week: `██████░░░░ 6 · Mon 23 Nov · 3 applications…`, bar first.
 
-    `rows` are (label, total or None, goal total or None, what to say without a total:
-    "missed", "no check-in"); bars are scaled to the largest total or goal, so the goal
-    and the result compare at a glance. A missed week never reads as zero.
+    `rows` are (total or None, goal total or None, the week in words); bars are scaled to
+    the largest total or goal, so the goal and the result compare at a glance. A week
+    without a total (missed, never asked) gets an empty bar and a dash: never a zero.
     """
-    top = max([v for _, t, g, _ in rows for v in (t, g) if v is not None] or [1])
-    lines = []
-    for label, total, goal, note in rows:
-        if total is None:
-            lines.append(f"{EMPTY * width} –  · {label} {note}")
-            continue
-        target = f" (goal {goal})" if goal is not None else ""
-        lines.append(f"{bar(total, top, width)} {total} · {label}{target}")
-    return lines
+    top = max([v for t, g, _ in rows for v in (t, g) if v is not None] or [1])
+    return [
+        f"{EMPTY * width} –  · {words}"
+        if total is None
+        else f"{bar(total, top, width)} {total} · {words}"
+        for total, _, words in rows
+    ]

@@ -140,8 +140,12 @@ async def test_the_chart_for_a_member_with_weeks_and_one_with_none(
     alt = progress.image.alt
     assert "week of 23 Nov: 3 applications, 2 conversations, 1 interviews" in alt
     assert "week of 30 Nov: check-in missed, goal 10" in alt
-    assert "░░░░░░░░░░ –  · Mon 30 Nov missed" in progress.text
-    assert "██████░░░░ 6 · Mon 23 Nov" in progress.text  # 3 + 2 + 1 against the goal of 10
+    assert "░░░░░░░░░░ –  · Mon 30 Nov · missed" in progress.text
+    # 3 + 2 + 1 against the goal of 10, and the counts in words on the same line.
+    assert "██████░░░░ 6 · Mon 23 Nov · 3 applications, 2 conversations" in progress.text
+    # Was: the last four weeks twice, as lines and again as bars.
+    assert progress.text.count("Mon 23 Nov") == 1
+    assert progress.text.count("Mon 30 Nov") == 1
 
     nothing = await conversation.one("/progress", who="Grace")
     assert nothing.image is None and "chart" not in nothing.meta

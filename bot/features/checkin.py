@@ -35,6 +35,7 @@ from sqlalchemy import and_, delete, exists, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
+from bot.charts import week_bars
 from bot.clocktime import parse_minutes
 from bot.clubclock import club_zone, settle_club_zone
 from bot.context import Context
@@ -465,12 +466,17 @@ class WeeklyCheckin(Feature):
                 series[key].append(getattr(week, key) if _counted(week) else None)
             goal = sum(before.goal.values()) if before is not None and before.goal else None
             series["goal"].append(goal)
-        lines = ["Weekly check-ins (last 4 weeks)"]
-        for start in starts[-4:]:
-            week = weeks[start]
-            index = starts.index(start)
+        # The last four weeks once, in words with a bar first (the text chart): the
+        # picture covers twelve, and its alt text states every number.
+        rows: list[tuple[int | None, int | None, str]] = []
+        for index in range(max(0, len(starts) - 4), len(starts)):
+            week = weeks[starts[index]]
             before = weeks.get(starts[index - 1]) if index else None
-            lines.append(_week_line(start, week, before.goal if before else {}, ctx.now, ctx.zone))
+            total = sum(_counts(week).values()) if week is not None and _counted(week) else None
+            goal = before.goal if before is not None and before.goal else {}
+            words = _week_line(starts[index], week, goal, ctx.now, ctx.zone)
+            rows.append((total, series["goal"][index], words))
+        lines = ["Weekly check-ins, last 4 weeks (a bar adds up all five counts)", *week_bars(rows)]
         return ProgressPart(
             key="weekly",
             lines=lines,

@@ -1,11 +1,11 @@
 """`/progress`: streak, practice per category, stories n/8, quiz scores and commitments kept,
 and the job search week by week.
 
-The text chart is plain text: the bar comes first on each line, so it lines up the same
-in Slack, Discord and the console whatever the font, and no code block is needed. With
-weekly check-ins or practice on record, a PNG goes with it (`bot/chart_image.py`: the
-last 12 weeks, the goal line, practice and story days), drawn in a worker thread; its
-alt text states the numbers, and the text chart stays for wherever images do not go.
+Each feature's block is plain text; the check-in block is the text chart (the last four
+weeks, each once, a bar first so it lines up on every platform). With weekly check-ins
+or practice on record, a PNG goes with it (`bot/chart_image.py`: the last 12 weeks, the
+goal line, practice and story days), drawn in a worker thread; its alt text states the
+numbers, and the text stays for wherever images do not go.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.chart_image import WeeklyChart, weekly_png
-from bot.charts import week_bars
 from bot.context import Context
 from bot.features.base import Feature, ProgressPart, feature
 from bot.replies import Attachment, Button, ButtonStyle, Reply, Section, Visibility
@@ -62,7 +61,6 @@ class Progress(Feature):
         chart = await _weekly_chart(ctx.session, member, parts, ctx.now, ctx.zone)
         image: Attachment | None = None
         if chart is not None:
-            lines += ["", "Week by week (all five counts added up)", *_text_chart(chart)]
             data = await asyncio.to_thread(weekly_png, chart)
             name = f"progress-{member.id}-{chart.weeks[-1]}.png"
             image = Attachment(data, name, _alt_text(chart), "image/png")
@@ -138,27 +136,6 @@ async def _days_per_week(
         if 0 <= index < len(weeks):
             (practice if kind == "practice" else stories)[index] += 1
     return practice, stories
-
-
-def _totals(chart: WeeklyChart) -> list[int | None]:
-    """Each week's counts added up; None for a week missed or never asked about."""
-    return [
-        None
-        if chart.missed[i] or all(values[i] is None for values in chart.counts.values())
-        else sum(values[i] or 0 for values in chart.counts.values())
-        for i in range(len(chart.weeks))
-    ]
-
-
-def _text_chart(chart: WeeklyChart) -> list[str]:
-    """The last four weeks as bars; the text fallback to the picture."""
-    rows = [
-        (f"{w:%a} {w.day} {w:%b}", total, goal, "missed" if missed else "no check-in")
-        for w, total, goal, missed in zip(
-            chart.weeks, _totals(chart), chart.goal, chart.missed, strict=True
-        )
-    ][-4:]
-    return week_bars(rows)
 
 
 def _alt_text(chart: WeeklyChart) -> str:

@@ -60,7 +60,7 @@ async def test_progress_with_data_attaches_one_chart_described_by_its_numbers(
     assert chart["filename"].endswith(".png") and chart["content_type"] == "image/png"
     assert "1 practice days" in chart["description"]
     assert all(is_ephemeral(m) for m in shown)  # only Ada sees it, picture included
-    assert "Week by week" in "\n".join(text_of(m) for m in shown)  # the text chart stays
+    assert "Practice · 1 answer" in "\n".join(text_of(m) for m in shown)  # the text stays
 
 
 async def test_progress_without_data_attaches_nothing(
@@ -77,7 +77,7 @@ async def test_refused_files_still_deliver_the_text(
     await practise_once(fake)
     fake.refuse_files = True
     shown = await ask(fake, "progress")
-    assert "Week by week" in "\n".join(text_of(m) for m in shown)
+    assert "Practice · 1 answer" in "\n".join(text_of(m) for m in shown)
     assert not attached(fake, shown)
     refused = [c for c in fake.calls if c.status == 413]
     assert len(refused) == 1  # tried once with the picture, then sent without it

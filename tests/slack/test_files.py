@@ -53,7 +53,7 @@ async def test_progress_with_data_uploads_one_chart_with_its_numbers_in_alt_text
     # An ephemeral reply cannot carry a file: the picture goes to Ada's DM, and she is told.
     assert chart.channel == dm_channel_for(ADA)
     assert "The picture for this is in your DM with me" in seen
-    assert "Week by week" in seen  # the text chart stays, for wherever pictures don't go
+    assert "Practice · 1 answer" in seen  # the text keeps the facts, for wherever pictures don't go
 
 
 async def test_progress_without_data_uploads_nothing(rig: Rig) -> None:
@@ -81,7 +81,7 @@ async def test_a_failed_upload_still_delivers_the_text_and_logs_no_member_words(
     rig.fake.fail("files.getUploadURLExternal", error="file_uploads_disabled")
     with caplog.at_level(logging.WARNING, logger="adapters.slack.files"):
         seen = await progress(rig)
-    assert "Week by week" in seen
+    assert "Practice · 1 answer" in seen
     assert not rig.fake.shared_files()
     (line,) = [r.getMessage() for r in caplog.records if r.name == "adapters.slack.files"]
     assert "file_uploads_disabled" in line and "image/png" in line

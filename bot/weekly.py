@@ -1,8 +1,9 @@
 """The week of a job search as members count it: Monday to Sunday in their zone.
 
 Shared by the weekly check-in and `/progress`: which week an instant falls in, when a
-week ends (edits stop then), and reading the counts members type ("3", "three", "none",
-"3 apps", "10+") and their goals ("10 applications, 3 conversations").
+week ends (edits stop then), the next instant of a weekly schedule, and reading the
+counts members type ("3", "three", "none", "3 apps", "10+") and their goals
+("10 applications, 3 conversations").
 """
 
 from __future__ import annotations
@@ -95,6 +96,24 @@ def recent_starts(now: datetime, zone: ZoneInfo, count: int = CHART_WEEKS) -> li
     """The Mondays of the last `count` weeks, this one included, oldest first."""
     last = week_start(now, zone)
     return [last - timedelta(days=7 * i) for i in range(count - 1, -1, -1)]
+
+
+def next_weekly(weekday: int, minutes: int, zone: ZoneInfo, after: datetime) -> datetime:
+    """The next `weekday` (0 = Monday) at `minutes` past midnight on `zone`'s wall clock,
+    strictly after `after`.
+
+    The one path for every weekly schedule (check-ins, their club summary, the digest,
+    partner rounds), so they agree across daylight saving: the wall-clock time stays put
+    and the UTC instant moves. A time the clocks skip that night happens at the first
+    minute that exists, and one they repeat happens once (`local_instant`).
+    """
+    clock = time(minutes // 60, minutes % 60)
+    start = after.astimezone(zone).date()
+    day = start + timedelta(days=(weekday - start.weekday()) % 7)
+    instant = local_instant(day, clock, zone)
+    if instant <= after:  # today's has gone by (or is `after` itself): a week on
+        instant = local_instant(day + timedelta(days=7), clock, zone)
+    return instant
 
 
 def week_label(start: date) -> str:

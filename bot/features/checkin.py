@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -57,13 +57,14 @@ from bot.store.models import (
     Member,
 )
 from bot.text import ascii_number, fold, shorten
-from bot.timezones import local_instant, show_time
+from bot.timezones import show_time
 from bot.weekly import (
     BY_KEY,
     CHART_WEEKS,
     COUNT_KEYS,
     COUNTS,
     describe,
+    next_weekly,
     read_bare_count,
     read_count,
     read_goal,
@@ -826,27 +827,12 @@ def _new_week(member_id: int, start: date, now: datetime) -> dict[str, Any]:
 
 def next_checkin(prefs: CheckinPrefs, zone: ZoneInfo, after: datetime) -> datetime:
     """The member's next check-in instant strictly after `after`, on their wall clock."""
-    start = after.astimezone(zone).date()
-    clock = time(prefs.minutes // 60, prefs.minutes % 60)
-    for offset in range(0, 15):
-        day = start + timedelta(days=offset)
-        if day.weekday() == prefs.weekday:
-            instant = local_instant(day, clock, zone)
-            if instant > after:
-                return instant
-    raise AssertionError("a weekday comes round within two weeks")
+    return next_weekly(prefs.weekday, prefs.minutes, zone, after)
 
 
 def next_summary(zone: ZoneInfo, after: datetime) -> datetime:
-    start = after.astimezone(zone).date()
-    clock = time(SUMMARY_MINUTES // 60, SUMMARY_MINUTES % 60)
-    for offset in range(0, 15):
-        day = start + timedelta(days=offset)
-        if day.weekday() == SUMMARY_WEEKDAY:
-            instant = local_instant(day, clock, zone)
-            if instant > after:
-                return instant
-    raise AssertionError("a Monday comes round within two weeks")
+    """The club summary's next instant, on the club's wall clock."""
+    return next_weekly(SUMMARY_WEEKDAY, SUMMARY_MINUTES, zone, after)
 
 
 class WeeklyAsk:

@@ -13,7 +13,7 @@ the fallback for members who never set one.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,8 @@ from bot.router import text as text_arg
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
-from bot.timezones import local_instant, show_time
+from bot.timezones import show_time
+from bot.weekly import next_weekly
 
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -240,18 +241,11 @@ def _schedule(club: Club, zone: ZoneInfo) -> str:
     return f"{_WEEKDAYS[weekday].title()} at {minutes // 60:02d}:{minutes % 60:02d} {zone.key}"
 
 
-def next_digest(club: Club, zone: ZoneInfo, after: datetime) -> datetime | None:
+def next_digest(club: Club, zone: ZoneInfo, after: datetime) -> datetime:
     """The next digest instant strictly after `after` in the club's zone."""
     weekday = club.digest_weekday if club.digest_weekday is not None else DEFAULT_WEEKDAY
     minutes = club.digest_minutes if club.digest_minutes is not None else DEFAULT_MINUTES
-    start = after.astimezone(zone).date()
-    for offset in range(0, 15):
-        day = start + timedelta(days=offset)
-        if day.weekday() == weekday:
-            instant = local_instant(day, time(minutes // 60, minutes % 60), zone)
-            if instant > after:
-                return instant
-    return None
+    return next_weekly(weekday, minutes, zone, after)
 
 
 def _channel(word: str) -> str:

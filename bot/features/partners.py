@@ -74,6 +74,7 @@ from bot.store.models import (
 )
 from bot.text import ascii_number, fold, shorten
 from bot.timezones import local_instant, show_time
+from bot.weekly import next_weekly
 from bot.when import WhenError, parse_when
 
 LEAD = timedelta(hours=2)
@@ -1067,14 +1068,7 @@ def _span(a: datetime, b: datetime, zone: ZoneInfo) -> str:
 
 def next_round(weekday: int, minutes: int, zone: ZoneInfo, after: datetime) -> datetime:
     """The next round instant strictly after `after`, on the club's wall clock."""
-    start = after.astimezone(zone).date()
-    for offset in range(15):
-        day = start + timedelta(days=offset)
-        if day.weekday() == weekday:
-            instant = local_instant(day, time(minutes // 60, minutes % 60), zone)
-            if instant > after:
-                return instant
-    raise AssertionError("a weekday always comes within 15 days")
+    return next_weekly(weekday, minutes, zone, after)
 
 
 def _when(schedule: PartnerSchedule, zone: ZoneInfo) -> str:

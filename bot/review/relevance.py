@@ -25,7 +25,9 @@ from bot.stems import stems
 
 ON_TOPIC_SHARE = 0.34
 """Below this share of on-topic sentences (in an answer of `SHARE_FROM` sentences or more),
-the answer is off topic even if a stray word touched a point."""
+the answer is off topic even if a stray word touched a point, provided the other sentences
+sound like a topic of their own: sentences that only tell a work story behind a point that
+was made (the example behind a strength) are elaboration, not another subject."""
 SHARE_FROM = 3
 ASIDE_SHARE = 0.5
 """An answer whose sentences are this much about free time or home life is off topic when
@@ -52,6 +54,9 @@ INSTEAD = (
 )
 """Families that can name what an answer is about instead, most telling first (on a tie);
 `workplace`, the vaguest, last. Generic ones (an example, a result) name no topic."""
+VAGUE_TOPICS = (CONCEPTS["workplace"].about,)
+"""What stray sentences sound like when they only say "at work": elaboration of a point
+(the story behind a strength, the reasoning behind a pay answer), not another topic."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,11 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
         stray_aside = [s for s in aside if s.index not in on_topic]
         off = (
             not addressed
-            or (len(considered) >= SHARE_FROM and len(on) / len(considered) < ON_TOPIC_SHARE)
+            or (
+                len(considered) >= SHARE_FROM
+                and len(on) / len(considered) < ON_TOPIC_SHARE
+                and _sounds_like(answer, question, stray) not in (None, *VAGUE_TOPICS)
+            )
             or (
                 len(considered) >= SHARE_FROM
                 and len(stray_aside) / len(considered) >= ASIDE_SHARE

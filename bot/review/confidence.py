@@ -25,7 +25,8 @@ HEDGES_ALLOWED = 1
 _NUMBER = re.compile(r"[0-9]")
 _RIVALS = (
     r"(?:anyone|anybody|everyone|everybody|all of them|the rest|the others|other candidates|"
-    r"others|most people|my colleagues|my peers|them|any other)"
+    r"others|most(?:\s\w+)?|(?:the\s)?(?:other\s)?(?:people|applicants|candidates)|"
+    r"my colleagues|my peers|them|any other)"
 )
 _BOASTS = (
     rf"\b(?:i|im|i am|ill|i will|i would|id|my \w+ (?:is|are))\s(?:\w+\s){{0,4}}?(?:better|"
@@ -61,6 +62,7 @@ _BOASTS = (
     r"\bdont (?:really )?need to prove\b",
     r"\bknow more than (?:anyone|everyone|my manager|them)\b",
     r"\bsingle ?handedly\b",
+    r"\b(?:everyone|everybody|every company|they all|all of them)\s(?:\w+\s)?wants? me\b",
 )
 BOAST = re.compile("|".join(f"(?:{b})" for b in _BOASTS))
 
@@ -74,8 +76,18 @@ def has_evidence(answer: Answer) -> bool:
     return bool(_NUMBER.search(answer.raw)) or bool(hits(answer.folded, wl.EVIDENCE))
 
 
+_MODEST = re.compile(
+    r"\b(?:i\s)?(?:cant|cannot|can not|dont|do not|wouldnt|would not)\s(?:really\s)?(?:speak "
+    r"for|speak about|comment on|know|judge|compare myself (?:to|with))\s(?:the\s)?(?:other\s)?"
+    r"(?:candidates|applicants|people you are seeing|people youre seeing)\b"
+)
+"""Declining to judge the others ("I can't speak for the other candidates") is modesty, not a
+boast about them."""
+
+
 def boasting(sentence: Sentence) -> bool:
-    return bool(hits(sentence.folded, wl.COCKY)) or bool(BOAST.search(sentence.folded))
+    folded = _MODEST.sub(" ", sentence.folded)
+    return bool(hits(folded, wl.COCKY)) or bool(BOAST.search(folded))
 
 
 def check(answer: Answer, question: Question) -> DimensionResult:

@@ -78,6 +78,22 @@ BADMOUTH = _pattern(
 )
 
 
+_SOFTENED = re.compile(
+    r"\b(?:less|no longer|not|never|far from|nowhere near|fewer)\s(?:as\s|so\s|at all\s|"
+    r"(?:a lot|much|far|a bit)\s(?:less\s)?)?$"
+)
+"""A fault word with "less", "no longer" or "not" before it says things got better ("the
+schedules were a lot less chaotic"), not that someone was at fault."""
+
+
+def _badmouths(folded: str) -> bool:
+    for match in BADMOUTH.finditer(folded):
+        before = folded[max(0, match.start() - 24) : match.start()]
+        if _SOFTENED.search(before) is None:
+            return True
+    return False
+
+
 def blaming(sentence: Sentence, pronouns: bool = True) -> bool:
     """A sentence that names someone (a boss, the company, "they") and pins fault on them,
     or that badmouths a person or an employer outright ("the team were dead weight").
@@ -89,7 +105,7 @@ def blaming(sentence: Sentence, pronouns: bool = True) -> bool:
     named = bool(hits(sentence.folded, actors))
     if named and hits(sentence.folded, wl.BLAME_MARKERS):
         return True
-    return bool(BADMOUTH.search(sentence.folded)) and (named or _about_people(sentence))
+    return _badmouths(sentence.folded) and (named or _about_people(sentence))
 
 
 def _about_people(sentence: Sentence) -> bool:

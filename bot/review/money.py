@@ -64,6 +64,16 @@ def amounts(text: str) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: m.start())
 
 
+def pay_amounts(sentence: Sentence) -> list[re.Match[str]]:
+    """The sums in a sentence that could be a pay figure: "a budget of two million" or
+    "saving about eighty thousand" is evidence of what the member achieved, unless the
+    sentence also talks about pay."""
+    found = amounts(sentence.text)
+    if found and hits(sentence.folded, wl.ACHIEVED_SUMS) and not hits(sentence.folded, wl.PAY):
+        return []
+    return found
+
+
 def gives_range(answer: Answer) -> bool:
     found = amounts(answer.raw)
     if not found:
@@ -79,7 +89,7 @@ def gives_range(answer: Answer) -> bool:
 
 
 def _sentence_with_amount(answer: Answer) -> Sentence | None:
-    return next((s for s in answer.sentences if amounts(s.text)), None)
+    return next((s for s in answer.sentences if pay_amounts(s)), None)
 
 
 def check(answer: Answer, question: Question) -> DimensionResult:
@@ -88,10 +98,10 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     wants_range = expects_range(question)
     points = FIGURE_POINTS if wants_range else OTHER_POINTS
     score = 0
-    found = amounts(answer.raw)
+    figures = [s for s in answer.sentences if pay_amounts(s)]
+    found = bool(figures)
     ranged = gives_range(answer)
     figure = _sentence_with_amount(answer)
-    figures = [s for s in answer.sentences if amounts(s.text)]
     if ranged and figure is not None:
         score += points["range"]
         strengths.append(Strength(6, "A range, not a single number: ", tuple(figures), limit=90))

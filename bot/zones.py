@@ -1,29 +1,40 @@
-"""Forgiving time-zone matching for `/jobclub timezone ZONE`.
+"""Forgiving time-zone matching for `/jobclub timezone ZONE`, never confidently wrong.
 
-`match_zone` understands IANA names, cities, common abbreviations, UTC offsets,
-a few country names and misspellings. It returns one zone when the choice is
-clear, otherwise a short list of candidates for the member to pick from.
+`match_zone` reads IANA names, cities, countries, states, abbreviations and UTC offsets,
+also inside a short sentence ("I'm in Lagos", "Austin TX", "est/edt"), and clear
+misspellings ("Lodnon"). A wrong zone is worse than a question: every reminder would
+arrive at the wrong hour without the member noticing. So it answers with one zone only
+when every reading of the text keeps the same clock (Zurich for Bern when Berlin was
+meant is fine: they agree all year), and otherwise offers candidates (IST: India,
+Ireland or Israel?) or nothing at all ("atlantis").
+
+What it knows comes from data, not code: the tz database's own tables (every zone's
+city, every country) and `zone_places.yaml` (big cities, states, abbreviations).
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from rapidfuzz import fuzz, process
-
-from bot.text import fold
+from rapidfuzz.distance import OSA
 
 MAX_CANDIDATES = 8
 MAX_QUERY_CHARS = 80
+PLACES_FILE = Path(__file__).with_name("zone_places.yaml")
+
 _REGIONS = frozenset(
     {
         "Africa",
@@ -39,223 +50,8 @@ _REGIONS = frozenset(
     }
 )
 
-# A name for several zones maps to a tuple, best first. "Europe/Kyiv|Europe/Kiev" means
-# the first spelling this machine's tz database has.
-_ABBREVIATIONS: dict[str, str | tuple[str, ...]] = {
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "pt": "America/Los_Angeles",
-    "pacific time": "America/Los_Angeles",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "et": "America/New_York",
-    "eastern time": "America/New_York",
-    "cst": "America/Chicago",
-    "cdt": "America/Chicago",
-    "ct": "America/Chicago",
-    "central time": "America/Chicago",
-    "mst": "America/Denver",
-    "mdt": "America/Denver",
-    "mt": "America/Denver",
-    "mountain time": "America/Denver",
-    "akst": "America/Anchorage",
-    "akdt": "America/Anchorage",
-    "hst": "Pacific/Honolulu",
-    "nst": "America/St_Johns",
-    "ndt": "America/St_Johns",
-    "ast": ("America/Halifax", "Asia/Riyadh"),
-    "adt": "America/Halifax",
-    "gmt": "UTC",
-    "utc": "UTC",
-    "z": "UTC",
-    "zulu": "UTC",
-    "bst": "Europe/London",
-    "wet": "Europe/Lisbon",
-    "west": "Europe/Lisbon",
-    "cet": "Europe/Berlin",
-    "cest": "Europe/Berlin",
-    "eet": ("Europe/Athens", "Europe/Helsinki", "Europe/Kyiv|Europe/Kiev", "Europe/Bucharest"),
-    "eest": ("Europe/Athens", "Europe/Helsinki", "Europe/Kyiv|Europe/Kiev", "Europe/Bucharest"),
-    "msk": "Europe/Moscow",
-    "ist": ("Asia/Kolkata|Asia/Calcutta", "Europe/Dublin", "Asia/Jerusalem"),
-    "pkt": "Asia/Karachi",
-    "ict": "Asia/Bangkok",
-    "wib": "Asia/Jakarta",
-    "sgt": "Asia/Singapore",
-    "hkt": "Asia/Hong_Kong",
-    "pht": "Asia/Manila",
-    "kst": "Asia/Seoul",
-    "jst": "Asia/Tokyo",
-    "awst": "Australia/Perth",
-    "acst": "Australia/Adelaide",
-    "acdt": "Australia/Adelaide",
-    "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney",
-    "nzst": "Pacific/Auckland",
-    "nzdt": "Pacific/Auckland",
-    "brt": "America/Sao_Paulo",
-    "art": "America/Argentina/Buenos_Aires",
-    "sast": "Africa/Johannesburg",
-    "cat": "Africa/Maputo",
-    "eat": "Africa/Nairobi",
-    "wat": "Africa/Lagos",
-}
-
-_COUNTRIES: dict[str, str | tuple[str, ...]] = {
-    "germany": "Europe/Berlin",
-    "deutschland": "Europe/Berlin",
-    "france": "Europe/Paris",
-    "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "great britain": "Europe/London",
-    "britain": "Europe/London",
-    "england": "Europe/London",
-    "scotland": "Europe/London",
-    "wales": "Europe/London",
-    "ireland": "Europe/Dublin",
-    "spain": "Europe/Madrid",
-    "portugal": "Europe/Lisbon",
-    "italy": "Europe/Rome",
-    "netherlands": "Europe/Amsterdam",
-    "holland": "Europe/Amsterdam",
-    "belgium": "Europe/Brussels",
-    "switzerland": "Europe/Zurich",
-    "austria": "Europe/Vienna",
-    "poland": "Europe/Warsaw",
-    "czechia": "Europe/Prague",
-    "czech republic": "Europe/Prague",
-    "sweden": "Europe/Stockholm",
-    "norway": "Europe/Oslo",
-    "denmark": "Europe/Copenhagen",
-    "finland": "Europe/Helsinki",
-    "greece": "Europe/Athens",
-    "romania": "Europe/Bucharest",
-    "turkey": "Europe/Istanbul",
-    "turkiye": "Europe/Istanbul",
-    "ukraine": "Europe/Kyiv|Europe/Kiev",
-    "russia": "Europe/Moscow",
-    "israel": "Asia/Jerusalem",
-    "egypt": "Africa/Cairo",
-    "nigeria": "Africa/Lagos",
-    "kenya": "Africa/Nairobi",
-    "south africa": "Africa/Johannesburg",
-    "uae": "Asia/Dubai",
-    "united arab emirates": "Asia/Dubai",
-    "saudi arabia": "Asia/Riyadh",
-    "pakistan": "Asia/Karachi",
-    "india": "Asia/Kolkata|Asia/Calcutta",
-    "bangladesh": "Asia/Dhaka",
-    "sri lanka": "Asia/Colombo",
-    "nepal": "Asia/Kathmandu|Asia/Katmandu",
-    "thailand": "Asia/Bangkok",
-    "vietnam": "Asia/Ho_Chi_Minh|Asia/Saigon",
-    "indonesia": "Asia/Jakarta",
-    "malaysia": "Asia/Kuala_Lumpur",
-    "singapore": "Asia/Singapore",
-    "philippines": "Asia/Manila",
-    "china": "Asia/Shanghai",
-    "hong kong": "Asia/Hong_Kong",
-    "taiwan": "Asia/Taipei",
-    "korea": "Asia/Seoul",
-    "south korea": "Asia/Seoul",
-    "japan": "Asia/Tokyo",
-    "new zealand": "Pacific/Auckland",
-    "mexico": "America/Mexico_City",
-    "colombia": "America/Bogota",
-    "peru": "America/Lima",
-    "chile": "America/Santiago",
-    "argentina": "America/Argentina/Buenos_Aires",
-    "brazil": ("America/Sao_Paulo", "America/Manaus", "America/Noronha"),
-    "usa": (
-        "America/New_York",
-        "America/Chicago",
-        "America/Denver",
-        "America/Phoenix",
-        "America/Los_Angeles",
-        "America/Anchorage",
-        "Pacific/Honolulu",
-    ),
-    "canada": (
-        "America/Toronto",
-        "America/Vancouver",
-        "America/Edmonton",
-        "America/Winnipeg",
-        "America/Halifax",
-        "America/St_Johns",
-        "America/Regina",
-    ),
-    "australia": (
-        "Australia/Sydney",
-        "Australia/Melbourne",
-        "Australia/Brisbane",
-        "Australia/Adelaide",
-        "Australia/Perth",
-        "Australia/Darwin",
-        "Australia/Hobart",
-    ),
-}
-for _alias in ("us", "united states", "united states of america", "america"):
-    _COUNTRIES[_alias] = _COUNTRIES["usa"]
-
-# Big cities that are not the namesake of a zone.
-_CITIES: dict[str, str] = {
-    "nyc": "America/New_York",
-    "new york city": "America/New_York",
-    "boston": "America/New_York",
-    "washington": "America/New_York",
-    "washington dc": "America/New_York",
-    "philadelphia": "America/New_York",
-    "atlanta": "America/New_York",
-    "miami": "America/New_York",
-    "houston": "America/Chicago",
-    "dallas": "America/Chicago",
-    "austin": "America/Chicago",
-    "san francisco": "America/Los_Angeles",
-    "sf": "America/Los_Angeles",
-    "la": "America/Los_Angeles",
-    "san diego": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "portland": "America/Los_Angeles",
-    "las vegas": "America/Los_Angeles",
-    "salt lake city": "America/Denver",
-    "montreal": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "calgary": "America/Edmonton",
-    "rio de janeiro": "America/Sao_Paulo",
-    "rio": "America/Sao_Paulo",
-    "munich": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "cologne": "Europe/Berlin",
-    "geneva": "Europe/Zurich",
-    "bern": "Europe/Zurich",
-    "barcelona": "Europe/Madrid",
-    "milan": "Europe/Rome",
-    "manchester": "Europe/London",
-    "edinburgh": "Europe/London",
-    "st petersburg": "Europe/Moscow",
-    "saint petersburg": "Europe/Moscow",
-    "tel aviv": "Asia/Jerusalem",
-    "abu dhabi": "Asia/Dubai",
-    "mumbai": "Asia/Kolkata|Asia/Calcutta",
-    "delhi": "Asia/Kolkata|Asia/Calcutta",
-    "new delhi": "Asia/Kolkata|Asia/Calcutta",
-    "bangalore": "Asia/Kolkata|Asia/Calcutta",
-    "bengaluru": "Asia/Kolkata|Asia/Calcutta",
-    "chennai": "Asia/Kolkata|Asia/Calcutta",
-    "hyderabad": "Asia/Kolkata|Asia/Calcutta",
-    "beijing": "Asia/Shanghai",
-    "shenzhen": "Asia/Shanghai",
-    "hanoi": "Asia/Ho_Chi_Minh|Asia/Saigon",
-    "saigon": "Asia/Ho_Chi_Minh|Asia/Saigon",
-    "ho chi minh city": "Asia/Ho_Chi_Minh|Asia/Saigon",
-    "osaka": "Asia/Tokyo",
-    "canberra": "Australia/Sydney",
-    "wellington": "Pacific/Auckland",
-    "cape town": "Africa/Johannesburg",
-}
-
-# Zones offered for a UTC offset, most widely used first.
+# Zones offered for a UTC offset, most widely used first. An offset says nothing about
+# daylight saving, so the member picks the place.
 _WELL_KNOWN: tuple[str, ...] = (
     "America/New_York",
     "America/Chicago",
@@ -346,13 +142,15 @@ _WELL_KNOWN: tuple[str, ...] = (
 )
 
 _OFFSET = re.compile(
-    r"^(?:utc|gmt|z)?\s*(?P<sign>[+\-−–])\s*(?P<hours>\d{1,2})"
-    r"(?:(?:[:h.]\s*)?(?P<minutes>\d{2}))?$"
+    r"(?<![\w+\-−–])(?:(?:utc|gmt|z)\s*)?(?P<sign>[+\-−–])\s*(?P<digits>\d{1,4})"
+    r"(?:(?P<sep>[:h.])\s*(?P<minutes>\d{1,2}))?(?![\w:.])"
 )
-_FUZZY_CUTOFF = 75.0
-_CLEAR_SCORE = 80.0
-_CLEAR_GAP = 8.0
-_MIN_FUZZY_CHARS = 3
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_MAX_SPAN = 5
+"""The longest name, in words, looked for in what a member typed."""
+_MIN_FUZZY_CHARS = 5
+_MIN_TWO_TYPOS_CHARS = 9
+_CITY, _REGION, _SHORT = "city", "region", "short"
 
 
 @dataclass(frozen=True)
@@ -369,43 +167,66 @@ _NOTHING = ZoneMatch(None, ())
 
 
 @dataclass(frozen=True)
+class _Name:
+    """What one name can mean. `short` names (EST, LA, TX) are read in lower case only
+    when nothing else typed is unknown: "eat", "la" and "or" are words too."""
+
+    zones: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: _Name
+
+
+@dataclass(frozen=True)
 class _Data:
     names: frozenset[str]
     exact: dict[str, str]
     """Lower-cased IANA name (also with spaces for underscores) -> zone to use."""
-    places: dict[str, str]
-    """Folded city, country or full zone name -> zone."""
+    places: dict[str, _Name]
+    """Folded name of a city, country, state or abbreviation -> what it can mean."""
+    filler: frozenset[str]
     fuzzy_keys: tuple[str, ...]
-    """The subset of `places` keys that misspellings are matched against."""
+    """The names a misspelling is compared with: no abbreviations, nothing tiny."""
+    region_cities: dict[str, tuple[str, ...]]
+    """'europe' -> the folded city part of its zones, for 'Europe/Londn'."""
 
 
 def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
-    """Find the zone a member means by `query`; `now` only matters for UTC offsets."""
+    """Find the zone a member means by `query`; `now` matters for offsets and for
+    telling which zones keep the same clock."""
     raw = " ".join(query.split())
     if not raw or len(raw) > MAX_QUERY_CHARS:
         return _NOTHING
     data = _data()
     instant = _aware(now) if now is not None else datetime.now(UTC)
 
-    offset = _parse_offset(raw)
-    if offset is not None:
-        return _match_offset(offset, instant, data)
-
-    variants = _variants(raw)
-    if not variants:
-        return _NOTHING
-    for key in variants:
-        if key in _ABBREVIATIONS:
-            return _from_alias(_ABBREVIATIONS[key], data)
     exact = data.exact.get(raw.lower())
-    if exact:
+    if exact and "/" in raw:
         return ZoneMatch(exact, ())
-    for key in variants:
-        if key in _COUNTRIES:
-            return _from_alias(_COUNTRIES[key], data)
-        if key in data.places:
-            return ZoneMatch(data.places[key], ())
-    return _fuzzy(variants[-1], data)
+    offset, rest = _find_offset(raw)
+    if offset is not None:
+        return _with_offset(offset, rest, instant, data)
+    if exact and (exact == "UTC" or any(c.isdigit() for c in raw)):
+        # Other legacy names without a slash ('EST', 'MST', 'GMT', 'Portugal') are read
+        # as what a member means by them, below: the tz database's EST is Panama's clock.
+        return ZoneMatch(exact, ())
+    if "/" in raw and (slashed := _slashed(raw, data)) is not None:
+        return _decide(slashed, instant)
+    tokens = _tokens(raw)
+    mentions = _mentions(tokens, data)
+    if mentions:
+        return _decide(_combine(mentions, instant), instant)
+    return _fuzzy(tokens, data, instant)
+
+
+def same_clock(first: str, second: str, now: datetime) -> bool:
+    """Whether two zones show the same time from a month before `now` to a year after."""
+    return first == second or _clock(first, _month(now)) == _clock(second, _month(now))
 
 
 def zone_label(name: str, now: datetime) -> str:
@@ -414,50 +235,159 @@ def zone_label(name: str, now: datetime) -> str:
     return f"{name} ({_format_offset(local.utcoffset() or timedelta(0))}, {local:%H:%M} now)"
 
 
-def _variants(raw: str) -> list[str]:
-    """Folded forms to look up: as typed, without a trailing 'time', before a comma."""
-    key = fold(raw)
-    variants = [key] if key else []
-    for suffix in (" standard time", " daylight time", " time"):
-        if key.endswith(suffix) and len(key) > len(suffix):
-            variants.append(key.removesuffix(suffix))
-            break
-    if "," in raw:
-        head = fold(raw.split(",", 1)[0])
-        if head:
-            variants.append(head)
-    return list(dict.fromkeys(variants))
+# --- reading the text -------------------------------------------------------------
 
 
-def _from_alias(target: str | tuple[str, ...], data: _Data) -> ZoneMatch:
-    if isinstance(target, str):
-        zone = _available(target, data.names)
-        return ZoneMatch(zone, ()) if zone else _NOTHING
-    found = _unique(z for z in (_available(t, data.names) for t in target) if z)
-    return ZoneMatch(None, found[:MAX_CANDIDATES])
+def _tokens(raw: str) -> list[tuple[str, bool]]:
+    """Words as (folded, typed in capitals): accents and apostrophes dropped."""
+    decomposed = unicodedata.normalize("NFKD", raw.replace("'", "").replace("’", ""))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return [(word.lower(), len(word) > 1 and word.isupper()) for word in _TOKEN.findall(plain)]
 
 
-def _available(spellings: str, names: frozenset[str]) -> str | None:
-    """The first of 'Europe/Kyiv|Europe/Kiev' that this tz database has."""
-    for name in spellings.split("|"):
-        if name in names:
-            return name
-    return None
+def _mentions(tokens: Sequence[tuple[str, bool]], data: _Data) -> list[_Mention]:
+    """Every name in the text, longest first, left to right; short names in lower case
+    only when every other word was read or is filler."""
+    found: list[tuple[_Mention, bool]] = []
+    index = 0
+    while index < len(tokens):
+        for end in range(min(len(tokens), index + _MAX_SPAN), index, -1):
+            words = [word for word, _ in tokens[index:end]]
+            name = data.places.get(" ".join(words)) or data.places.get("".join(words))
+            if name is not None:
+                capitals = all(upper for _, upper in tokens[index:end])
+                sure = name.kind != _SHORT or capitals
+                found.append((_Mention(index, end, name), sure))
+                index = end
+                break
+        else:
+            index += 1
+    covered = {i for mention, _ in found for i in range(mention.start, mention.end)}
+    everything_read = all(i in covered or word in data.filler for i, (word, _) in enumerate(tokens))
+    return [mention for mention, sure in found if sure or everything_read]
 
 
-def _unique(names: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(names))
+def _combine(mentions: Sequence[_Mention], now: datetime) -> tuple[str, ...]:
+    """What several names together mean: the zones they agree on ("Berlin, Germany");
+    a region right after a place it does not contain is where that place is ("Paris,
+    Texas"); names that disagree ("Toronto or London") are all offered."""
+    zones = mentions[0].name.zones
+    for before, mention in pairwise(mentions):
+        shared = tuple(
+            z for z in zones if any(same_clock(z, other, now) for other in mention.name.zones)
+        )
+        if shared:
+            zones = shared
+        elif mention.name.kind == _REGION and mention.start == before.end:
+            zones = mention.name.zones
+        else:
+            zones = _unique((*zones, *mention.name.zones))
+    return zones
 
 
-def _parse_offset(raw: str) -> timedelta | None:
-    found = _OFFSET.match(raw.lower())
+def _decide(zones: Sequence[str], now: datetime) -> ZoneMatch:
+    """One zone when all readings keep the same clock, else the distinct ones to pick."""
+    distinct: list[str] = []
+    for zone in zones:
+        if not any(same_clock(zone, kept, now) for kept in distinct):
+            distinct.append(zone)
+    if not distinct:
+        return _NOTHING
+    if len(distinct) == 1:
+        return ZoneMatch(distinct[0], ())
+    return ZoneMatch(None, tuple(distinct[:MAX_CANDIDATES]))
+
+
+def _slashed(raw: str, data: _Data) -> tuple[str, ...] | None:
+    """'Europe/Londn': a misspelt zone name, matched among its region's cities."""
+    region, _, city = raw.partition("/")
+    cities = data.region_cities.get(_fold(region))
+    key = _fold(city)
+    if not cities or len(key) < _MIN_FUZZY_CHARS:
+        return None
+    found = process.extract(key, cities, scorer=OSA.distance, score_cutoff=2, limit=4)
+    best = [place for place, distance, _ in found if distance == found[0][1]] if found else []
+    return _unique(z for place in best for z in data.places[place].zones) or None
+
+
+def _fuzzy(tokens: Sequence[tuple[str, bool]], data: _Data, now: datetime) -> ZoneMatch:
+    """A misspelt name: one typo in a word of five letters or more is read when every
+    name that close keeps the same clock; two typos (nine letters or more) are only
+    offered. The first letter must match: people rarely get that one wrong."""
+    key = " ".join(word for word, _ in tokens if word not in data.filler)
+    if len(key.replace(" ", "")) < _MIN_FUZZY_CHARS:
+        return _NOTHING
+    found = [
+        (place, distance)
+        for place, distance, _ in process.extract(
+            key, data.fuzzy_keys, scorer=OSA.distance, score_cutoff=2, limit=4 * MAX_CANDIDATES
+        )
+        if place[0] == key[0]
+    ]
     if not found:
-        return None
-    hours, minutes = int(found["hours"]), int(found["minutes"] or 0)
-    if minutes >= 60:
-        return None
+        return _NOTHING
+    best = min(distance for _, distance in found)
+    if best == 2 and len(key) < _MIN_TWO_TYPOS_CHARS:
+        return _NOTHING
+    closest = sorted(
+        (place for place, distance in found if distance == best),
+        key=lambda place: (-fuzz.ratio(key, place), place),
+    )
+    zones = _unique(z for place in closest for z in data.places[place].zones)
+    match = _decide(zones, now)
+    if match.zone and best > 1:
+        return ZoneMatch(None, (match.zone,))  # offered, never set: "atlantis" is not Atlanta
+    return match
+
+
+# --- offsets -----------------------------------------------------------------------
+
+
+def _find_offset(raw: str) -> tuple[timedelta | None, str]:
+    """A UTC offset anywhere in the text ("UTC+5:30 india"), and the text around it.
+    An offset that cannot exist (+05:75) reads as one that matches nothing."""
+    found = _OFFSET.search(raw.lower())
+    if not found:
+        return None, raw
+    rest = f"{raw[: found.start()]} {raw[found.end() :]}".strip()
+    digits, sep, minutes_text = found["digits"], found["sep"], found["minutes"]
+    if sep or len(digits) <= 2:
+        hours = int(digits)
+        minutes = _minutes(sep, minutes_text)
+    elif len(digits) == 3:
+        hours, minutes = int(digits[0]), int(digits[1:])
+    else:
+        hours, minutes = int(digits[:2]), int(digits[2:])
+    if minutes is None or minutes >= 60:
+        return timedelta(days=1), rest
     offset = timedelta(hours=hours, minutes=minutes)
-    return offset if found["sign"] == "+" else -offset
+    return (offset if found["sign"] == "+" else -offset), rest
+
+
+def _minutes(sep: str | None, text: str | None) -> int | None:
+    """'5:30' and '5h30' are minutes; '5.5' and '5.75' are parts of an hour."""
+    if not text:
+        return 0
+    if sep == "." and text in {"5", "25", "75"}:
+        return {"5": 30, "25": 15, "75": 45}[text]
+    return int(text) if len(text) == 2 else None
+
+
+def _with_offset(offset: timedelta, rest: str, now: datetime, data: _Data) -> ZoneMatch:
+    match = _match_offset(offset, now, data)
+    mentions = _mentions(_tokens(rest), data)
+    offered = (match.zone,) if match.zone else match.candidates
+    if not mentions or not offered:
+        return match
+    named = _combine(mentions, now)
+    shared = tuple(z for z in named if any(_same_offset(z, o, now) for o in offered))
+    return _decide(shared, now) if shared else match
+
+
+def _same_offset(first: str, second: str, now: datetime) -> bool:
+    return (
+        now.astimezone(ZoneInfo(first)).utcoffset() == now.astimezone(ZoneInfo(second)).utcoffset()
+    )
 
 
 def _match_offset(offset: timedelta, now: datetime, data: _Data) -> ZoneMatch:
@@ -488,27 +418,23 @@ def _etc_zone(offset: timedelta, data: _Data) -> str | None:
     return name if name in data.names else None
 
 
-def _fuzzy(key: str, data: _Data) -> ZoneMatch:
-    if len(key.replace(" ", "")) < _MIN_FUZZY_CHARS:
-        return _NOTHING
-    found = process.extract(
-        key,
-        data.fuzzy_keys,
-        scorer=fuzz.ratio,
-        score_cutoff=_FUZZY_CUTOFF,
-        limit=4 * MAX_CANDIDATES,
-    )
-    best: dict[str, float] = {}
-    for place, score, _ in found:
-        zone = data.places[place]
-        best[zone] = max(score, best.get(zone, 0.0))
-    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
-    if not ranked:
-        return _NOTHING
-    top = ranked[0][1]
-    if top >= _CLEAR_SCORE and (len(ranked) == 1 or top - ranked[1][1] >= _CLEAR_GAP):
-        return ZoneMatch(ranked[0][0], ())
-    return ZoneMatch(None, tuple(zone for zone, _ in ranked[:MAX_CANDIDATES]))
+# --- small helpers -----------------------------------------------------------------
+
+
+def _available(spellings: str, names: frozenset[str]) -> str | None:
+    """The first of 'Europe/Kyiv|Europe/Kiev' that this tz database has."""
+    for name in spellings.split("|"):
+        if name in names:
+            return name
+    return None
+
+
+def _unique(names: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def _fold(text: str) -> str:
+    return " ".join(word for word, _ in _tokens(text))
 
 
 def _aware(instant: datetime) -> datetime:
@@ -521,9 +447,27 @@ def _format_offset(offset: timedelta) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _month(now: datetime) -> datetime:
+    """Clocks are compared from the start of the month: one comparison serves all month."""
+    return _aware(now).astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=4096)
+def _clock(name: str, month: datetime) -> tuple[timedelta | None, ...]:
+    """The zone's offset twice a day from a month before `month` to a year after."""
+    zone = ZoneInfo(name)
+    start = month - timedelta(days=31)
+    return tuple(
+        (start + timedelta(hours=12 * step)).astimezone(zone).utcoffset() for step in range(800)
+    )
+
+
+# --- what is known -----------------------------------------------------------------
+
+
 @cache
 def _data() -> _Data:
-    """Built on first use: scanning the tz database takes a moment."""
+    """Built on first use from the tz database and `zone_places.yaml`."""
     names = frozenset(zoneinfo.available_timezones()) | {"UTC"}
     links = _read_links()
     exact: dict[str, str] = {}
@@ -537,28 +481,83 @@ def _data() -> _Data:
         exact[name.lower()] = target
         exact[name.lower().replace("_", " ")] = target
 
-    listed = _read_zone_tab() & names
-    regional = sorted(n for n in names if n.split("/")[0] in _REGIONS)
-    canonical = sorted(listed) if listed else regional
-    places: dict[str, str] = {}
-    for name in canonical:
-        places.setdefault(_city_key(name), name)
-    # Older or merged spellings ('Asia/Calcutta', 'America/Montreal') still find a zone.
-    for name in regional:
+    extra = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+    skip = {_fold(word) for word in extra.get("not_by_city", ())}
+    places: dict[str, _Name] = {}
+
+    def add(key: str, zones: Iterable[str], kind: str) -> None:
+        known = _unique(z for z in (_available(t, names) for t in zones) if z)
+        key = _fold(key)
+        if key and known:
+            places[key] = _Name(known, _SHORT if len(key) <= 2 else kind)
+
+    # Weakest first: each later source overrides an earlier one for the same name.
+    for country, zones in _countries().items():
+        add(country, zones, _REGION)
+    region_cities: dict[str, list[str]] = {}
+    for name in sorted(names, key=lambda n: (n not in _read_zone_tab(), n)):
+        parts = name.split("/")
+        if parts[0] not in _REGIONS:
+            continue
         target = links.get(name, name)
-        places.setdefault(_city_key(name), target if target in names else name)
-    for place, target in (*_CITIES.items(), *_COUNTRIES.items()):
-        zone = _available(target, names) if isinstance(target, str) else None
-        if zone:
-            places.setdefault(place, zone)
-    fuzzy_keys = tuple(sorted(places))
-    for name in sorted(names):
-        places.setdefault(fold(name), exact[name.lower()])
-    return _Data(names, exact, places, fuzzy_keys)
+        target = target if target in names else name
+        key = _fold(parts[-1])
+        region_cities.setdefault(_fold(parts[0]), []).append(key)
+        taken = key in places and places[key].kind != _REGION
+        if parts[0] == "Antarctica" or key in skip or taken:
+            continue
+        if len(parts) == 3 and parts[1] != "Argentina":
+            continue  # America/Indiana/Knox: a county, not a city members name
+        add(key, (target,), _CITY)
+    for section, kind in (("regions", _REGION), ("time_regions", _REGION), ("shared_names", _CITY)):
+        for key, zones in extra.get(section, {}).items():
+            add(key, _as_list(zones), kind)
+    for zone, cities in extra.get("cities", {}).items():
+        for city in cities:
+            if _fold(city) not in extra.get("shared_names", {}):
+                add(city, (zone,), _CITY)
+    for section in ("codes", "abbreviations"):
+        for key, zones in extra.get(section, {}).items():
+            add(key, _as_list(zones), _SHORT)
+    for key in list(places):
+        if " " in key:
+            places.setdefault(key.replace(" ", ""), places[key])
+    clock_words = {_fold(key) for key in extra.get("time_regions", {})}
+    fuzzy_keys = tuple(
+        sorted(
+            key
+            for key, name in places.items()
+            if name.kind != _SHORT and len(key) >= _MIN_FUZZY_CHARS - 1 and key not in clock_words
+        )
+    )
+    return _Data(
+        names=names,
+        exact=exact,
+        places=places,
+        filler=frozenset(extra.get("filler", ())),
+        fuzzy_keys=fuzzy_keys,
+        region_cities={k: tuple(dict.fromkeys(v)) for k, v in region_cities.items()},
+    )
 
 
-def _city_key(name: str) -> str:
-    return fold(name.rsplit("/", 1)[-1])
+def _as_list(zones: str | list[str]) -> list[str]:
+    return [zones] if isinstance(zones, str) else list(zones)
+
+
+def _countries() -> dict[str, list[str]]:
+    """Country name -> its zones in zone.tab order (iso3166.tab names the countries)."""
+    zones: dict[str, list[str]] = {}
+    for line in _read_first("zone.tab").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and not line.startswith("#"):
+            zones.setdefault(parts[0], []).append(parts[2].strip())
+    named: dict[str, list[str]] = {}
+    for line in _read_first("iso3166.tab").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and not line.startswith("#") and parts[0] in zones:
+            name = re.sub(r"\(.*?\)", "", parts[1]).replace("&", "and")
+            named[name] = [z for z in zones[parts[0]] if not z.startswith("Antarctica/")]
+    return named
 
 
 def _tz_files(filename: str) -> list[Path]:
@@ -589,11 +588,12 @@ def _read_links() -> dict[str, str]:
     return links
 
 
-def _read_zone_tab() -> set[str]:
+@cache
+def _read_zone_tab() -> frozenset[str]:
     """The zones zone.tab lists: one per country region, in today's spelling."""
     zones: set[str] = set()
     for line in _read_first("zone.tab").splitlines():
         parts = line.split("\t")
         if len(parts) >= 3 and not line.startswith("#"):
             zones.add(parts[2].strip())
-    return zones
+    return frozenset(zones)

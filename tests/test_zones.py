@@ -60,19 +60,15 @@ def one(zone: str) -> ZoneMatch:
         ("EST", "America/New_York"),
         ("EDT", "America/New_York"),
         ("ET", "America/New_York"),
-        ("CST", "America/Chicago"),
         ("CDT", "America/Chicago"),
         ("CT", "America/Chicago"),
-        ("MST", "America/Denver"),
         ("MDT", "America/Denver"),
-        ("GMT", "UTC"),
         ("UTC", "UTC"),
         ("utc", "UTC"),
         ("Z", "UTC"),
         ("BST", "Europe/London"),
         ("CET", "Europe/Berlin"),
         ("CEST", "Europe/Berlin"),
-        ("AEST", "Australia/Sydney"),
         ("AEDT", "Australia/Sydney"),
         ("JST", "Asia/Tokyo"),
         ("pacific time", "America/Los_Angeles"),
@@ -184,11 +180,11 @@ def test_countries_spanning_several_zones_give_candidates() -> None:
     assert match_zone("australia", WINTER).candidates[0] == "Australia/Sydney"
 
 
-def test_an_unclear_misspelling_gives_candidates_best_first() -> None:
-    match = match_zone("berln", WINTER)
+def test_one_typo_is_read_but_two_are_only_offered() -> None:
+    assert match_zone("berln", WINTER) == one("Europe/Berlin")
+    match = match_zone("Johanesburgh", WINTER)
     assert match.zone is None
-    assert match.candidates[0] == "Europe/Berlin"
-    assert 1 < len(match.candidates) <= MAX_CANDIDATES
+    assert match.candidates[0] == "Africa/Johannesburg"
 
 
 def test_results_are_deterministic() -> None:

@@ -147,6 +147,19 @@ def private(sentence: Sentence) -> bool:
     return bool(PRIVATE_DETAIL.search(sentence.folded)) or bool(hits(sentence.folded, wl.PRIVATE))
 
 
+_TOLD_APOLOGY = re.compile(
+    r"\b(?:i|we|he|she|they|my manager|the company)\s(?:\w+\s)?(?:apologised|apologized|said "
+    r"sorry|was sorry|were sorry)\b|\b(?:apologised|apologized|said sorry|an apology|apologies)"
+    r"\s(?:to|for)\s(?:him|her|them|the|our|my|each|every|everyone)\b"
+)
+"""An apology inside the story ("I apologised to the guest, then found him a room") is an
+action, often the right one, not the member apologising to the interviewer."""
+
+
+def _apologies(folded: str) -> list[str]:
+    return hits(_TOLD_APOLOGY.sub(" ", folded), wl.APOLOGY)
+
+
 def check(answer: Answer, question: Question) -> DimensionResult:
     problems: list[Problem] = []
     strengths: list[Strength] = []
@@ -154,8 +167,8 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     negative = hits(answer.folded, wl.NEGATIVE)
     negative_at = [s for s in answer.sentences if hits(s.folded, wl.NEGATIVE)]
     shared = [s for s in answer.sentences if private(s)]
-    sorry = hits(answer.folded, wl.APOLOGY)
-    sorry_at = [s for s in answer.sentences if hits(s.folded, wl.APOLOGY)]
+    sorry = _apologies(answer.folded)
+    sorry_at = [s for s in answer.sentences if _apologies(s.folded)]
     notes: list[str] = []
 
     if blame:

@@ -31,7 +31,16 @@ _GOOD = (
 _HOME = r"(?:home|house|flat|apartment|place|where i live|my door)"
 _SELF = (
     # the money as the reason
-    r"\b(?:you|they|it)\s(?:pay|pays)\s(?:well|better|more|the most|really well)\b",
+    r"\b(?:you|they|it|this (?:job|role|one|position)|the (?:new )?(?:job|role))\s(?:pay|pays)\s"
+    r"(?:a lot\s|much\s|way\s|far\s|so much\s)?(?:well|better|more|the most|really well)\b",
+    rf"\b(?:the\s)?{_PAY}\s(?:was|is|were|are)\s(?:\w+\s)?(?:rubbish|terrible|bad|poor|crap|"
+    r"awful|pathetic|shocking|too low|so low|low)\b",
+    # questions about what the member gets (days off, a rise, perks), asked first
+    r"\b(?:how much|how many)\s(?:\w+\s){0,2}(?:holiday|holidays|leave|days off|bonus|pay)\b",
+    r"\b(?:first\s)?pay (?:rise|raise)\b",
+    r"\b(?:can i|could i|can we|do we|do i|get to|allowed to)\s(?:leave|go home|knock off|"
+    r"finish)\searly\b",
+    r"\bfree\s(?:parking|food|lunch|lunches|gym|drinks)\b",
     rf"\b(?:the|your|its|a)\s{_PAY}\s(?:is|was|looks|looked|seems|seemed|sounds)\s"
     rf"(?:\w+\s)?{_GOOD}\b",
     rf"\b{_GOOD}\s{_PAY}\b(?<!more money)(?<!more pay)",

@@ -38,6 +38,11 @@ from bot.review.text import Answer, quote
 TOO_SHORT_CAP = 45
 """An answer far below the target length is capped at most here, and lower the shorter it
 is (in proportion to its length): there is too little to judge."""
+A_BIT_SHORT_CAP = 74
+THIN_FLAGS = 2
+"""An answer a little short of the target that also misses more than `THIN_FLAGS` - 1 other
+things (a result, the context, why it mattered…) is good, not strong: it is held at
+`A_BIT_SHORT_CAP`. Short and complete can still be strong."""
 MAX_STRENGTHS = 3
 EVASION_COST = 40
 IMPLIED_FLAGS = {"blame": "negative"}
@@ -108,6 +113,8 @@ class RuleReviewer:
             cap = round(TOO_SHORT_CAP * min(1.0, length.ratio(parsed, question) / length.TOO_SHORT))
             if overall > cap:
                 overall, capped = cap, "too short to judge fully"
+        elif "a_bit_short" in flags and len(flags) > THIN_FLAGS and overall > A_BIT_SHORT_CAP:
+            overall, capped = A_BIT_SHORT_CAP, "a little short, and parts of the answer missing"
         serious = severity.serious_flags(flags)
         held = severity.cap(flags)
         if held is not None and overall > held[0]:

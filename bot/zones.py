@@ -215,8 +215,8 @@ def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
         # Other legacy names without a slash ('EST', 'MST', 'GMT', 'Portugal') are read
         # as what a member means by them, below: the tz database's EST is Panama's clock.
         return ZoneMatch(exact, ())
-    if "/" in raw and (slashed := _slashed(raw, data)) is not None:
-        return _decide(slashed, instant)
+    if "/" in raw and (slashed := _slashed(raw, data, instant)) is not None:
+        return slashed
     tokens = _tokens(raw)
     mentions = _mentions(tokens, data)
     if mentions:
@@ -298,43 +298,45 @@ def _decide(zones: Sequence[str], now: datetime) -> ZoneMatch:
     return ZoneMatch(None, tuple(distinct[:MAX_CANDIDATES]))
 
 
-def _slashed(raw: str, data: _Data) -> tuple[str, ...] | None:
-    """'Europe/Londn': a misspelt zone name, matched among its region's cities."""
+def _slashed(raw: str, data: _Data, now: datetime) -> ZoneMatch | None:
+    """'Europe/Londn': a misspelt zone name, matched among its region's cities with the
+    same care as any misspelling."""
     region, _, city = raw.partition("/")
     cities = data.region_cities.get(_fold(region))
-    key = _fold(city)
-    if not cities or len(key) < _MIN_FUZZY_CHARS:
+    if not cities:
         return None
-    found = process.extract(key, cities, scorer=OSA.distance, score_cutoff=2, limit=4)
-    best = [place for place, distance, _ in found if distance == found[0][1]] if found else []
-    return _unique(z for place in best for z in data.places[place].zones) or None
+    return _closest(_fold(city), cities, data, now)
 
 
 def _fuzzy(tokens: Sequence[tuple[str, bool]], data: _Data, now: datetime) -> ZoneMatch:
-    """A misspelt name: one typo in a word of five letters or more is read when every
-    name that close keeps the same clock; two typos (nine letters or more) are only
-    offered. The first letter must match: people rarely get that one wrong."""
+    """A misspelt name, once the filler words are set aside."""
     key = " ".join(word for word, _ in tokens if word not in data.filler)
+    return _closest(key, data.fuzzy_keys, data, now) or _NOTHING
+
+
+def _closest(key: str, names: Sequence[str], data: _Data, now: datetime) -> ZoneMatch | None:
+    """One typo in a word of five letters or more is read when every name that close
+    keeps the same clock; two typos (nine letters or more) are only offered. The first
+    letter must match: people rarely get that one wrong."""
     if len(key.replace(" ", "")) < _MIN_FUZZY_CHARS:
-        return _NOTHING
+        return None
     found = [
         (place, distance)
         for place, distance, _ in process.extract(
-            key, data.fuzzy_keys, scorer=OSA.distance, score_cutoff=2, limit=4 * MAX_CANDIDATES
+            key, names, scorer=OSA.distance, score_cutoff=2, limit=4 * MAX_CANDIDATES
         )
-        if place[0] == key[0]
+        if place[0] == key[0] and place in data.places
     ]
     if not found:
-        return _NOTHING
+        return None
     best = min(distance for _, distance in found)
     if best == 2 and len(key) < _MIN_TWO_TYPOS_CHARS:
-        return _NOTHING
+        return None
     closest = sorted(
         (place for place, distance in found if distance == best),
         key=lambda place: (-fuzz.ratio(key, place), place),
     )
-    zones = _unique(z for place in closest for z in data.places[place].zones)
-    match = _decide(zones, now)
+    match = _decide(_unique(z for place in closest for z in data.places[place].zones), now)
     if match.zone and best > 1:
         return ZoneMatch(None, (match.zone,))  # offered, never set: "atlantis" is not Atlanta
     return match

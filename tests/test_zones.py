@@ -1,13 +1,17 @@
-"""Forgiving time-zone matching: names, cities, abbreviations, offsets, countries, typos."""
+"""Forgiving time-zone matching: names, cities, abbreviations, offsets, countries, typos;
+and never a confident wrong zone: unsure is a question, nonsense is a friendly no."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
-from bot.zones import MAX_CANDIDATES, ZoneMatch, match_zone, zone_label
+from bot.zones import MAX_CANDIDATES, PLACES_FILE, ZoneMatch, match_zone, same_clock, zone_label
+from tests.conftest import Conversation
 
 WINTER = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
 SUMMER = datetime(2027, 7, 15, 12, 0, tzinfo=UTC)
@@ -217,3 +221,108 @@ def test_now_defaults_to_the_current_time() -> None:
 )
 def test_zone_label(name: str, now: datetime, label: str) -> None:
     assert zone_label(name, now) == label
+
+
+# -- never confidently wrong -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "zone"),
+    [
+        ("I'm in Lagos", "Africa/Lagos"),
+        ("est/edt", "America/New_York"),
+        ("my zone is PST please", "America/Los_Angeles"),
+        ("London, Ontario", "America/Toronto"),
+        ("Birmingham UK", "Europe/London"),
+        ("springfield, illinois", "America/Chicago"),
+        ("Kiev", "Europe/Kyiv"),
+        ("Bengaluru", "Asia/Kolkata"),
+        ("the bay area", "America/Los_Angeles"),
+        ("EAT", "Africa/Nairobi"),
+        ("IST (India)", "Asia/Kolkata"),
+        ("UTC+5:30 india", "Asia/Kolkata"),
+        ("GMT+0", "UTC"),
+        ("Lodnon", "Europe/London"),
+        ("Europe/Londn", "Europe/London"),
+        ("czechia", "Europe/Prague"),
+    ],
+)
+def test_names_inside_what_members_type(query: str, zone: str) -> None:
+    assert match_zone(query, WINTER) == one(zone)
+
+
+@pytest.mark.parametrize(
+    ("query", "offered"),
+    [
+        ("CST", {"America/Chicago", "Asia/Shanghai"}),
+        ("MST", {"America/Denver", "America/Phoenix"}),
+        ("AEST", {"Australia/Sydney", "Australia/Brisbane"}),
+        ("GMT", {"Europe/London", "UTC"}),
+        ("Birmingham", {"Europe/London", "America/Chicago"}),
+        ("Georgia", {"America/New_York", "Asia/Tbilisi"}),
+        ("Toronto or London?", {"America/Toronto", "Europe/London"}),
+        ("Spain", {"Europe/Madrid", "Atlantic/Canary"}),
+    ],
+)
+def test_a_name_with_several_clocks_is_a_question(query: str, offered: set[str]) -> None:
+    match = match_zone(query, WINTER)
+    assert match.zone is None
+    assert offered <= set(match.candidates)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["atlantis", "Atlantis", "my house", "same as Ana", "asdf", "i eat at noon"],
+)
+def test_nothing_plausible_is_nothing(query: str) -> None:
+    assert match_zone(query, WINTER) == ZoneMatch(None, ())
+
+
+def test_names_that_keep_the_same_clock_are_one_answer() -> None:
+    # Germany's two zones (Berlin, Busingen) and EET's four countries agree all year.
+    assert match_zone("Germany", WINTER) == one("Europe/Berlin")
+    assert match_zone("EET", WINTER).zone == "Europe/Athens"
+
+
+def test_same_clock_compares_the_year_ahead_not_just_today() -> None:
+    assert same_clock("Europe/Berlin", "Europe/Zurich", WINTER)
+    # Same offset in January, different in summer.
+    assert not same_clock("Europe/London", "UTC", WINTER)
+    assert not same_clock("Australia/Sydney", "Australia/Brisbane", SUMMER)
+
+
+def test_the_place_names_file_names_only_real_zones() -> None:
+    data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
+    named: set[str] = set(data["cities"])
+    for section in ("abbreviations", "codes", "regions", "time_regions", "shared_names"):
+        for key, zones in data[section].items():
+            assert isinstance(key, str), key  # YAML reads a bare `on` or `no` as a bool
+            named.update([zones] if isinstance(zones, str) else zones)
+    known = zoneinfo.available_timezones() | {"UTC"}
+    assert named - known == set()
+
+
+# -- what a member sees -------------------------------------------------------------------
+
+
+async def test_an_unsure_zone_is_a_question_with_buttons(conversation: Conversation) -> None:
+    ask = await conversation.one("/jobclub timezone CST")
+    assert ask.text == "Which one do you mean by “CST”?"
+    assert {"America/Chicago", "Asia/Shanghai"} <= set(ask.meta["candidates"])
+    assert (await conversation.one("/jobclub settings")).meta["tz"] == "UTC"  # not set yet
+
+    (chosen,) = await conversation.press(ask, "America/Chicago")
+    assert chosen.text.startswith("Your time zone is now America/Chicago (UTC-06:00")
+    assert (await conversation.one("/jobclub settings")).meta["tz"] == "America/Chicago"
+
+
+async def test_a_place_in_a_sentence_is_set(conversation: Conversation) -> None:
+    reply = await conversation.one("/jobclub timezone I'm in Lagos")
+    assert reply.text.startswith("Your time zone is now Africa/Lagos (UTC+01:00")
+
+
+async def test_nonsense_is_a_friendly_no_with_examples(conversation: Conversation) -> None:
+    reply = await conversation.one("/jobclub timezone atlantis")
+    assert reply.text.startswith("I don't know “atlantis” as a time zone. Try a city near you")
+    assert "`/jobclub timezone berlin`" in reply.text
+    assert (await conversation.one("/jobclub settings")).meta["tz"] == "UTC"

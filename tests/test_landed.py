@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app import JobClubBot
 from bot.clock import FakeClock
+from bot.features.landed import LandedFollowUps
 from tests.conftest import Conversation, make_settings, shared_library
+from tests.statement_count import selects
 
 MON = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 SEARCH_KINDS = {"nudge", "weekly-checkin", "reminder", "still-open", "interview"}
@@ -131,3 +135,25 @@ async def test_a_landing_never_confirmed_is_not_counted_or_celebrated(
     arrived = await conversation.advance(timedelta(days=7))
     (digest,) = [d for d in arrived if d.kind == "digest"]
     assert "landed" not in digest.text
+
+
+@pytest.mark.parametrize("crowd", [2, 8])
+async def test_a_morning_of_thirty_day_dms_is_claimed_in_a_fixed_number_of_queries(
+    conversation: Conversation, crowd: int
+) -> None:
+    """Was: a member and a club read per landing while claiming; now one query for all
+    (the same two statements for 2 landings and for 8)."""
+    conversation.clock.set(MON)
+    names = [f"Member{i}" for i in range(crowd)]
+    for who in names:
+        ask = await conversation.one("/landed Initech as analyst", who=who)
+        await conversation.press(ask, "Yes, close my search", who=who)
+    conversation.clock.set(MON + timedelta(days=31))
+    bot = conversation.bot
+    async with bot.services.db.session() as session:
+        with selects(bot) as seen:
+            items = await LandedFollowUps().claim_due(
+                session, bot.services, bot.services.clock.now()
+            )
+    assert len(items) == crowd and {i.payload["stage"] for i in items} == {"30"}
+    assert len(seen) == 2, seen  # the due landings, then their members with clubs

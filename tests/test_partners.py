@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.features.partners import BookedReminders
 from tests.conftest import Conversation, Delivered
+from tests.statement_count import selects
 
 ZONES = {
     "Ada": "America/New_York",
@@ -246,3 +248,34 @@ async def test_bad_availability_gets_a_friendly_answer(conversation: Conversatio
     assert "shorter than an hour" in short.text
     empty = await conversation.one("/partners on")
     assert "lunchtimes" in empty.text
+
+
+@pytest.mark.parametrize("crowd", [2, 6])
+async def test_booked_reminders_are_claimed_in_a_fixed_number_of_queries(
+    conversation: Conversation, crowd: int
+) -> None:
+    """Was: the seats of each booked pair read one match at a time; now one query for all
+    (the same two statements for one pair and for three)."""
+    names = [f"Member{i}" for i in range(crowd)]
+    for who in names:
+        await conversation.one("/partners on weekdays 12:00-14:00", who=who)
+    await start_round(conversation)
+    got = intros(await conversation.advance(MONDAY))
+    booked: set[str] = set()
+    for who in names:
+        if who in booked:
+            continue
+        (ask,) = await conversation.press(got[who], "We booked it", who=who)
+        assert "When is it?" in ask.text
+        (done,) = await conversation.dm("tuesday 12:30", who=who)
+        assert "Booked: Tue 1 Dec, 12:30" in done.text
+        booked |= {who} | {name for name in names if name in done.text}
+    conversation.clock.set(datetime(2026, 12, 1, 11, 45, tzinfo=UTC))  # 11:30 was an hour before
+    bot = conversation.bot
+    async with bot.services.db.session() as session:
+        with selects(bot) as seen:
+            items = await BookedReminders().claim_due(
+                session, bot.services, conversation.clock.now()
+            )
+    assert len({item.member_id for item in items}) == len(items) == crowd  # each member once
+    assert len(seen) == 2, seen  # the booked matches due, then who sits at them

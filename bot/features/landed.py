@@ -313,17 +313,19 @@ class LandedFollowUps:
         rows = list(
             await session.scalars(select(Landing).where(Landing.next_followup_at <= now).limit(200))
         )
+        # The members whose 90-day DM is computed now, read in one query, never one per
+        # landing: a morning's crowd of 30-day DMs is claimed in one round.
+        wanted = {r.member_id for r in rows if (r.followup_stage or "90") == "30" and r.landed_at}
+        people = await _members_with_clubs(session, wanted)
         claimed = []
         for landing in rows:
             due, stage = landing.next_followup_at, landing.followup_stage or "90"
             assert due is not None
             following: tuple[datetime | None, str | None] = (None, None)
-            if stage == "30" and landing.landed_at is not None:
-                member = await session.get(Member, landing.member_id)
-                club = await session.get(Club, member.club_id) if member else None
-                if member is not None and club is not None:
-                    zone = members.zone_for(member, club, services.settings.timezone)
-                    following = (followup_at(landing.landed_at, "90", member, zone), "90")
+            if stage == "30" and landing.landed_at is not None and landing.member_id in people:
+                member, club = people[landing.member_id]
+                zone = members.zone_for(member, club, services.settings.timezone)
+                following = (followup_at(landing.landed_at, "90", member, zone), "90")
             result = await session.execute(
                 update(Landing)
                 .where(Landing.id == landing.id, Landing.next_followup_at == due)
@@ -405,3 +407,15 @@ def _private(
     ctx: Context, text: str, meta: dict[str, Any] | None = None, buttons: list[Button] | None = None
 ) -> Reply:
     return ctx.private(Reply(text=text, meta=meta or {}, buttons=buttons or []))
+
+
+async def _members_with_clubs(
+    session: AsyncSession, member_ids: set[int]
+) -> dict[int, tuple[Member, Club]]:
+    """Each member with their club, by member id, in one query."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(Member, Club).join(Club, Club.id == Member.club_id).where(Member.id.in_(member_ids))
+    )
+    return {member.id: (member, club) for member, club in rows}

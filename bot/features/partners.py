@@ -562,21 +562,18 @@ class Rounds:
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
     ) -> list[DueItem]:
-        due_rows = list(
-            (
-                await session.execute(
-                    select(PartnerSchedule.club_id, PartnerSchedule.next_round_at).where(
-                        PartnerSchedule.next_round_at <= now
-                    )
-                )
-            ).all()
-        )
+        # Each due schedule with its club in one query, not two reads per club.
+        due_rows = (
+            await session.execute(
+                select(PartnerSchedule, Club)
+                .join(Club, Club.id == PartnerSchedule.club_id)
+                .where(PartnerSchedule.next_round_at <= now)
+            )
+        ).all()
         items: list[DueItem] = []
-        for club_id, due in due_rows:
-            club = await session.get(Club, club_id)
-            schedule = await session.get(PartnerSchedule, club_id)
-            if club is None or schedule is None:
-                continue
+        for schedule, club in due_rows:
+            club_id, due = club.id, schedule.next_round_at
+            assert due is not None
             zone = club_zone(club, services)
             following = next_round(schedule.weekday, schedule.minutes, zone, max(now, due))
             result = await session.execute(
@@ -732,7 +729,7 @@ class BookedReminders:
                 ).where(PartnerMatch.remind_at <= now)
             )
         ).all()
-        items = []
+        won = []
         for match_id, remind_at, booked_at, rev in rows:
             result = await session.execute(
                 update(PartnerMatch)
@@ -740,14 +737,23 @@ class BookedReminders:
                 .values(remind_at=None)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-            seated = await session.scalars(
-                select(PartnerSeat.member_id).where(
-                    PartnerSeat.match_id == match_id, PartnerSeat.declined.is_(False)
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                won.append((match_id, remind_at, booked_at, rev))
+        # Who sits at each claimed match, in one query for them all.
+        seated: dict[int, list[int]] = {}
+        if won:
+            for match_id, member_id in await session.execute(
+                select(PartnerSeat.match_id, PartnerSeat.member_id)
+                .where(
+                    PartnerSeat.match_id.in_([w[0] for w in won]),
+                    PartnerSeat.declined.is_(False),
                 )
-            )
-            for member_id in seated:
+                .order_by(PartnerSeat.match_id, PartnerSeat.member_id)
+            ):
+                seated.setdefault(match_id, []).append(member_id)
+        items = []
+        for match_id, remind_at, booked_at, rev in won:
+            for member_id in seated.get(match_id, []):
                 items.append(
                     DueItem(
                         key=f"{REMIND}:{match_id}:{member_id}:{rev}",
@@ -899,18 +905,21 @@ async def _count_missed(session: AsyncSession, club: Club, due: datetime) -> lis
     )
     if last is None:
         return []
+    # Each seat with its member's preferences in one query (only members still taking part).
     seats = (
         await session.execute(
-            select(PartnerSeat.member_id, PartnerSeat.met)
+            select(PartnerSeat.member_id, PartnerSeat.met, PartnerPrefs)
             .join(PartnerMatch, PartnerMatch.id == PartnerSeat.match_id)
-            .where(PartnerMatch.club_id == club.id, PartnerMatch.round_at == last)
+            .join(PartnerPrefs, PartnerPrefs.member_id == PartnerSeat.member_id)
+            .where(
+                PartnerMatch.club_id == club.id,
+                PartnerMatch.round_at == last,
+                PartnerPrefs.active.is_(True),
+            )
         )
     ).all()
     items = []
-    for member_id, met in seats:
-        prefs = await session.get(PartnerPrefs, member_id)
-        if prefs is None or not prefs.active:
-            continue
+    for member_id, met, prefs in seats:
         prefs.missed_rounds = 0 if met else prefs.missed_rounds + 1
         if prefs.missed_rounds >= MISSED_TO_PAUSE:
             prefs.active, prefs.missed_rounds, prefs.updated_at = False, 0, due

@@ -17,7 +17,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 
 from bot.content.schema import AnswerPoint, Question
-from bot.review import money
+from bot.review import money, structure
 from bot.review.concepts import CONCEPTS, OFF_TOPIC_ONLY, Concept
 from bot.review.model import DimensionResult, Problem
 from bot.review.text import Answer, Sentence
@@ -54,6 +54,8 @@ INSTEAD = (
 )
 """Families that can name what an answer is about instead, most telling first (on a tie);
 `workplace`, the vaguest, last. Generic ones (an example, a result) name no topic."""
+GENERIC = frozenset({"workplace", "outcome", "evidence", "experience"})
+"""Concepts any answer about work touches ("at work", "in the end", "for example")."""
 VAGUE_TOPICS = (CONCEPTS["workplace"].about,)
 """What stray sentences sound like when they only say "at work": elaboration of a point
 (the story behind a strength, the reasoning behind a pay answer), not another topic."""
@@ -103,6 +105,34 @@ def _sounds_like(answer: Answer, question: Question, stray: list[Sentence]) -> s
     return CONCEPTS[best].about if counts.get(best, 0) >= needed else None
 
 
+def _first_point_missed(
+    question: Question, touched: dict[int, list[Sentence]], explained: Set[int]
+) -> bool:
+    """Whether the question's own ask (its first declared point: the industry, a strength,
+    what drives you) goes untouched while only generic points (an example, experience) are.
+    Story questions are left out: their first point is the generic "a real situation". So is
+    an answer another serious flag explains (an illness told in detail is the reason for a gap,
+    said badly): that flag says what is wrong."""
+    first = question.addresses[0].concepts if question.addresses else []
+    if not first or set(first) & GENERIC or explained:
+        return False
+    return not touched.get(0)
+
+
+def _no_story_on_the_point(
+    answer: Answer, question: Question, touched: dict[int, list[Sentence]], explained: Set[int]
+) -> bool:
+    """A story question answered with no story (nothing the member did) and without its own
+    point (the change of plan, the team pulling together): a salary figure or a list of
+    hobbies told to "Tell me about a time…" answers something else."""
+    if question.category != "behavioural" or explained:
+        return False
+    own = [i for i, p in enumerate(question.addresses) if not set(p.concepts) & GENERIC]
+    if not own or any(touched.get(i) for i in own):
+        return False
+    return not any(structure.action_owner(s) for s in answer.sentences)
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -136,6 +166,8 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
         stray_aside = [s for s in aside if s.index not in on_topic]
         off = (
             not addressed
+            or _first_point_missed(question, touched, explained)
+            or _no_story_on_the_point(answer, question, touched, explained)
             or (
                 len(considered) >= SHARE_FROM
                 and len(on) / len(considered) < ON_TOPIC_SHARE

@@ -32,7 +32,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 MAX_CANDIDATES = 8
-MAX_QUERY_CHARS = 80
+MAX_QUERY_CHARS = 200
+"""Longer than any place named in a sentence; beyond it nothing is read."""
 PLACES_FILE = Path(__file__).with_name("zone_places.yaml")
 
 _REGIONS = frozenset(
@@ -146,6 +147,8 @@ _OFFSET = re.compile(
     r"(?:(?P<sep>[:h.])\s*(?P<minutes>\d{1,2}))?(?![\w:.])"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
+_FLAG_A = 0x1F1E6
 _MAX_SPAN = 5
 """The longest name, in words, looked for in what a member typed."""
 _MIN_FUZZY_CHARS = 5
@@ -194,6 +197,8 @@ class _Data:
     """The names a misspelling is compared with: no abbreviations, nothing tiny."""
     region_cities: dict[str, tuple[str, ...]]
     """'europe' -> the folded city part of its zones, for 'Europe/Londn'."""
+    country_names: dict[str, str]
+    """ISO code -> country name, for flag emoji."""
 
 
 def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
@@ -217,7 +222,7 @@ def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
         return ZoneMatch(exact, ())
     if "/" in raw and (slashed := _slashed(raw, data, instant)) is not None:
         return slashed
-    tokens = _tokens(raw)
+    tokens = _tokens(_flags_as_names(raw, data))
     mentions = _mentions(tokens, data)
     if mentions:
         return _decide(_combine(mentions, instant), instant)
@@ -243,6 +248,17 @@ def _tokens(raw: str) -> list[tuple[str, bool]]:
     decomposed = unicodedata.normalize("NFKD", raw.replace("'", "").replace("’", ""))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return [(word.lower(), len(word) > 1 and word.isupper()) for word in _TOKEN.findall(plain)]
+
+
+def _flags_as_names(raw: str, data: _Data) -> str:
+    """A flag emoji is two regional-indicator letters spelling the country's ISO code:
+    "London 🇬🇧" reads as "London Britain"."""
+
+    def country(found: re.Match[str]) -> str:
+        code = "".join(chr(ord(c) - _FLAG_A + ord("A")) for c in found[0])
+        return f" {data.country_names.get(code, '')} "
+
+    return _FLAG.sub(country, raw)
 
 
 def _mentions(tokens: Sequence[tuple[str, bool]], data: _Data) -> list[_Mention]:
@@ -501,7 +517,9 @@ def _data() -> _Data:
         parts = name.split("/")
         if parts[0] not in _REGIONS:
             continue
-        target = links.get(name, name)
+        # zone.tab's own names stay as they are (Europe/Stockholm, not the Europe/Berlin
+        # it links to: the member named Stockholm); older spellings (Asia/Calcutta) move on.
+        target = name if name in _read_zone_tab() else links.get(name, name)
         target = target if target in names else name
         key = _fold(parts[-1])
         region_cities.setdefault(_fold(parts[0]), []).append(key)
@@ -539,6 +557,7 @@ def _data() -> _Data:
         filler=frozenset(extra.get("filler", ())),
         fuzzy_keys=fuzzy_keys,
         region_cities={k: tuple(dict.fromkeys(v)) for k, v in region_cities.items()},
+        country_names=_iso_names(),
     )
 
 
@@ -547,19 +566,23 @@ def _as_list(zones: str | list[str]) -> list[str]:
 
 
 def _countries() -> dict[str, list[str]]:
-    """Country name -> its zones in zone.tab order (iso3166.tab names the countries)."""
+    """Country name -> its zones in zone.tab order."""
     zones: dict[str, list[str]] = {}
     for line in _read_first("zone.tab").splitlines():
         parts = line.split("\t")
-        if len(parts) >= 3 and not line.startswith("#"):
+        if len(parts) >= 3 and not line.startswith("#") and not parts[2].startswith("Antarctica/"):
             zones.setdefault(parts[0], []).append(parts[2].strip())
-    named: dict[str, list[str]] = {}
+    return {name: zones[code] for code, name in _iso_names().items() if code in zones}
+
+
+def _iso_names() -> dict[str, str]:
+    """ISO code -> country name from iso3166.tab ('Britain (UK)' -> 'Britain')."""
+    names: dict[str, str] = {}
     for line in _read_first("iso3166.tab").splitlines():
         parts = line.split("\t")
-        if len(parts) == 2 and not line.startswith("#") and parts[0] in zones:
-            name = re.sub(r"\(.*?\)", "", parts[1]).replace("&", "and")
-            named[name] = [z for z in zones[parts[0]] if not z.startswith("Antarctica/")]
-    return named
+        if len(parts) == 2 and not line.startswith("#"):
+            names[parts[0]] = re.sub(r"\(.*?\)", "", parts[1]).replace("&", "and").strip()
+    return names
 
 
 def _tz_files(filename: str) -> list[Path]:

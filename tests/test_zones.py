@@ -245,6 +245,11 @@ def test_zone_label(name: str, now: datetime, label: str) -> None:
         ("Lodnon", "Europe/London"),
         ("Europe/Londn", "Europe/London"),
         ("czechia", "Europe/Prague"),
+        ("Madrid 🇪🇸", "Europe/Madrid"),
+        ("🇮🇳", "Asia/Kolkata"),
+        ("(UTC-05:00) Eastern Time (US & Canada)", "America/New_York"),
+        # a zone.tab name stays as typed, though the tz database links it to Berlin's
+        ("Stockholm", "Europe/Stockholm"),
     ],
 )
 def test_names_inside_what_members_type(query: str, zone: str) -> None:

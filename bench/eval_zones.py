@@ -12,7 +12,7 @@ the same clock as a wanted one counts), or `ask` (the bot must offer choices), o
 - confidently wrong: a zone was set, and it is not what the member meant. This is the
   one that hurts (reminders at the wrong hour), so it is reported on its own.
 
-Tune on train and dev; test is for the report in bench/README.md.
+Tune on train and dev; test and fresh are for the report in bench/README.md.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def judge(item: dict, match: ZoneMatch) -> str:
     if match.zone:
         return "right" if _among(match.zone, wanted) else "confidently wrong"
     if not match.candidates:
-        return "said none"
+        return "right" if item.get("none_ok") else "said none"
     if item.get("ask_ok") and any(_among(z, match.candidates) for z in wanted):
         return "right"
     return "asked back"

@@ -64,6 +64,20 @@ def amounts(text: str) -> list[re.Match[str]]:
     return sorted(found, key=lambda m: m.start())
 
 
+_BARE_RANGE = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[.,]\d+)?\s?(?:k|K)?\s?(?:-|–|to)\s?\d{1,3}(?:[.,]\d+)?\s?"
+    r"(?:k|K|thousand|grand|lakhs?|lacs?|L)?(?![\w.,])"
+)
+"""A range said without a currency ("the 30 to 33 range", "8 to 10 lakhs"), counted when the
+sentence is about pay."""
+
+
+def bare_range(sentence: Sentence) -> bool:
+    return bool(_BARE_RANGE.search(sentence.text)) and bool(
+        hits(sentence.folded, (*wl.RANGE_WORDS, *wl.PAY))
+    )
+
+
 def pay_amounts(sentence: Sentence) -> list[re.Match[str]]:
     """The sums in a sentence that could be a pay figure: "a budget of two million" or
     "saving about eighty thousand" is evidence of what the member achieved, unless the
@@ -77,7 +91,7 @@ def pay_amounts(sentence: Sentence) -> list[re.Match[str]]:
 def gives_range(answer: Answer) -> bool:
     found = amounts(answer.raw)
     if not found:
-        return False
+        return any(bare_range(s) for s in answer.sentences)
     for first, second in itertools.pairwise(found):
         between = answer.raw[first.end() : second.start()].strip().lower()
         if between in ("-", "–", "—", "to", "and", "up to", "or"):
@@ -85,11 +99,11 @@ def gives_range(answer: Answer) -> bool:
     for s in answer.sentences:
         if amounts(s.text) and (_JOINED_RANGE.search(s.text) or hits(s.folded, wl.RANGE_WORDS)):
             return True
-    return False
+    return any(bare_range(s) for s in answer.sentences)
 
 
 def _sentence_with_amount(answer: Answer) -> Sentence | None:
-    return next((s for s in answer.sentences if pay_amounts(s)), None)
+    return next((s for s in answer.sentences if pay_amounts(s) or bare_range(s)), None)
 
 
 def check(answer: Answer, question: Question) -> DimensionResult:
@@ -98,7 +112,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     wants_range = expects_range(question)
     points = FIGURE_POINTS if wants_range else OTHER_POINTS
     score = 0
-    figures = [s for s in answer.sentences if pay_amounts(s)]
+    figures = [s for s in answer.sentences if pay_amounts(s) or bare_range(s)]
     found = bool(figures)
     ranged = gives_range(answer)
     figure = _sentence_with_amount(answer)

@@ -39,6 +39,14 @@ TOO_SHORT_CAP = 45
 """An answer far below the target length is capped at most here, and lower the shorter it
 is (in proportion to its length): there is too little to judge."""
 A_BIT_SHORT_CAP = 74
+MOSTLY_FLAWED_CAP = 55
+"""When at least half the sentences carry a serious flaw (nothing but praise for the
+employer, nothing but one figure), the answer is weak whatever the flaw's own cap."""
+OWN_DIMENSIONS = ("plain_language", "sensitive", "money")
+FAILED_OWN_SCORE, FAILED_OWN_CAP = 20, 55
+"""A question flagged for a non-technical listener, a sensitive topic or pay has a dimension
+of its own; an answer that scores next to nothing there (all jargon to an HR interviewer)
+fails the question, however clean the rest is."""
 THIN_FLAGS = 2
 """An answer a little short of the target that also misses more than `THIN_FLAGS` - 1 other
 things (a result, the context, why it mattered…) is good, not strong: it is held at
@@ -113,13 +121,20 @@ class RuleReviewer:
             cap = round(TOO_SHORT_CAP * min(1.0, length.ratio(parsed, question) / length.TOO_SHORT))
             if overall > cap:
                 overall, capped = cap, "too short to judge fully"
+        elif (
+            any(scores.get(d, 100) <= FAILED_OWN_SCORE for d in OWN_DIMENSIONS)
+            and overall > FAILED_OWN_CAP
+        ):
+            overall, capped = FAILED_OWN_CAP, "it misses what this kind of question is for"
         elif "a_bit_short" in flags and len(flags) > THIN_FLAGS and overall > A_BIT_SHORT_CAP:
             overall, capped = A_BIT_SHORT_CAP, "a little short, and parts of the answer missing"
         serious = severity.serious_flags(flags)
         held = severity.cap(flags)
+        flagged = _flagged_sentences(results)
+        if held is not None and _mostly(flagged, parsed):
+            held = (min(held[0], MOSTLY_FLAWED_CAP), held[1])
         if held is not None and overall > held[0]:
             overall, capped = held[0], held[1]
-        flagged = _flagged_sentences(results)
         off_topic = "off_topic" in flags
         sounds_like = next(
             (
@@ -196,6 +211,11 @@ def _flagged_sentences(results: list[DimensionResult]) -> dict[int, str]:
                 if current is None or _rank(p.flag) < _rank(current):
                     flagged[i] = p.flag
     return dict(sorted(flagged.items()))
+
+
+def _mostly(flagged: dict[int, str], answer: Answer) -> bool:
+    serious = sum(1 for flag in flagged.values() if flag in severity.SERIOUS)
+    return bool(answer.sentences) and serious * 2 >= len(answer.sentences)
 
 
 def _rank(flag: str) -> int:

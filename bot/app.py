@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot import dm, members, metrics
+from bot import dm, members, metrics, offers
 from bot.clock import Clock
 from bot.content import Library, load_library
 from bot.content.search import TipIndex
@@ -63,6 +63,7 @@ class JobClubBot:
         features = features if features is not None else load_features()
         for feat in features:
             feat.register(router)
+        offers.register(router)
         services = Services(
             settings=settings,
             db=db,
@@ -216,6 +217,11 @@ class JobClubBot:
             if spec is None and name in dm.HELP_COMMANDS and router.help is not None:
                 return router.help, text, ()
             if spec is None:
+                # a typo or another word for a command: run it when plainly meant,
+                # else "Did you mean" buttons (bot.offers)
+                handler, read = offers.unregistered(router, name, text)
+                if handler is not None or read:
+                    return handler, read, ()
                 return None, _unknown_command(name, router.suggest(name)), ()
             return spec.handler, text, ()
         # A direct message: bot.dm decides, once, whether it is help, cancel, a command,

@@ -4,13 +4,26 @@ The order, first match wins:
 
 1. `help`, `menu`, `?`: the help, in any state, with what the bot is waiting for.
 2. `cancel` (or stop, quit, never mind…): leaves whatever conversation holds the DM.
-3. A command, with or without its slash (`tip networking`, `progress`). While a
-   conversation holds the DM, a slash-less command counts only in a short message
-   (fewer than `FOCUSED_COMMAND_WORDS` words), so an answer that happens to start with
-   "practice" or "story" still reaches the conversation.
-4. The conversation holding the DM (`bot.focus`), which may pass (None).
-5. The DM fallbacks features register (the tips feature reads advice requests).
-6. A friendly greeting that points to help and repeats what the bot is waiting for.
+3. A command, with or without its slash, read as members type it
+   (`bot.understanding.commands`): `tip networking`, `progress`, `/comit email Ana
+   friday`, `jobclub still open 4`. With the slash, typos and other words for a
+   command count in any state. Without it:
+   - a command's exact name counts; while a conversation holds the DM, only in a short
+     message (fewer than `FOCUSED_COMMAND_WORDS` words), so an answer that happens to
+     start with "practice" or "story" still reaches the conversation;
+   - another word or a typo for a name (`tips`, `reminders`, `progres`) counts only in
+     a message of at most `LOOSE_WORDS` words and only when no conversation holds the
+     DM ("stories about failure are hard" is not `/story`).
+   An unsure reading (`/pr`, a slip that fits two commands, any slip in a destructive
+   command) runs nothing: the member gets "Did you mean" buttons (`bot.offers`).
+4. The conversation holding the DM (`bot.focus`), which may pass (None). Nothing
+   below ever sees an answer it took.
+5. A plain sentence that clearly asks for a command (`bot.understanding.sentences`):
+   "remind me to email Ana friday 3pm", "I have an interview at Acme next Tuesday
+   2pm", "Initech rejected me". A sentence asking for advice is not one of these.
+   Deleting your data or "I got the job" is only offered as a button, never run.
+6. The DM fallbacks features register (the tips feature reads advice requests).
+7. A friendly greeting that points to help and repeats what the bot is waiting for.
 
 So features never decide among themselves who owns a DM: a feature that waits for
 text holds the DM with `ctx.hold_dm`, and everything else is a fallback.
@@ -20,13 +33,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import focus
+from bot import focus, offers
 from bot.replies import Button, Reply, Visibility
 from bot.text import fold
+from bot.understanding.commands import NONE, Reading, read
+from bot.understanding.sentences import read_sentence
 
 if TYPE_CHECKING:
     from bot.context import Context
-    from bot.router import CommandSpec
+    from bot.router import Router
 
 HELP_WORDS = frozenset({"help", "menu", "commands", "what can you do", "help me"})
 """A whole message that asks for the help (after folding; `?` alone folds to nothing)."""
@@ -39,6 +54,10 @@ _COURTESY = frozenset("please thanks thank you ok okay just that it this now for
 FOCUSED_COMMAND_WORDS = 3
 """While a conversation holds the DM, a slash-less command is read only in a message
 shorter than this: `progress` or `tip salary` are commands, an answer is an answer."""
+LOOSE_WORDS = 2
+"""A slash-less typo or other word for a command is read only in a message this short
+(`progres`, `tips salary`); a longer one is a sentence, and sentences have their own
+reader."""
 
 
 def is_cancel(text: str) -> bool:
@@ -57,16 +76,28 @@ def is_help(text: str) -> bool:
     return folded in HELP_WORDS
 
 
-def command_in(ctx: Context, text: str, *, focused: bool) -> tuple[CommandSpec, str] | None:
-    """The command a DM names, and the text after it; None when it names none."""
+def read_typed(router: Router, text: str, *, focused: bool) -> Reading:
+    """The command a DM types, with or without its slash (step 3 of the module docstring)."""
     slashed = text.startswith("/")
-    first, _, rest = text.lstrip("/").partition(" ")
-    spec = ctx.services.router.command(fold(first).replace(" ", "")) if first else None
-    if spec is None:
-        return None
-    if focused and not slashed and len(fold(text).split()) >= FOCUSED_COMMAND_WORDS:
-        return None
-    return spec, rest.strip()
+    line = text.lstrip("/").strip()
+    if not line:
+        return NONE
+    if slashed:
+        return read(router, line)
+    exact = read(router, line, loose=False)
+    if exact.kind != "none":
+        if focused and len(fold(text).split()) >= FOCUSED_COMMAND_WORDS:
+            return NONE
+        return exact
+    if focused or len(line.split()) > LOOSE_WORDS:
+        return NONE
+    loose = read(router, line)
+    return loose if loose.kind == "run" or loose.how == "word" else NONE
+
+
+def read_plain(router: Router, text: str) -> Reading:
+    """A plain sentence that clearly asks for one of the router's commands (step 5)."""
+    return read_sentence(text, known=lambda path: router.command(path.split()[0]) is not None)
 
 
 async def answer(ctx: Context) -> Reply | list[Reply] | None:
@@ -94,10 +125,9 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
             visibility=Visibility.DM,
             meta={"cancelled": True, "left": owner},
         )
-    found = command_in(ctx, text, focused=held is not None)
-    if found is not None:
-        spec, ctx.text = found
-        return await spec.handler(ctx)
+    typed = read_typed(router, text, focused=held is not None)
+    if typed.kind != "none":
+        return await _act(ctx, typed, text.split()[0])
     if text.startswith("/"):
         name = fold(text.lstrip("/").partition(" ")[0])
         return _unknown(name, router.suggest(name.replace(" ", "")) if name else None)
@@ -106,11 +136,20 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
         result = await spec.on_text(ctx, dict(row.state or {}))
         if result is not None:
             return result
+    sentence = read_plain(router, text)
+    if sentence.kind != "none":
+        return await _act(ctx, sentence, text)
     for fallback in router.dm_fallbacks:
         result = await fallback(ctx)
         if result is not None:
             return result
     return _greeting(waiting)
+
+
+async def _act(ctx: Context, reading: Reading, typed: str) -> Reply | list[Reply] | None:
+    if reading.kind == "run":
+        return await offers.run(ctx, reading)
+    return offers.ask(reading, typed, Visibility.DM)
 
 
 def _with_waiting(result: Reply | list[Reply] | None, waiting: str) -> Reply | list[Reply] | None:

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from rapidfuzz import fuzz, process
 
+from bot import offers
 from bot.errors import UserError
+from bot.replies import Visibility
 from bot.text import shorten
+from bot.understanding.commands import Offer, Reading, is_destructive, read_verb, remainder
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -238,18 +241,30 @@ class Router:
     async def _dispatch(
         self, path: str, default: Handler, ctx: Context
     ) -> Reply | list[Reply] | None:
-        """Run `/path VERB ARGS` for the verb's spec, or `default` when no verb is given."""
+        """Run `/path VERB ARGS` for the verb's spec, or `default` when no verb is given.
+
+        The verb is read as members type it (`bot.understanding.commands.read_verb`):
+        `Still-Open`, `still open`, `2 done`, `please pause`, one slip (`snoze`). A slip
+        that fits two verbs, or a destructive verb read any way but exactly (`delet`,
+        `remove` for `delete`), is offered as buttons instead of run.
+        """
         if not self.subcommands_of(path):
             return await default(ctx)
-        verb, _, rest = ctx.text.strip().partition(" ")
-        if not verb:
+        typed = ctx.text.strip()
+        verb = read_verb(self, path, typed.split())
+        if verb is None:
             return await default(ctx)
-        spec = self._find(path, verb)
+        if verb.candidates or (verb.how != "exact" and is_destructive(verb.path)):
+            tail = remainder(typed, verb.used)
+            paths = verb.candidates or (verb.path,)
+            reading = Reading("ask", how="typo", offers=tuple(Offer(p, tail) for p in paths))
+            return offers.ask(reading, f"/{path} {typed.split()[0]}", _visibility(ctx))
+        spec = self.subcommands.get(tuple(verb.path.rsplit(" ", 1)))  # type: ignore[arg-type]
         if spec is None:
-            raise UserError(self._unknown_verb(path, verb, ctx.is_admin))
+            raise UserError(self._unknown_verb(path, typed.split()[0], ctx.is_admin))
         if spec.admin_only and not ctx.is_admin:
             raise UserError("Only club admins can do that.")
-        ctx.text = rest.strip()
+        ctx.text = remainder(typed, verb.used, verb.number)
         if self.subcommands_of(spec.path):
             return await self._dispatch(spec.path, spec.handler, ctx)
         ctx.args, ctx.text = parse_args(spec, ctx.text)
@@ -276,6 +291,11 @@ class Router:
         """The closest command name to a mistyped one, if any is close."""
         match = process.extractOne(name, list(self.commands), scorer=fuzz.ratio, score_cutoff=60)
         return match[0] if match else None
+
+
+def _visibility(ctx: Context) -> Visibility:
+    """Offers go where the command was typed: the DM, or only to the member in a channel."""
+    return Visibility.DM if ctx.event.place.is_dm else Visibility.ONLY_MEMBER
 
 
 def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:

@@ -1,0 +1,393 @@
+"""Plain DM sentences that clearly ask for a command: "remind me to email Ana friday 3pm".
+
+A sentence is read as a command only on a clear signal: a request shaped the way people
+ask for that one thing (`remind me to …`, `I have an interview at …`, `<company>
+rejected me`, `pause my nudges`). Everything else is left alone, so an advice question
+still reaches the tips reader and a waiting conversation still gets its answer (the
+caller never asks this module while a conversation holds the DM).
+
+The shapes are rules over words, not stored sentences: each names the verbs, the
+things and the connecting words members use, so "pls remind me 2 ring Dave" and
+"could you remind me about the thank-you note" are one rule. Before the rules run, a
+word one slip from a keyword is corrected ("rmind", "intervew") and emoji and
+exclamation marks are dropped.
+
+Two guards keep the reading honest:
+- a sentence that asks for advice ("how should I prepare?", "any tips") is not turned
+  into a set-up: it goes to the tips reader as before;
+- what deletes or closes something (delete my data, I got the job) is only ever
+  offered as a button, never run from a sentence (`commands.judged`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.text import fold
+from bot.understanding.commands import Reading, judged, slipped
+
+KEYWORDS = (
+    "remind",
+    "reminder",
+    "reminders",
+    "interview",
+    "rejected",
+    "rejection",
+    "practice",
+    "practise",
+    "progress",
+    "nudges",
+    "delete",
+    "commitments",
+    "stories",
+    "timezone",
+)
+"""Words a rule hinges on, corrected when typed one slip off ("rmind me", "progres")."""
+
+ADVICE = re.compile(
+    r"\b(how|why|should|tips?|advice|advise|suggestions?|prepare|nervous|"
+    r"worried|scared|anxious|what do i|what should|feeling|is it ok|is it okay)\b"
+)
+"""A sentence with these asks for advice; the tips reader answers it."""
+
+_POLITE = (
+    r"(?:(?:hey|hi|hello|ok|okay|so|um|bot|jobclub|please|pls|plz|kindly|"
+    r"can you|could you|would you|will you|can u|could u|pls can you)[\s,]+)*"
+)
+_EMOJI = re.compile(r"[^\w\s'’:/,.#&@+()-]")
+_DAYTIME = (
+    r"today|tonight|tomorrow|tmrw|tmr|yesterday|this (?:morning|afternoon|evening|week)|"
+    r"last (?:week|night)|again|just now|earlier|recently"
+)
+_PRONOUN = {"they", "them", "he", "she", "it", "the company", "the recruiter", "the employer"}
+
+
+def _clean(text: str) -> str:
+    """Emoji and `!?` runs gone, curly apostrophes straight, keyword slips fixed."""
+    text = _EMOJI.sub(" ", text.replace("’", "'"))
+    out: list[str] = []
+    for word in text.split():
+        bare = fold(word)
+        if len(bare) >= 5 and bare not in KEYWORDS:
+            fixed = [k for k in KEYWORDS if slipped(bare, k) == 1]
+            if len(fixed) == 1 and bare.isalpha():
+                word = fixed[0]
+        out.append(word)
+    return " ".join(out).strip(" .")
+
+
+def _company(text: str) -> str:
+    """A company named in a clause: up to the first time word or punctuation."""
+    text = re.split(rf"[,.;:()]|\s(?:{_DAYTIME})\b|\s(?:and|but|so|for the)\s", f" {text} ")[0]
+    text = text.strip()
+    if text.lower() in _PRONOUN or not text:
+        return ""
+    return " ".join(text.split()[:5])
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A sentence shape for `path`; `args` turns its match into the command's text."""
+
+    path: str
+    pattern: re.Pattern[str]
+    args: Callable[[re.Match[str]], str]
+    advice_guard: bool = True
+
+
+def _rest(match: re.Match[str]) -> str:
+    return (match.groupdict().get("rest") or "").strip(" ,:-")
+
+
+def _none(match: re.Match[str]) -> str:
+    return ""
+
+
+def _interview(match: re.Match[str]) -> str:
+    rest = _rest(match)
+    rest = re.sub(r"^(?:in|from)\s", "at ", rest, flags=re.I)
+    rest = re.sub(r"\s(?:is|will be)\s(?:on\s)?", " on ", rest, flags=re.I)
+    days = r"(?:tomorrow|today|next|this|mon|tue|wed|thu|fri|sat|sun|\d)"
+    return re.sub(rf"\sfor\s(?={days})", " on ", rest, flags=re.I)
+
+
+def _rejected(match: re.Match[str]) -> str:
+    return _company(match.group("company") or "")
+
+
+def _landed(match: re.Match[str]) -> str:
+    return _company(match.groupdict().get("company") or "")
+
+
+def _pause(match: re.Match[str]) -> str:
+    rest = _rest(match)
+    return rest if rest.lower().startswith("until ") else ""
+
+
+def _practice(match: re.Match[str]) -> str:
+    words = [
+        w
+        for w in _rest(match).split()
+        if fold(w) not in {"a", "an", "some", "with", "me", "please", "pls", "now"}
+    ]
+    return " ".join(words)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_MY = r"(?:my|the|all|all my|all of my|our)"
+_NUDGES = r"(?:daily\s+)?(?:nudges?|tasks?|prep(?:\s+tasks?)?|prep\s+messages?|practice\s+tasks?)"
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "commit",
+        _rx(
+            rf"^{_POLITE}(?:remind me|set (?:up )?(?:a |me a )?reminder|add (?:a )?reminder|"
+            r"create (?:a )?reminder|don'?t let me forget|do not let me forget)\b"
+            r"(?:\s*[:,-]?\s*(?:to|about|that i|2|of)\b)?(?P<rest>.*)$"
+        ),
+        _rest,
+        advice_guard=False,
+    ),
+    Rule(
+        "interview",
+        _rx(
+            r"^(?:so\s+)?(?:i\s+have\s+got|i\s+have|i'?ve\s+got|i'?ve|ive|i\s+got|got|"
+            r"just\s+got|landed|i\s+landed|i\s+am\s+having|i'?m\s+having|have)\s+"
+            r"(?:an?\s+|my\s+|the\s+|one\s+)?(?:(?:job|phone|video|first|second|final|"
+            r"panel|onsite|technical|hr)\s+)?interview(?:\s+call)?\s+"
+            r"(?P<rest>(?:at|with|in|from|on|for|tomorrow|today|next|this)\b.*)$"
+        ),
+        _interview,
+    ),
+    Rule(
+        "interview",
+        _rx(
+            r"^(?:my\s+)?(?:(?:job|phone|video|next)\s+)?interview\s+"
+            r"(?P<rest>(?:at|with)\s.*)$"
+        ),
+        _interview,
+    ),
+    Rule(
+        "rejected",
+        _rx(
+            r"^(?:i\s+)?(?:just\s+)?(?:got|was|been|have been|'ve been|ve been|i'?ve been|"
+            r"received|had)?\s*(?:a\s+)?(?:rejected|turned down|rejection(?:\s+(?:mail|email|"
+            r"letter|call))?)\s+(?:by|from|at)\s+(?P<company>.+)$"
+        ),
+        _rejected,
+    ),
+    Rule(
+        "rejected",
+        _rx(
+            r"^(?P<company>[\w&.' -]{1,40}?)\s+(?:rejected me|turned me down|said no|"
+            r"passed on me|declined me)\b"
+        ),
+        _rejected,
+    ),
+    Rule(
+        "rejected",
+        _rx(
+            r"^(?:i\s+)?(?:didn'?t|did not|didnt|wasn'?t|was not)\s+(?:get|getting|selected|"
+            r"shortlisted)\s+(?:selected\s+|shortlisted\s+)?(?:(?:the|that|this)\s+)?"
+            r"(?:(?:job|role|position|offer)\s+)?(?:at|with|from|by|in)\s+(?P<company>.+)$"
+        ),
+        _rejected,
+    ),
+    Rule(
+        "practice",
+        _rx(
+            rf"^{_POLITE}(?:let'?s|lets|let us|i want to|i'?d like to|i would like to|"
+            r"can we|can i|could we|want to|wanna|time to)\s+(?:do\s+(?:some|a|an)\s+)?"
+            r"(?:practi[cs]e|mock(?:\s+interview)?)\b(?P<rest>.*)$"
+        ),
+        _practice,
+    ),
+    Rule(
+        "practice",
+        _rx(
+            rf"^{_POLITE}(?:practi[cs]e with me|give me an? (?:practice|interview|mock) "
+            r"question|ask me an? (?:interview |practice |hard )?question|"
+            r"(?:do\s+)?(?:a\s+)?mock interview)\b(?P<rest>.*)$"
+        ),
+        _practice,
+    ),
+    Rule(
+        "progress",
+        _rx(
+            rf"^{_POLITE}(?:(?:show|check|see|view|get)(?: me)?\s+|what'?s\s+|whats\s+|"
+            r"what is\s+|how'?s\s+)?(?:my|me my)\s+(?:progress|stats|statistics|streak|"
+            r"scores?)\b[\s\w]{0,12}$"
+        ),
+        _none,
+    ),
+    Rule("progress", _rx(r"^how am i doing\b[\w\s]{0,12}$"), _none, advice_guard=False),
+    Rule(
+        "nudges pause",
+        _rx(rf"^{_POLITE}(?:pause|hold|suspend)\s+(?:{_MY}\s+)?{_NUDGES}\b(?P<rest>.*)$"),
+        _pause,
+    ),
+    Rule(
+        "nudges pause",
+        _rx(r"^no (?:more )?" + _NUDGES + r" (?:this|for a|for the) week\b"),
+        _none,
+    ),
+    Rule(
+        "nudges off",
+        _rx(
+            rf"^{_POLITE}(?:stop|turn off|switch off|disable|cancel)\s+(?:{_MY}\s+)?"
+            rf"{_NUDGES}\s*$"
+        ),
+        _none,
+    ),
+    Rule(
+        "nudges on",
+        _rx(rf"^{_POLITE}(?:turn on|switch on|enable|start)\s+(?:{_MY}\s+)?{_NUDGES}\s*$"),
+        _none,
+    ),
+    Rule(
+        "nudges resume",
+        _rx(rf"^{_POLITE}(?:resume|unpause|restart)\s+(?:{_MY}\s+)?{_NUDGES}\s*$"),
+        _none,
+    ),
+    Rule(
+        "jobclub delete",
+        _rx(
+            rf"^{_POLITE}(?:delete|erase|remove|wipe|clear|forget)\s+(?:all\s+)?(?:of\s+)?"
+            r"(?:my|me|everything|all)\b.*(?:data|account|info|information|details|profile|"
+            r"history|everything|on me|about me)\b"
+        ),
+        _none,
+    ),
+    Rule("jobclub delete", _rx(rf"^{_POLITE}forget (?:about )?me\b\W*$"), _none),
+    Rule(
+        "jobclub export",
+        _rx(
+            rf"^{_POLITE}(?:export|download|get|send me)\s+(?:a copy of\s+)?(?:all\s+)?"
+            r"(?:of\s+)?my\s+(?:data|info|information|details)\b"
+        ),
+        _none,
+    ),
+    Rule(
+        "jobclub export",
+        _rx(r"^what (?:data|info|information) do you (?:have|keep|store|hold) (?:on|about) me"),
+        _none,
+        advice_guard=False,
+    ),
+    Rule(
+        "landed",
+        _rx(
+            r"^(?:i\s+)?(?:finally\s+|just\s+)?(?:got|landed|accepted|signed|have accepted|"
+            r"'ve accepted)\s+(?:the|a|an|my)\s+(?:new\s+)?(?:job|offer|role|position)"
+            r"(?:\s+(?:at|with|from)\s+(?P<company>.+))?$"
+        ),
+        _landed,
+    ),
+    Rule(
+        "landed",
+        _rx(
+            r"^(?:i\s+)?(?:got|have been|was|'ve been)\s+hired\b"
+            r"(?:\s+(?:at|by)\s+(?P<company>.+))?$"
+        ),
+        _landed,
+    ),
+    Rule(
+        "commitments",
+        _rx(
+            rf"^{_POLITE}(?:(?:show|list|see|view|check)(?: me)?\s+|what are\s+|"
+            r"what'?s\s+(?:on\s+)?)?(?:all\s+)?my\s+(?:reminders|commitments|promises|"
+            r"to ?dos?|to ?do list|follow[ -]?ups)\s*$"
+        ),
+        _none,
+        advice_guard=False,
+    ),
+    Rule("commitments", _rx(r"^what do i (?:have|need) to do\b\W*$"), _none, advice_guard=False),
+    Rule(
+        "quiz",
+        _rx(
+            rf"^{_POLITE}(?:quiz me|give me (?:a|the) quiz|(?:can|could|may) i (?:take|do|have|"
+            r"try) (?:the|a) quiz|(?:start|take|do) (?:the|a) quiz|let'?s do (?:the|a) quiz)\b"
+        ),
+        _none,
+        advice_guard=False,
+    ),
+    Rule(
+        "story list",
+        _rx(rf"^{_POLITE}(?:show|list|see|view)(?: me)?\s+(?:all\s+)?my\s+stor(?:y|ies)\b"),
+        _none,
+    ),
+    Rule(
+        "story start",
+        _rx(
+            rf"^{_POLITE}(?:i want to|i'?d like to|i would like to|help me|let'?s|lets|"
+            r"can we|can you help me)\s+(?:write|build|create|make|start|draft)\s+"
+            r"(?:a|an|my|new|a new)?\s*(?:\w+\s+)?story\b"
+        ),
+        _none,
+        advice_guard=False,
+    ),
+    Rule(
+        "jobclub timezone",
+        _rx(
+            rf"^{_POLITE}(?:set|change|update|switch)\s+my\s+time\s*zone\s+(?:to\s+)?"
+            r"(?P<rest>\S.*)$"
+        ),
+        _rest,
+    ),
+    Rule("jobclub timezone", _rx(r"^my time\s*zone is\s+(?P<rest>\S.*)$"), _rest),
+    Rule(
+        "jobclub settings",
+        _rx(rf"^{_POLITE}(?:show|see|view|open|check)(?: me)?\s+my\s+settings\b"),
+        _none,
+    ),
+    Rule("jobclub contacts", _rx(rf"^{_POLITE}(?:show\s+|list\s+)?my contacts\s*$"), _none),
+    Rule(
+        "checkin now",
+        _rx(
+            rf"^{_POLITE}(?:do|start|answer|fill in)\s+(?:my|the|this week'?s)\s+"
+            r"check[ -]?in\b(?:\s+now)?\s*$"
+        ),
+        _none,
+    ),
+    Rule(
+        "partners",
+        _rx(
+            rf"^{_POLITE}(?:find me|i want|i need|get me|i'?d like)\s+an?\s+"
+            r"(?:practice\s+|mock\s+interview\s+)?partner\b"
+        ),
+        _none,
+    ),
+    Rule(
+        "tip",
+        _rx(rf"^{_POLITE}(?:give|send|show) me an?\s+(?:random\s+|new\s+)?tip\s*$"),
+        _none,
+        advice_guard=False,
+    ),
+)
+
+
+def read_sentence(text: str, known: Callable[[str], bool] = lambda path: True) -> Reading:
+    """The command a plain DM sentence clearly asks for, or `NONE`.
+
+    `known(path)` says whether the bot has that command (a club may run without one).
+    """
+    cleaned = _clean(text)
+    if not cleaned or cleaned.startswith("/"):
+        return Reading("none")
+    advice = bool(ADVICE.search(cleaned.lower())) or ("?" in text and not _polite_ask(text))
+    for rule in RULES:
+        match = rule.pattern.search(cleaned)
+        if match is None or not known(rule.path):
+            continue
+        if rule.advice_guard and advice:
+            return Reading("none")
+        return judged(Reading("run", rule.path, rule.args(match), "sentence"))
+    return Reading("none")
+
+
+def _polite_ask(text: str) -> bool:
+    """`can you remind me …?` is a request, not a question about something."""
+    return bool(re.match(r"^\W*(?:can|could|would|will)\s+(?:you|u)\b", text, re.I))

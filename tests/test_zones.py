@@ -321,6 +321,13 @@ async def test_an_unsure_zone_is_a_question_with_buttons(conversation: Conversat
     assert (await conversation.one("/jobclub settings")).meta["tz"] == "America/Chicago"
 
 
+async def test_a_doubtful_spelling_is_offered_not_set(conversation: Conversation) -> None:
+    ask = await conversation.one("/jobclub timezone Johanesburgh")
+    assert ask.text == "Is this the one you mean by “Johanesburgh”?"
+    assert [b.label.split(" ")[0] for b in ask.buttons] == ["Africa/Johannesburg"]
+    assert (await conversation.one("/jobclub settings")).meta["tz"] == "UTC"
+
+
 async def test_a_place_in_a_sentence_is_set(conversation: Conversation) -> None:
     reply = await conversation.one("/jobclub timezone I'm in Lagos")
     assert reply.text.startswith("Your time zone is now Africa/Lagos (UTC+01:00")

@@ -58,8 +58,10 @@ class MemberSettings(Feature):
         if match.zone:
             return await self._set_zone(ctx, match.zone)
         if match.candidates:
+            # One candidate is a spelling we were not sure of: asked, never set.
+            question = "Which one do" if len(match.candidates) > 1 else "Is this the one"
             return Reply(
-                text=f"Which one do you mean by “{shorten(query, 40)}”?",
+                text=f"{question} you mean by “{shorten(query, 40)}”?",
                 buttons=[Button(zone_label(z, ctx.now), f"tz:set:{z}") for z in match.candidates],
                 visibility=Visibility.ONLY_MEMBER,
                 meta={"candidates": list(match.candidates)},

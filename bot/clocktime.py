@@ -8,7 +8,8 @@ What it reads: "8pm", "8 pm", "8p.m.", "8:30", "08:00", "8.30", "0800", "19h00",
 "noon", "midday", "lunchtime", "midnight", "12 noon", "half past 7", "quarter to 9",
 "10 past 6", "half 7" (UK: 7:30), "8 o'clock", "eight", "8ish", "around 8", and the
 parts of the day: "morning", "this afternoon", "in the evening", "tonight", "at night",
-alone or with a clock time ("8 in the evening", "tonight at 8", "8pm tonight").
+alone or with a clock time ("8 in the evening", "tonight at 8", "8pm tonight", "evening 6"),
+and their short and regional forms ("morn", "aft", "arvo" (Australian), "eve", "evng").
 
 The meanings, chosen once:
 - morning 09:00, afternoon 14:00, evening / night / tonight 19:00 (the hour people
@@ -19,6 +20,8 @@ The meanings, chosen once:
   08:00 and "20" is 20:00. A part of the day settles it the other way ("8 in the
   evening", "tonight at 8" are 20:00). `TimeOfDay.bare` says am/pm was left open, so a
   caller for whom a wrong guess is costly (a one-off deadline) can ask instead;
+  `TimeOfDay.open` says the same of an hour with minutes ("4:30"), which is read on the
+  24-hour clock too, but which a deadline reader may still want to question;
 - "around", "about", "-ish" are accepted and don't change the time.
 
 A plain number is only a time with a sign that it is one: "at"/"@", "o'clock", am/pm,
@@ -76,6 +79,9 @@ class TimeOfDay:
     """The words name today as well ("tonight", "this evening")."""
     part: str | None = None
     """morning, afternoon, evening or night, when the words name one."""
+    open: bool = False
+    """Hours and minutes ("4:30") from 1:00 to 12:59 without am/pm, a leading zero or a
+    part of the day: `at` is the 24-hour reading, but the afternoon is as likely."""
 
     @property
     def minutes(self) -> int:
@@ -111,10 +117,21 @@ _LEAD = (
 )
 
 
+_PART_WORDS = {
+    **dict.fromkeys(("morning", "morn", "mornin"), "morning"),
+    **dict.fromkeys(("afternoon", "aft", "arvo"), "afternoon"),
+    **dict.fromkeys(("evening", "eve", "evng", "evenin"), "evening"),
+    **dict.fromkeys(("night", "nite"), "night"),
+    **dict.fromkeys(("tonight", "tonite"), "tonight"),
+}
+"""Short and regional names for the parts of the day ("arvo" is the Australian afternoon)."""
+
+
 def _part(name: str) -> str:
+    words = "|".join(sorted((f"{w}s?" for w in _PART_WORDS), key=len, reverse=True))
     return (
         rf"(?:(?P<{name}_this>this)\s+|(?:(?:in|during)\s+)?the\s+|at\s+)?"
-        rf"(?P<{name}>mornings?|afternoons?|evenings?|nights?|tonight|tonite)\b"
+        rf"(?P<{name}>{words})\b"
     )
 
 
@@ -238,7 +255,8 @@ def _read(found: re.Match[str], *, whole: bool) -> TimeOfDay | None:
     """The time a unit match names; None when a plain number has no sign of being a time."""
     if found["pc"]:
         return _read_part(found, "pc")
-    marked = bool(found["lead"].strip()) or bool(found["at2"]) or bool(found["pb"])
+    # a part of the day either side marks a number as a time: "evening 6", "6 in the evening"
+    marked = bool(found["lead"].strip()) or bool(found["at2"]) or bool(found["pb"] or found["pa"])
     try:
         at, strong, bare, settled = _clock(found)
     except TimeOfDayError:
@@ -247,7 +265,7 @@ def _read(found: re.Match[str], *, whole: bool) -> TimeOfDay | None:
         return None  # "feb 30": a number, not a broken time
     if not (strong or marked or whole):
         return None
-    clock = TimeOfDay(at, explicit=True, bare=bare)
+    clock = TimeOfDay(at, explicit=True, bare=bare, open=not settled and not bare)
     for name in ("pa", "pb"):
         if found[name]:
             clock = _with_part(clock, _read_part(found, name), settled=settled)
@@ -255,9 +273,10 @@ def _read(found: re.Match[str], *, whole: bool) -> TimeOfDay | None:
 
 
 def _read_part(found: re.Match[str], name: str) -> TimeOfDay:
-    word = found[name].lower().removesuffix("s")
-    today = word in ("tonight", "tonite") or bool(found[f"{name}_this"])
-    if word in ("tonight", "tonite"):
+    typed = found[name].lower()
+    word = _PART_WORDS.get(typed) or _PART_WORDS[typed.removesuffix("s")]
+    today = word == "tonight" or bool(found[f"{name}_this"])
+    if word == "tonight":
         word = "night"
     return TimeOfDay(PARTS_OF_DAY[word], explicit=False, today=today, part=word)
 

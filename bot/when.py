@@ -36,10 +36,12 @@ from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clocktime import TimeOfDayError, take_time_of_day
+from bot.clocktime import NOON, TimeOfDayError, take_time_of_day
+from bot.dateorder import DateOrder, date_order
 from bot.errors import UserError
 from bot.text import NUMBER_WORDS
 from bot.timezones import add_months, local_instant, show_time
@@ -118,10 +120,67 @@ _MONTHS = {
     **dict.fromkeys(("november", "nov"), 11),
     **dict.fromkeys(("december", "dec"), 12),
 }
-_COUNTS = {"a": 1, "an": 1, **NUMBER_WORDS}
-_TODAY_WORDS = frozenset({"today", "tdy"})
-_TOMORROW_WORDS = frozenset({"tomorrow", "tmrw", "tmr", "tmw", "tomorow", "tommorow", "tommorrow"})
-_PREPOSITIONS = frozenset({"by", "on", "at", "in", "before", "until", "till", "til", "due"})
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90}
+_TEENS = ("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_COUNTS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "a couple of": 2,
+    "a couple": 2,
+    "couple of": 2,
+    "couple": 2,
+    **NUMBER_WORDS,
+    **{word: 13 + i for i, word in enumerate(_TEENS)},
+    **_TENS,
+    **{
+        f"{tens}{sep}{unit}": value + NUMBER_WORDS[unit]
+        for tens, value in _TENS.items()
+        if value < 60
+        for unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+        for sep in (" ", "-")
+    },
+}
+_TODAY_WORDS = frozenset({"today", "tdy", "2day"})
+_TOMORROW_WORDS = frozenset(
+    {"tomorrow", "tmrw", "tmr", "tmw", "tmrow", "tmro", "tmrrw", "tomoz", "tmoz", "2moro",
+     "2morrow", "2mrw", "2mro", "tomorow", "tommorow", "tommorrow", "tomorrw", "tomoro"}
+)  # fmt: skip
+_PREPOSITIONS = frozenset(
+    {"by", "on", "at", "in", "before", "until", "till", "til", "due", "during", "b4"}
+)
+_ABBREVIATIONS = {
+    "nxt": "next", "wk": "week", "wks": "weeks", "b4": "before", "bfr": "before",
+    "thru": "through", "mins": "minutes", "min": "minutes", "hrs": "hours", "hr": "hours",
+}  # fmt: skip
+"""Short forms rewritten before reading (the longer vocabulary is then the only one)."""
+
+_ORDINAL_WORDS = {
+    word: i + 1
+    for i, word in enumerate(
+        ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+         "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+         "twentieth").split()
+    )
+} | {"thirtieth": 30}  # fmt: skip
+_ORDINAL_WORDS |= {
+    f"{tens}{sep}{word}": base + _ORDINAL_WORDS[word]
+    for tens, base in (("twenty", 20), ("thirty", 30))
+    for word in (("first",) if base == 30 else tuple(_ORDINAL_WORDS)[:9])
+    for sep in (" ", "-")
+}
+_SUFFIX = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
+
+# Typos -----------------------------------------------------------------------------------
+
+_TYPO_TARGETS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "august", "september", "october", "november", "december",
+    "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening", "fortnight",
+    "midnight", "minutes", "hours", "weeks", "months",
+)  # fmt: skip
+_REAL_WORDS = frozenset({"sundry", "mourning", "minute", "houses", "weekly", "monthly"})
+"""English words one slip away from a day or time word; never corrected."""
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -137,17 +196,38 @@ _UNIT = r"minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|years
 # Normalising ---------------------------------------------------------------------------
 
 _LEADING_PREPOSITION = re.compile(
-    rf"^(?:due(?:\s+(?:by|on|before))?|by|on|at|before|until|till|til|for|no later than"
-    rf"|in(?=\s+(?:the|{_MO})\b))(?:\s*[:,]\s*|\s+)",
+    rf"^(?:due(?:\s+(?:by|on|before))?|by|on|at|before|b4|until|till|til|for|no later than"
+    rf"|during|latest by|in(?=\s+(?:the|{_MO}|{_WD})\b))(?:\s*[:,]\s*|\s+)",
     re.IGNORECASE,
 )
+_DOTTED_END = re.compile(r"(?<![\d.:])(?<!at )(?<!@)\b(?:[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])$")
 _TRAILING_PUNCTUATION = re.compile(r"(?<![ap]\.m)[\s.,;:!?…]+$", re.IGNORECASE)
 _AMPM_DOTS = re.compile(r"\b([ap])\.\s?m\b\.?")
 _ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)")
 _PUNCTUATION = re.compile(r"[,;!?()\"“”]|(?<!\d):|:(?!\d)|(?<=[a-z])\.")
+_WORD = re.compile(r"[a-z0-9]+")
+_ATTACHED_UNIT = re.compile(
+    r"\b((?:in|within|after) \d+(?:\.\d+)?)(h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)\b"
+)  # "in 2h", "in 3hrs" (alone, "20h" is 8pm in much of Europe)
+_WORD_ORDINAL = re.compile(
+    rf"\b(?:(?<=the )({_alternatives(_ORDINAL_WORDS)})\b"
+    rf"|({_alternatives(_ORDINAL_WORDS)})(?=\s+of\s+(?:{_MO})\b))"
+)
+_DOTTED_ORDINAL = re.compile(rf"\b(\d{{1,2}})\.(?=\s+(?:of\s+)?(?:{_MO})\b)")  # "3. march"
+_PART_AMPM = re.compile(r"(?<=[a-z] )([ap])m\b")  # "tmrw am", "Mon PM": a part of the day
+_DAY_DOT_TIME = (
+    re.compile(rf"\b((?:{_WD}|{_RELDAY}|tonight) )(\d{{1,2}})\.(\d{{2}})\b(?!\.)"),
+    re.compile(rf"\b()(\d{{1,2}})\.(\d{{2}})(?= (?:{_WD}|{_RELDAY}|tonight)\b)"),
+)  # "monday 9.30": next to a day it is a time, not a price
+_SYNONYMS = (
+    (re.compile(r"\blater (?=today|tonight|this)"), ""),
+    (re.compile(r"\b(?:in )?the coming week\b|\bcoming week\b"), "next week"),
+    (re.compile(r"\b(month|week|year) end\b"), r"end of \1"),
+    (re.compile(r"\bat the (?:very )?latest$"), ""),
+)
 _ASAP = re.compile(
     r"asap|as soon as (?:possible|you can|i can)|now|right now|immediately|right away"
-    r"|straight away|urgent(?:ly)?"
+    r"|straight away|urgent(?:ly)?|at the earliest"
 )
 _VAGUE = re.compile(
     r"soon|some ?day|some ?time|eventually|later|whenever|never|one day|tbd|tba"
@@ -162,6 +242,12 @@ _EOD = re.compile(
     r"|close of (?:business|play)|end of business)\b"
 )
 _CONNECTORS = re.compile(r"^(?:on|at|of|the)\s+|\s+(?:on|at|of)$")
+_FIRST_THING = re.compile(r"\bfirst thing(?:\s+in the morning)?\b")
+_AFTER_LUNCH = re.compile(r"\bafter lunch(?:\s?time)?\b")
+_LUNCH = re.compile(r"(?:\bat\s+)?\blunch\b")
+AFTER_LUNCH = time(13, 0)
+OPEN_HOURS = range(1, 8)
+"""An "H:MM" on these hours without am/pm ("4:30") is asked about: 04:30 is never meant."""
 
 # Days ------------------------------------------------------------------------------
 
@@ -182,11 +268,22 @@ _END_OF = re.compile(
     r"(?:the\s+)?end of\s+(?:the\s+)?(?:(?P<which>this|next)\s+)?(?P<unit>week|month|year)"
     r"|(?P<abbr>eow|eom|eoy)"
 )
-_IN = re.compile(rf"(?:in|within)\s+(?:(?P<half>half an?)|(?P<n>{_N}))\s+(?P<unit>{_UNIT})")
+_SPAN = (
+    rf"(?:(?P<half>half an?)\s+(?P<hunit>hour|day)"
+    rf"|(?P<n>\d{{1,6}}(?:\.5)?|{_N})(?P<and_half>\s+and\s+a\s+half)?\s*(?P<unit>{_UNIT}|h)"
+    rf"(?P<and_half2>\s+and\s+a\s+half)?)(?:\s+(?:'s\s+|'\s*)?time)?"
+)
+_IN = re.compile(rf"(?:in|within|after)\s+{_SPAN}")
+_SPAN_ALONE = re.compile(_SPAN)  # "2 hrs", "an hour": a snooze, when it is all the words
+_WEEK_ON = re.compile(
+    rf"(?P<n>a|one|1|two|2)\s+(?P<unit>weeks?|fortnights?)\s+(?:(?:on|from|after)\s+)?(?P<day>.+)"
+    rf"|(?P<day2>(?:(?:this|next|coming)\s+)?(?:{_WD})|{_RELDAY}|today)\s+(?P<unit2>week|fortnight)"
+)  # "a week on friday", "monday week", "tomorrow fortnight"
 _FROM_NOW = re.compile(rf"(?P<n>{_N})\s+(?P<unit>{_UNIT})\s+from\s+(?:now|today)")
 _AGO = re.compile(rf"(?P<n>{_N})\s+(?P<unit>{_UNIT})\s+ago")
 _ISO = re.compile(r"(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})")
-_US = re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?")
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?")
+_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?:(?P<y>\d{4}|\d{2}))?")
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY_MONTH = re.compile(
     rf"(?:(?P<wd>{_WD})\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+(?P<m>{_MO})"
@@ -197,6 +294,7 @@ _MONTH_DAY = re.compile(
     r"(?:\s+(?P<y>\d{4}))?"
 )
 _DAY_OF_MONTH = re.compile(rf"(?:(?P<wd>{_WD})\s+)?(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)")
+_END_OF_MONTH = re.compile(rf"(?:the\s+)?end of\s+(?:the\s+)?(?P<m>{_MO})")
 _MONTH_ONLY = re.compile(
     rf"(?:(?:early|mid|late|(?:the\s+)?(?:end|start|beginning) of)\s+)?(?:this\s+|next\s+)?"
     rf"(?P<m>{_MO})(?:\s+\d{{4}})?"
@@ -223,11 +321,19 @@ _TIME_WORDS = frozenset(
         "weeks", "wks", "weekend", "fortnight", "fortnights", "month", "months", "year",
         "years", "yrs", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
         "am", "pm", "a.m", "p.m", "a.m.", "p.m.", "@", "quarter", "past", "to",
-        "o'clock", "oclock", "lunchtime", "mornings", "evenings",
+        "o'clock", "oclock", "lunchtime", "mornings", "evenings", "lunch", "first", "thing",
+        "around", "about", "approx", "roughly", "ish", "arvo", "aft", "morn", "evng",
+        "couple", "and", "time", "during", "nxt", "wk", "b4",
+        "earliest", "later", "sharp", "eve", "mornin",
     }
+    | set(_ORDINAL_WORDS)
+    | {word for phrase in _COUNTS for word in phrase.split()}
 )  # fmt: skip
+_MONTH_NAMES = frozenset(name for name in _MONTHS if len(name) > 4)
+_KNOWN_WORDS = _TIME_WORDS | set(_WEEKDAYS) | set(_MONTHS)
 _TIME_TOKEN = re.compile(
-    r"\d{1,2}h(?:\d{2})?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?-?ish|noonish"
+    r"@?\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?|\d{1,2}-\d{1,2}(?:-\d{2,4})?"
+    r"|\d{1,4}(?:\.5)?(?:h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)|\d{1,2}h(?:\d{2})?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?-?ish|noonish"
     r"|\d{1,6}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}:\d{2}(?::\d{2})?"
     r"|\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:t\d{1,2}:\d{2})?|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
 )
@@ -237,10 +343,14 @@ _STRONG = re.compile(
     rf"\b(?:{_WD_UNMISTAKABLE}|{_RELDAY}|tonight|tonite|yesterday|noon|midday|midnight|eod|eow|eom|eoy|cob"
     rf"|end of|asap|soon|someday|sometime|eventually)\b"
     rf"|\d\s*(?:[ap]\.?m)\b|\d:\d\d|\d{{4}}[-/]\d|\b\d{{1,2}}/\d{{1,2}}\b"
-    rf"|\b(?:in|within)\s+(?:{_N}|half)\s+(?:an?\s+)?(?:{_UNIT})\b"
+    rf"|\b\d{{1,2}}\.\d{{1,2}}\.|\b\d{{1,2}}-\d{{1,2}}-\d{{2,4}}\b|\b\d{{4}}\s*(?:hrs|hours|h)\b"
+    rf"|\b(?:in|within|after)\s+(?:{_N}|half)\s*(?:an?\s+)?(?:{_UNIT}|h)\b"
+    rf"|\b(?:a|one|two)\s+(?:week|fortnight)\s+(?:on|from|today|tomorrow)\b"
+    rf"|\b(?:{_WD_UNMISTAKABLE}|{_RELDAY})\s+(?:week|fortnight)\b|\bfirst thing\b"
+    rf"|\b(?:after|before|by)\s+lunch\b|\barvo\b|\bthis\s+(?:morn|aft|eve|evng)\b"
     rf"|\b(?:{_N})\s+(?:{_UNIT})\s+(?:ago|from)\b"
     rf"|\b\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?(?:{_MO})\b|\b(?:{_MO})\s+\d{{1,2}}"
-    r"|\b(?:next|this|last)\s+(?:week|month|year|weekend)\b|\bat\s+\d{1,2}\b"
+    r"|\b(?:next|this|last)\s+(?:week|month|year|weekend)\b|\bat\s+\d{1,2}h?\b"
     r"|\bthis\s+(?:morning|afternoon|evening)\b|\b\d{1,2}h\d{2}\b|\b(?:half|quarter)\s+(?:past|to)\s|\bo'?clock\b|\blunchtime\b"
     rf"|\b(?:by|before|until|till|in|on|due)\s+(?:{_MO})\b|\b(?:by|before|until|till)\s+\d{{1,2}}$"
 )
@@ -249,10 +359,19 @@ _WEAK = re.compile(
     r"|\b\d{1,2}(?:st|nd|rd|th)\b"
 )
 _TOKEN = re.compile(r"\S+")
+_FILLER = frozenset({"please", "pls", "plz", "thanks", "thx", "ty", "sharp", "latest", "ok"})
+"""Words after a time that don't change it ("friday pls", "10:30 sharp")."""
+_NOT_A_DEADLINE_BEFORE = frozenset({"from", "since", "of", "for", "out", "score", "scored", "got"})
+"""A past date or a fraction after these words describes something ("the recruiters from
+last week", "aim for 10/10"): it is part of the commitment, not its due time."""
+_LEAD_SEPARATOR = re.compile(r"^[\s,;:.!?…—–-]+")
+_NUMERIC_DATE = re.compile(r"\d{1,2}/\d{1,2}|\d{1,2}\.\d{1,2}\.")
+_ALNUM = re.compile(r"\w")
 _TOKEN_EDGES = "\"'“”‘’()[]{}.,;:!?…"
 _TEXT_TAIL = re.compile(r"[\s,;:.!?…—–-]+$")
 _DANGLING_PREPOSITION = re.compile(
-    r"\s*\b(?:due(?:\s+(?:by|on|before))?|by|on|at|in|before|until|till|til)$", re.IGNORECASE
+    r"\s*\b(?:due(?:\s+(?:by|on|before))?|by|on|at|in|before|b4|until|till|til|during)$",
+    re.IGNORECASE,
 )
 
 
@@ -260,7 +379,17 @@ _DANGLING_PREPOSITION = re.compile(
 
 
 def parse_when(phrase: str, now: datetime, zone: ZoneInfo, default_time: time = time(9, 0)) -> When:
-    """Read `phrase` ("friday 3pm", "by tomorrow morning") as a due time after `now`."""
+    """Read `phrase` ("friday 3pm", "by tomorrow morning") as a due time after `now`.
+
+    The whole phrase is the time here, so a length of time alone ("2 hrs", "an hour",
+    a snooze) counts as that long from now; inside a sentence it would be a duration.
+    """
+    return _read_when(phrase, now, zone, default_time, alone=True)
+
+
+def _read_when(
+    phrase: str, now: datetime, zone: ZoneInfo, default_time: time, *, alone: bool
+) -> When:
     now = _as_utc(now)
     shown, preposition = _shown_words(phrase)
     if not shown:
@@ -273,7 +402,7 @@ def parse_when(phrase: str, now: datetime, zone: ZoneInfo, default_time: time = 
     if _VAGUE.fullmatch(text):
         raise WhenError(f"“{shown}” is too open to hold you to. {_EXAMPLES}")
 
-    reading = _Reading(shown, now, zone, default_time)
+    reading = _Reading(shown, now, zone, default_time, alone=alone)
     # "at 15" is a clock time, "15" alone is not
     clock, rest = reading.clock(f"at {text}" if preposition == "at" and text[0].isdigit() else text)
     days = reading.days(rest)
@@ -308,31 +437,52 @@ def split_text_and_when(
 ) -> tuple[str, When | None]:
     """Split "call Ana tomorrow at 10:30" into ("call Ana", When(...)).
 
-    Only a time phrase at the end counts, and only words that are all time-like are tried,
-    longest first. A clear time that can't be used raises; no time at all gives None.
+    A time phrase at the end counts ("friday pls" and emoji after it are let through),
+    and only words that are all time-like are tried, longest first. Failing that, a clear
+    time at the start ("tmrw: call Ana") counts. A clear time that can't be used raises;
+    no time at all gives None.
     """
     tokens = list(_TOKEN.finditer(text))
-    words = [token.group().strip(_TOKEN_EDGES).lower() for token in tokens]
-    start = len(tokens)
+    words = [_fix_word(token.group().strip(_TOKEN_EDGES).lower()) for token in tokens]
+    end = len(tokens)
+    while end > 0:  # "friday pls", "tmrw 🙏", "by friday at the latest"
+        if end >= 3 and words[end - 3 : end] == ["at", "the", "latest"]:
+            end -= 3
+        elif words[end - 1] in _FILLER or not _has_word(words[end - 1]):
+            end -= 1
+        else:
+            break
+    start = end
     while start > 0 and _is_time_word(words[start - 1]):
         start -= 1
     first_error: WhenError | None = None
-    for i in range(start, len(tokens)):
-        candidate = text[tokens[i].start() :]
+    stop = tokens[end - 1].end() if end else 0
+    for i in range(start, end):
+        candidate = text[tokens[i].start() : stop]
         lowered = _normalize(candidate)
         with_preposition = words[i] in _PREPOSITIONS
         strong = bool(_STRONG.search(lowered))
         if not strong and not (with_preposition and _WEAK.search(lowered)):
             continue
+        # "chapter 3 tonight", "recruiters from last week", "aim for 10/10": the first
+        # words belong to the text, so a reading that keeps them is not a due time
+        after_word = i > 0 and words[i - 1] in _NOT_A_DEADLINE_BEFORE
+        described = after_word or (i == start and i > 0 and words[i].isdigit())
         try:
-            when = parse_when(candidate, now, zone, default_time)
+            when = _read_when(candidate, now, zone, default_time, alone=False)
         except WhenInPast as err:
+            if words[i] in _NOT_A_DEADLINE_BEFORE or after_word:
+                continue
+            if described and _hour_of(words[i], err.due_at, zone):
+                continue
             # Read fine; a shorter tail ("monday" of "last monday") would misread it.
             err.text = _tidy_text(text[: tokens[i].start()], drop_preposition=not with_preposition)
             raise
         except WhenError as err:
-            if strong and first_error is None:
+            if strong and first_error is None and not described:
                 first_error = err
+            continue
+        if described and (_NUMERIC_DATE.search(lowered) or _hour_of(words[i], when.due_at, zone)):
             continue
         if first_error is not None and _STRONG.search(_normalize(" ".join(words[start:i]))):
             raise first_error  # "tomorrow morning 3pm": don't keep half of a time as text
@@ -345,7 +495,40 @@ def split_text_and_when(
         return rest, when
     if first_error is not None:
         raise first_error
+    leading = _leading_when(text, tokens, words, now, zone, default_time)
+    if leading is not None:
+        return leading
     return text.strip(), None
+
+
+def _leading_when(
+    text: str,
+    tokens: list[re.Match[str]],
+    words: list[str],
+    now: datetime,
+    zone: ZoneInfo,
+    default_time: time,
+) -> tuple[str, When] | None:
+    """A clear time the text starts with ("tmrw: call Ana", "by friday, send the CV").
+
+    Only when nothing at the end was a time, only strong time words, and only a reading
+    that works: anything doubtful there is left in the text and asked about.
+    """
+    run = 0
+    while run < len(words) and _is_time_word(words[run]):
+        run += 1
+    for j in range(min(run, len(words) - 1), 0, -1):
+        candidate = text[: tokens[j - 1].end()]
+        if not _STRONG.search(_normalize(candidate)):
+            continue
+        try:
+            when = _read_when(candidate, now, zone, default_time, alone=False)
+        except WhenError:
+            continue
+        rest = _LEAD_SEPARATOR.sub("", text[tokens[j].start() :]).strip()
+        if rest and _has_word(rest.lower()):
+            return rest, when
+    return None
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -368,8 +551,11 @@ class _Days:
 class _Reading:
     """One phrase being read; holds what the messages and rules need."""
 
-    def __init__(self, shown: str, now: datetime, zone: ZoneInfo, default: time) -> None:
+    def __init__(
+        self, shown: str, now: datetime, zone: ZoneInfo, default: time, *, alone: bool
+    ) -> None:
         self.shown = shown
+        self.alone = alone
         self.now = now
         self.local_now = now.astimezone(zone).replace(tzinfo=None)
         self.today = self.local_now.date()
@@ -379,9 +565,10 @@ class _Reading:
     def unreadable(self) -> WhenError:
         return WhenError(f"I couldn't read “{self.shown}” as a time. {_EXAMPLES}")
 
-    def ambiguous_hour(self, hour: int) -> WhenError:
+    def ambiguous_hour(self, hour: int, minute: int | None = None) -> WhenError:
+        shown = f"{hour}:{minute:02d}" if minute is not None else str(hour)
         return WhenError(
-            f"Is “{self.shown}” am or pm? Add it, like “{hour}pm”, or use 24-hour time."
+            f"Is “{self.shown}” am or pm? Add it, like “{shown}pm”, or use 24-hour time."
         )
 
     # -- clock time -------------------------------------------------------------------
@@ -393,15 +580,16 @@ class _Reading:
         except TimeOfDayError:
             raise self.unreadable() from None  # "tomorrow morning 3pm", "25:00"
         clock: _Clock | None = None
-        eod = _EOD.search(rest)
-        if eod:
+        soft = self._soft_time(rest)
+        if soft is not None:
             if found is not None:
-                raise self.unreadable()
-            rest = _cut(rest, eod)
-            clock = _Clock(END_OF_DAY, explicit=False, may_roll=False)
+                raise self.unreadable()  # "after lunch 3pm"
+            clock, rest = soft
         elif found is not None:
             if found.bare:
                 raise self.ambiguous_hour(found.at.hour)
+            if found.open and found.at.hour in OPEN_HOURS:  # "at 4:30": 04:30 is never meant
+                raise self.ambiguous_hour(found.at.hour, found.at.minute)
             clock = _Clock(found.at, explicit=found.explicit)
             if found.today:  # "tonight", "this afternoon"
                 rest = f"today {rest}"
@@ -409,6 +597,18 @@ class _Reading:
         if rest != text:
             rest = _CONNECTORS.sub("", rest).strip()
         return clock, rest
+
+    def _soft_time(self, text: str) -> tuple[_Clock, str] | None:
+        """End of day, "first thing", lunch: a time of day named by what happens then."""
+        if eod := _EOD.search(text):
+            return _Clock(END_OF_DAY, explicit=False, may_roll=False), _cut(text, eod)
+        if first := _FIRST_THING.search(text):  # the start of the member's own day
+            return _Clock(self.default, explicit=False), _cut(text, first)
+        if after := _AFTER_LUNCH.search(text):
+            return _Clock(AFTER_LUNCH, explicit=False), _cut(text, after)
+        if lunch := _LUNCH.search(text):  # "by lunch", "before lunch": noon
+            return _Clock(NOON, explicit=True), _cut(text, lunch)
+        return None
 
     # -- day ----------------------------------------------------------------------------
 
@@ -428,6 +628,8 @@ class _Reading:
             return _Days((today - (2 if match["before"] else 1) * one,))
         if match := _WEEKDAY.fullmatch(rest):
             return self._weekday(_WEEKDAYS[match["wd"]], match["mod"], match["week"])
+        if match := _WEEK_ON.fullmatch(rest):
+            return self._week_on(match)
         if match := _NEXT_WEEK_WEEKDAY.fullmatch(rest):
             return self._weekday(_WEEKDAYS[match["wd"]], None, "next week")
         if match := _END_OF.fullmatch(rest):
@@ -435,23 +637,27 @@ class _Reading:
             return self._end_of(unit, later=match["which"] == "next")
         if match := _PERIOD.fullmatch(rest):
             return self._period(match)
-        if match := _IN.fullmatch(rest):
-            if match["half"]:
-                return self._shift(30, "minutes")
-            return self._shift(_count(match["n"]), match["unit"])
+        if match := _IN.fullmatch(rest) or (self.alone and _SPAN_ALONE.fullmatch(rest)):
+            return self._span(match)
         if match := _FROM_NOW.fullmatch(rest):
             return self._shift(_count(match["n"]), match["unit"])
         if match := _AGO.fullmatch(rest):
             return self._shift(-_count(match["n"]), match["unit"])
         if match := _ISO.fullmatch(rest):
             return _Days((self._date(int(match["y"]), int(match["m"]), int(match["d"])),))
-        if match := _US.fullmatch(rest):
+        if match := _NUMERIC.fullmatch(rest):
+            return self._numeric(match)
+        if match := _DOTTED.fullmatch(rest):  # "5.3.2027": day first wherever it is written
             return self._calendar(match["y"], int(match["m"]), int(match["d"]), None)
         if match := _DAY_MONTH.fullmatch(rest) or _MONTH_DAY.fullmatch(rest):
             month = _MONTHS[match["m"]]
             return self._calendar(match["y"], month, int(match["d"]), match["wd"])
         if match := _DAY_OF_MONTH.fullmatch(rest):
             return self._day_of_month(int(match["d"]), match["wd"])
+        if match := _END_OF_MONTH.fullmatch(rest):
+            first = date(self.today.year, _MONTHS[match["m"]], 1)
+            last = first.replace(day=monthrange(first.year, first.month)[1])
+            return self._calendar(None, last.month, last.day, None)
         if match := _MONTH_ONLY.fullmatch(rest):
             month = match["m"].capitalize()
             raise WhenError(f"Which day in {month}? Try e.g. “{month} 15” or “15 {month} 3pm”.")
@@ -475,6 +681,63 @@ class _Reading:
         day = today + timedelta(days=ahead)
         return _Days((day, day + timedelta(days=7)))
 
+    def _week_on(self, match: re.Match[str]) -> _Days:
+        """A day some weeks on: "a week on friday", "monday week", "tomorrow fortnight"."""
+        unit = match["unit"] or match["unit2"]
+        weeks = (_count(match["n"]) if match["n"] else 1) * (2 if unit.startswith("f") else 1)
+        base = self.days(match["day"] or match["day2"])
+        if not isinstance(base, _Days):
+            raise self.unreadable()
+        later = timedelta(weeks=weeks)
+        return _Days(tuple(day + later for day in base.candidates[:1]), base.fallback_times)
+
+    def _span(self, match: re.Match[str]) -> _Days | datetime:
+        """A length of time from now: "in 2 hrs", "in an hour and a half", "after a week"."""
+        if match["half"]:
+            return self._shift(30 if match["hunit"] == "hour" else 12 * 60, "minutes")
+        count = match["n"]
+        number = float(count) if count[0].isdigit() else float(_count(count))
+        if match["and_half"] or match["and_half2"]:
+            number += 0.5
+        unit = match["unit"]
+        if unit.startswith(("min", "h")):
+            minutes = number * (60 if unit.startswith("h") else 1)
+            if minutes != int(minutes):
+                raise self.unreadable()
+            return self._shift(int(minutes), "minutes")
+        if number != int(number):
+            raise self.unreadable()  # "in 2.5 days": which time of day?
+        return self._shift(int(number), unit)
+
+    def _numeric(self, match: re.Match[str]) -> _Days:
+        """A date in numbers ("3/12", "18-06-2026"): the member's order, or a question."""
+        first, second, year = int(match["a"]), int(match["b"]), match["y"]
+        if match["sep"] == "-" and year is None:
+            raise self.unreadable()  # "12-01": a range as often as a date
+        readings = {}
+        for order, (day, month) in (
+            (DateOrder.DAY_FIRST, (first, second)),
+            (DateOrder.MONTH_FIRST, (second, first)),
+        ):
+            if 1 <= month <= 12 and 1 <= day <= monthrange(2024, month)[1]:
+                readings[order] = (month, day)
+        if not readings:
+            raise WhenError(
+                f"“{self.shown}” isn't a date on the calendar — which day did you mean?"
+            )
+        if len(set(readings.values())) == 1:
+            month, day = next(iter(readings.values()))
+            return self._calendar(year, month, day, None)
+        order = date_order(self.zone)
+        if order is DateOrder.UNKNOWN:
+            (m1, d1), (m2, d2) = readings[DateOrder.DAY_FIRST], readings[DateOrder.MONTH_FIRST]
+            raise WhenError(
+                f"Is “{self.shown}” {_day_month(d1, m1)} or {_day_month(d2, m2)}? "
+                f"Write the month as a word, like “{d1} {_month_abbr(m1)}”."
+            )
+        month, day = readings[order]
+        return self._calendar(year, month, day, None)
+
     def _end_of(self, unit: str, *, later: bool) -> _Days:
         today = self.today
         if unit == "week":
@@ -491,8 +754,9 @@ class _Reading:
         if match["after_next"]:
             return _Days((monday + timedelta(days=14),))
         unit, which = match["unit"] or "weekend", match["which"] or "this"
-        if unit == "weekend":
-            return _Days((monday + timedelta(days=5 + (7 if which == "next" else 0)),))
+        if unit == "weekend":  # Saturday, or Sunday once Saturday's time has passed
+            saturday = monday + timedelta(days=5 + (7 if which == "next" else 0))
+            return _Days((saturday, saturday + timedelta(days=1)))
         if which != "next":  # "this week", "the month": by its end
             return self._end_of(unit, later=False)
         if unit == "week":
@@ -619,7 +883,10 @@ def _as_utc(now: datetime) -> datetime:
 
 def _shown_words(phrase: str) -> tuple[str, str]:
     """The phrase as typed, minus a leading preposition (returned too) and end punctuation."""
-    words = _TRAILING_PUNCTUATION.sub("", " ".join(phrase.split()))
+    typed = " ".join(phrase.split())
+    words = _TRAILING_PUNCTUATION.sub("", typed)
+    if _DOTTED_END.search(words) and typed[len(words) : len(words) + 1] == ".":
+        words += "."  # "on 8.3.": the dot is the date's
     lead = _LEADING_PREPOSITION.match(words)
     if lead is None:
         return words, ""
@@ -627,11 +894,87 @@ def _shown_words(phrase: str) -> tuple[str, str]:
 
 
 def _normalize(words: str) -> str:
-    text = words.lower().replace("’", "'")
+    return _normalize_lower(words.lower())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_lower(text: str) -> str:
+    """Lower-case words in the one spelling the patterns read (cached: split asks often)."""
+    text = text.replace("’", "'")
     text = _AMPM_DOTS.sub(r"\1m", text)
     text = _ISO_T.sub(r"\1 ", text)
+    text = _DOTTED_ORDINAL.sub(r"\1", text)
     text = _PUNCTUATION.sub(" ", text)
+    text = _WORD.sub(lambda m: _fix_word(m.group()), text)
+    text = " ".join(text.split())
+    text = _ATTACHED_UNIT.sub(r"\1 \2", text)
+    text = _WORD_ORDINAL.sub(lambda m: _ordinal(_ORDINAL_WORDS[m.group()]), text)
+    text = _PART_AMPM.sub(lambda m: "morning" if m.group(1) == "a" else "afternoon", text)
+    for pattern in _DAY_DOT_TIME:
+        text = pattern.sub(r"\1\2:\3", text)
+    for pattern, replacement in _SYNONYMS:
+        text = pattern.sub(replacement, text)
     return " ".join(text.split())
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{_SUFFIX.get(day, 'th')}"
+
+
+@lru_cache(maxsize=8192)
+def _fix_word(word: str) -> str:
+    """A short form or a slip of the keyboard on a day or time word, spelt out.
+
+    "nxt" → next, "wendesday" → wednesday, "tomorow" → tomorrow. A typo counts only with
+    the same first letter, at most one slip (two for words of eight letters or more), in
+    words of six letters or more (five for months), and never for a real English word
+    ("sundry" is not Sunday): a wrong day is worse than a question.
+    """
+    if word in _ABBREVIATIONS:
+        return _ABBREVIATIONS[word]
+    if len(word) < 5 or not word.isalpha() or word in _REAL_WORDS or word in _KNOWN_WORDS:
+        return word
+    for target in _TYPO_TARGETS:
+        if target[0] != word[0] or abs(len(target) - len(word)) > 2:
+            continue
+        short_ok = len(word) >= 6 or (len(word) == 5 and target in _MONTH_NAMES)
+        if not short_ok:
+            continue
+        limit = 2 if len(target) >= 8 and len(word) >= 7 else 1
+        if word != f"{target}s" and _slips(word, target, limit) <= limit:
+            return target
+    return word
+
+
+def _slips(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from a to b; > limit if more."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def _hour_of(word: str, instant: datetime, zone: ZoneInfo) -> bool:
+    """True when `word`, a number, was read as the hour of `instant` ("chapter 3 tonight")."""
+    if not word.isdigit():
+        return False
+    local = instant.astimezone(zone)
+    return local.minute == 0 and local.hour % 12 == int(word) % 12
+
+
+def _has_word(text: str) -> bool:
+    return bool(_ALNUM.search(text))
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
@@ -640,6 +983,14 @@ def _cut(text: str, match: re.Match[str]) -> str:
 
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _COUNTS[word]
+
+
+def _month_abbr(month: int) -> str:
+    return date(2024, month, 1).strftime("%b")
+
+
+def _day_month(day: int, month: int) -> str:
+    return f"{_ordinal(day)} {date(2024, month, 1):%B}"
 
 
 def _weekday_name(weekday: int) -> str:

@@ -87,7 +87,8 @@ READS = [
     ("Dec 3", "2026-12-03T09:00:00-05:00", False),
     ("thu 3 dec 2pm", "2026-12-03T14:00:00-05:00", True),
     ("Thursday, December 3, 2026 at 2pm", "2026-12-03T14:00:00-05:00", True),
-    ("12/3", "2026-12-03T09:00:00-05:00", False),  # US order: month/day
+    ("12/3", "2026-12-03T09:00:00-05:00", False),  # a New York member: month/day
+    ("25/12", "2026-12-25T09:00:00-05:00", False),  # fits one order only: no guess needed
     ("2026-12-03 14:00", "2026-12-03T14:00:00-05:00", True),
     ("2026-12-03T14:00", "2026-12-03T14:00:00-05:00", True),
     ("jan 5", "2027-01-05T09:00:00-05:00", False),  # no year: the coming one
@@ -127,7 +128,8 @@ REFUSED = [
     ("monday 9", WhenError, "am or pm"),
     ("May", WhenError, "Which day in May?"),
     ("feb 30", WhenError, "isn't a date"),
-    ("25/12", WhenError, "month/day"),
+    ("13/13", WhenError, "isn't a date on the calendar"),
+    ("31/2", WhenError, "isn't a date on the calendar"),
     ("friday 3 dec", WhenError, "3 Dec 2026 is a Thursday, not a Friday"),
     ("tomorrow 25:00", WhenError, "“tomorrow 25:00”"),
     ("tomorrow morning 3pm", WhenError, "“tomorrow morning 3pm”"),

@@ -46,7 +46,7 @@ PRAISE_CONTRADICTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("Clear ownership of the action", frozenset({"we_not_i", "no_action"})),
     ("All four CCAR parts", frozenset({"no_result", "no_action", "no_context", "no_challenge"})),
     ("Good length", frozenset({"too_short", "too_long", "a_bit_short", "a_bit_long"})),
-    ("Brief:", frozenset({"not_brief", "too_long", "a_bit_long"})),
+    ("Brief:", frozenset({"not_brief", "too_long", "a_bit_long", "too_short", "a_bit_short"})),
     ("A range, not a single number", frozenset({"single_number", "no_range"})),
     ("You showed your homework", frozenset({"no_research"})),
     ("Flexible without underselling", frozenset({"inflexible", "no_flexibility"})),

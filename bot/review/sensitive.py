@@ -6,7 +6,7 @@ from bot.content.schema import Question
 from bot.review import wordlists as wl
 from bot.review.evasion import evasive_sentences
 from bot.review.framing import blaming
-from bot.review.length import ratio
+from bot.review.length import FULL_FROM, ratio
 from bot.review.model import DimensionResult, Problem, Strength
 from bot.review.text import Answer, Sentence, hits, plural, quote
 
@@ -46,12 +46,14 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     r = ratio(answer, question)
     if r <= BRIEF_UNTIL:
         score += BRIEF
-        strengths.append(
-            Strength(
-                3,
-                f"Brief: {plural(answer.word_count, 'word')}, so the awkward part doesn't linger.",
+        if r >= FULL_FROM:  # shorter is "too short" (length), not a strength to praise
+            strengths.append(
+                Strength(
+                    3,
+                    f"Brief: {plural(answer.word_count, 'word')}, so the awkward part doesn't "
+                    "linger.",
+                )
             )
-        )
     else:
         part = BRIEF // 2 if r <= FAIRLY_BRIEF_UNTIL else 0
         score += part

@@ -229,6 +229,24 @@ def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
     return _fuzzy(tokens, data, instant)
 
 
+def suggest_zones(typed: str, now: datetime | None = None) -> tuple[str, ...]:
+    """Zones to offer while a member is still typing (Discord's autocomplete): what
+    `match_zone` reads, else the places whose names start with what is typed so far.
+    Only ever a list to pick from, so a half-typed word may offer several."""
+    match = match_zone(typed, now)
+    if match.zone or match.candidates:
+        return (match.zone,) if match.zone else match.candidates
+    key = _fold(typed)
+    if len(key) < 2:
+        return ()
+    data = _data()
+    starts = sorted(
+        (place for place in data.fuzzy_keys if place.startswith(key)),
+        key=lambda place: (len(place), place),
+    )
+    return _unique(z for place in starts for z in data.places[place].zones)[:MAX_CANDIDATES]
+
+
 def same_clock(first: str, second: str, now: datetime) -> bool:
     """Whether two zones show the same time from a month before `now` to a year after."""
     return first == second or _clock(first, _month(now)) == _clock(second, _month(now))

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.zones import MAX_CANDIDATES, PLACES_FILE, ZoneMatch, match_zone, same_clock, zone_label
+from bot.zones import (
+    MAX_CANDIDATES,
+    PLACES_FILE,
+    ZoneMatch,
+    match_zone,
+    same_clock,
+    suggest_zones,
+    zone_label,
+)
 from tests.conftest import Conversation
 
 WINTER = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
@@ -338,3 +346,10 @@ async def test_nonsense_is_a_friendly_no_with_examples(conversation: Conversatio
     assert reply.text.startswith("I don't know “atlantis” as a time zone. Try a city near you")
     assert "`/jobclub timezone berlin`" in reply.text
     assert (await conversation.one("/jobclub settings")).meta["tz"] == "UTC"
+
+
+def test_suggestions_while_typing_complete_a_half_typed_place() -> None:
+    assert "Europe/Berlin" in suggest_zones("berl", WINTER)
+    assert suggest_zones("CST", WINTER)[:2] == ("America/Chicago", "Asia/Shanghai")
+    assert suggest_zones("b", WINTER) == ()
+    assert match_zone("berl", WINTER) == ZoneMatch(None, ())  # a suggestion, never a match

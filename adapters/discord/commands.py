@@ -23,7 +23,7 @@ from bot.app import JobClubBot
 from bot.events import MemberRef
 from bot.router import CommandSpec, Router
 from bot.text import fold
-from bot.zones import match_zone, zone_label
+from bot.zones import suggest_zones, zone_label
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +152,7 @@ class Suggestions:
         word, _, rest = current.strip().partition(" ")
         if word.lower() == "timezone" and rest.strip():
             now = self.bot.services.clock.now()
-            found = match_zone(rest, now)
-            zones = [found.zone] if found.zone else list(found.candidates)
-            return [(zone_label(z, now), f"timezone {z}") for z in zones]
+            return [(zone_label(z, now), f"timezone {z}") for z in suggest_zones(rest, now)]
         return []
 
     async def _commitments(self, interaction: discord.Interaction, current: str) -> Pairs:

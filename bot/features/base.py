@@ -4,7 +4,8 @@ Features stay in their rooms: a feature never imports another feature and never 
 or writes another feature's tables (`tests/test_feature_boundaries.py` checks both).
 What one needs from another goes through a hook declared here, which every feature may
 implement and any feature may ask all features for (`ctx.services.features`): progress
-counts, a question worth another go, stories that fit a question, upcoming interviews.
+counts, a question worth another go, stories that fit a question, upcoming interviews,
+a report's figures and the groups (cohorts) a report can be narrowed to.
 A conversation that must end because another one takes the DM is told so by the core
 (`Router.add_conversation`'s `on_leave`), not by the feature taking over.
 """
@@ -109,6 +110,18 @@ class Figure:
     """Whether each consenting member's row shows it (False: club totals only)."""
 
 
+@dataclass(frozen=True)
+class Group:
+    """A named group of a club's members a coordinator's report can be narrowed to (a
+    cohort, `Feature.report_group`): who is in it and the span it ran, nothing else."""
+
+    name: str
+    member_ids: frozenset[int]
+    starts_at: datetime
+    ends_at: datetime | None
+    """None while it runs with no end set."""
+
+
 _REGISTRY: dict[str, type[Feature]] = {}
 F = TypeVar("F", bound="type[Feature]")
 
@@ -198,6 +211,12 @@ class Feature:
         club total over `member_ids`, for `period`. Counts and dates only, never text;
         the coordinator feature decides whose rows are shown (consent)."""
         return []
+
+    async def report_group(self, session: AsyncSession, club_id: int, name: str) -> Group | None:
+        """The club's group called `name`, for a report narrowed to it (`/jobclub report
+        spring`); None when the feature keeps no groups. A feature that keeps them raises
+        `UserError` naming the ones it knows when `name` is none of them."""
+        return None
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         """This feature's data about the member, as plain JSON-able values."""

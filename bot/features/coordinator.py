@@ -1,4 +1,4 @@
-"""The coordinator's view: consent, cohorts, an honest report, and reaching quiet members.
+"""The coordinator's view: consent, an honest report, and reaching quiet members.
 
 Job clubs are run by someone (a career adviser, a programme facilitator, a volunteer) who
 needs to know whether the club works and whom to call. This feature gives them that, and
@@ -9,9 +9,9 @@ nothing a member did not agree to:
   check-in's "stuck" line. It is off until the member turns it on, and turning it on
   shows the member exactly the row a coordinator would see. Everyone else is in the club
   totals only: never a row, never a name, never in the quiet list.
-- Cohorts (`/jobclub cohort start NAME [until DATE]`, `join`, `add`, `end`) group members
-  who started together; a report can be filtered by one, and an ended cohort's report
-  stays available.
+- Cohorts (`bot/features/cohorts.py`) group members who started together; a report can
+  be narrowed to one (`Feature.report_group`: its members and span, never its tables),
+  and an ended cohort's report stays available.
 - `/jobclub report [COHORT] [from DATE] [to DATE]`: the totals, the consenting members'
   rows, as a message and as a CSV file. Every figure comes from the feature that owns it
   (`Feature.report_figures`); this module reads only the core's tables (members, active
@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity, members
 from bot.context import Context
 from bot.errors import UserError
-from bot.features.base import Feature, Figure, Period, feature
+from bot.features.base import Feature, Figure, Group, Period, feature
 from bot.replies import Attachment, Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router, number, word
 from bot.router import text as text_arg
@@ -50,8 +50,6 @@ from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import (
     ActivityDay,
-    Cohort,
-    CohortMember,
     CoordinatorMessage,
     CoordinatorView,
     CoordinatorViewSubject,
@@ -61,7 +59,7 @@ from bot.store.models import (
 )
 from bot.text import ascii_number, fold, shorten
 from bot.timezones import local_instant, show_time
-from bot.when import WhenError, WhenInPast, parse_when
+from bot.typed_days import read_day
 
 MESSAGE_KIND = "coordinator-message"
 MISS_YOU_KIND = "miss-you"
@@ -75,13 +73,10 @@ MISS_YOU_EVERY = timedelta(days=14)
 MAX_MESSAGE = 1200
 MAX_WHO_SAW = 20
 LEFT_COORDINATOR = "a coordinator who has since left"
-_COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 _PERIOD = re.compile(
     r"^(?P<cohort>.*?)\s*(?:\bfrom\s+(?P<first>.+?))?\s*(?:\b(?:to|until)\s+(?P<last>.+))?$",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b\d{4}\b")
 VISIBLE = (
     "your name",
     "the last day you were active, your active days and your streak",
@@ -180,51 +175,6 @@ class Coordinator(Feature):
             admin_only=True,
             example="quiet 7",
         )
-        jobclub(
-            "cohort",
-            "Cohorts: groups of members who started together (`cohort join NAME`).",
-            self.on_cohort_list,
-        )
-        cohort = partial(router.add_subcommand, "jobclub cohort")
-        cohort(
-            "start",
-            "Admins: start a cohort, optionally ending on a date.",
-            self.on_cohort_start,
-            args=(word("NAME", ask="Name the cohort"), text_arg("[until DATE]", optional=True)),
-            admin_only=True,
-            example="start spring until 31 march",
-        )
-        cohort(
-            "join",
-            "Join a cohort.",
-            self.on_cohort_join,
-            args=(word("NAME", ask="Say which cohort"),),
-            example="join spring",
-        )
-        cohort(
-            "leave",
-            "Leave a cohort.",
-            self.on_cohort_leave,
-            args=(word("NAME", ask="Say which cohort"),),
-            example="leave spring",
-        )
-        cohort(
-            "add",
-            "Admins: add members to a cohort (names or mentions, separated by commas).",
-            self.on_cohort_add,
-            args=(word("NAME", ask="Say which cohort"), text_arg("MEMBERS", ask="Say who")),
-            admin_only=True,
-            example="add spring Ada, Grace",
-        )
-        cohort(
-            "end",
-            "Admins: end a cohort now (its report stays available).",
-            self.on_cohort_end,
-            args=(word("NAME", ask="Say which cohort"),),
-            admin_only=True,
-            example="end spring",
-        )
-        cohort("list", "The club's cohorts.", self.on_cohort_list)
         router.add_action("coord:report", self.on_report_button)
         router.add_action("coord:quiet", self.on_quiet_button)
         router.add_action("coord:write", self.on_write)
@@ -313,136 +263,6 @@ class Coordinator(Feature):
             )
         return _private(ctx, text, {"views": len(seen)})
 
-    # -- cohorts ------------------------------------------------------------------------
-
-    async def on_cohort_list(self, ctx: Context) -> Reply:
-        cohorts = list(
-            await ctx.session.scalars(
-                select(Cohort).where(Cohort.club_id == ctx.club.id).order_by(Cohort.starts_at)
-            )
-        )
-        if not cohorts:
-            hint = " `/jobclub cohort start NAME` starts one." if ctx.is_admin else ""
-            return _private(ctx, "The club has no cohorts yet." + hint)
-        sizes = dict(
-            (
-                await ctx.session.execute(
-                    select(CohortMember.cohort_id, func.count())
-                    .where(CohortMember.cohort_id.in_([c.id for c in cohorts]))
-                    .group_by(CohortMember.cohort_id)
-                )
-            ).all()
-        )
-        mine = set(
-            await ctx.session.scalars(
-                select(CohortMember.cohort_id).where(CohortMember.member_id == ctx.member.id)
-            )
-        )
-        lines = ["Cohorts:"]
-        for cohort in cohorts:
-            count = sizes.get(cohort.id, 0)
-            you = " · you're in it" if cohort.id in mine else ""
-            lines.append(
-                f"· {cohort.name}: {count} member{'' if count == 1 else 's'}, "
-                f"{_span(cohort, ctx.now, ctx.zone)}{you}"
-            )
-        return _private(ctx, "\n".join(lines), {"cohorts": [c.name for c in cohorts]})
-
-    async def on_cohort_start(self, ctx: Context) -> Reply:
-        name = _cohort_name(ctx.args[0])
-        ends_at = None
-        rest = ctx.text.strip()
-        if rest:
-            phrase = re.sub(r"^(?:until|till|to|ends?|ending)\s+", "", rest, flags=re.IGNORECASE)
-            if phrase == rest:
-                raise UserError(
-                    "A cohort's name is one word; after it only `until DATE`, e.g. "
-                    "`/jobclub cohort start spring-2027 until 31 march`."
-                )
-            ends_at = _end_of_day(read_day(phrase, ctx.now, ctx.zone, past=False), ctx.zone)
-            if ends_at <= ctx.now:
-                raise UserError("A cohort can't end before it starts: pick a later date.")
-        if await _cohort(ctx.session, ctx.club.id, name) is not None:
-            raise UserError(f"There is already a cohort called {name}. Pick another name.")
-        cohort = Cohort(
-            club_id=ctx.club.id, name=name, starts_at=ctx.now, ends_at=ends_at, created_at=ctx.now
-        )
-        ctx.session.add(cohort)
-        await ctx.session.flush()
-        until = (
-            f" It ends at the end of {_day(ends_at - timedelta(seconds=1), ctx.zone)}."
-            if ends_at
-            else " It runs until `/jobclub cohort end " + name + "`."
-        )
-        return _private(
-            ctx,
-            f"Cohort {name} started today.{until} Members join with `/jobclub cohort join "
-            f"{name}`; `/jobclub cohort add {name} NAMES` adds them; `/jobclub report {name}` "
-            "reports on it.",
-            {"cohort": name, "ends_at": ends_at.isoformat() if ends_at else None},
-        )
-
-    async def on_cohort_join(self, ctx: Context) -> Reply:
-        cohort = await _open_cohort(ctx, ctx.args[0])
-        added = await _add_to_cohort(ctx.session, cohort, ctx.member.id, ctx.now, by_admin=False)
-        said = "You joined" if added else "You were already in"
-        return _private(
-            ctx,
-            f"{said} cohort {cohort.name}. Coordinators see you in its totals; your own "
-            "figures only if you turn on `/jobclub share-progress`.",
-            {"cohort": cohort.name, "joined": added},
-        )
-
-    async def on_cohort_leave(self, ctx: Context) -> Reply:
-        cohort = await _named_cohort(ctx, ctx.args[0])
-        gone = await ctx.session.execute(
-            delete(CohortMember).where(
-                CohortMember.cohort_id == cohort.id, CohortMember.member_id == ctx.member.id
-            )
-        )
-        if not gone.rowcount:
-            return _private(ctx, f"You are not in cohort {cohort.name}.")
-        return _private(ctx, f"You left cohort {cohort.name}.", {"left": cohort.name})
-
-    async def on_cohort_add(self, ctx: Context) -> Reply:
-        cohort = await _open_cohort(ctx, ctx.args[0])
-        found, unknown, ambiguous = await find_members(ctx.session, ctx.club.id, ctx.text)
-        added = []
-        for member in found:
-            if await _add_to_cohort(ctx.session, cohort, member.id, ctx.now, by_admin=True):
-                added.append(member.display_name)
-        lines = []
-        if added:
-            lines.append(f"Added to cohort {cohort.name}: {', '.join(added)}.")
-        already = [m.display_name for m in found if m.display_name not in added]
-        if already:
-            lines.append(f"Already in it: {', '.join(already)}.")
-        if unknown:
-            lines.append(
-                "I don't know "
-                + ", ".join(f"“{shorten(u, 40)}”" for u in unknown)
-                + " in this club: they need to use the bot once first."
-            )
-        if ambiguous:
-            lines.append(
-                "More than one member is called "
-                + ", ".join(f"“{shorten(a, 40)}”" for a in ambiguous)
-                + ": name them with a mention (@name) so I add the right one."
-            )
-        meta = {"added": added, "unknown": unknown, "ambiguous": ambiguous}
-        return _private(ctx, "\n".join(lines), meta)
-
-    async def on_cohort_end(self, ctx: Context) -> Reply:
-        cohort = await _named_cohort(ctx, ctx.args[0])
-        if cohort.ends_at is not None and cohort.ends_at <= ctx.now:
-            return _private(ctx, f"Cohort {cohort.name} already ended.")
-        cohort.ends_at = ctx.now
-        return _private(
-            ctx,
-            f"Cohort {cohort.name} ended. Its report stays: `/jobclub report {cohort.name}`.",
-            {"ended": cohort.name},
-        )
-
     # -- the report ---------------------------------------------------------------------
 
     async def on_report(self, ctx: Context) -> Reply:
@@ -453,7 +273,7 @@ class Coordinator(Feature):
         _admin(ctx)
         return await self._report(ctx, None, this_month(ctx.now, ctx.zone))
 
-    async def _report(self, ctx: Context, cohort: Cohort | None, period: Period) -> Reply:
+    async def _report(self, ctx: Context, cohort: Group | None, period: Period) -> Reply:
         scope = await _scope_members(ctx, cohort)
         label = _scope_label(cohort, period)
         report = await build_report(ctx, scope, period, label)
@@ -664,13 +484,6 @@ class Coordinator(Feature):
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
         share = await session.get(ProgressShare, member.id)
-        cohorts = (
-            await session.execute(
-                select(Cohort, CohortMember)
-                .join(CohortMember, CohortMember.cohort_id == Cohort.id)
-                .where(CohortMember.member_id == member.id)
-            )
-        ).all()
         seen_by = (
             await session.scalars(
                 select(CoordinatorView)
@@ -700,23 +513,13 @@ class Coordinator(Feature):
                 .order_by(CoordinatorMessage.created_at)
             )
         ).all()
-        if not (share or cohorts or seen_by or looked or received or sent):
+        if not (share or seen_by or looked or received or sent):
             return {}
         return {
             "share_progress": {
                 "on": bool(share and share.on),
                 "since": _iso(share.since) if share else None,
             },
-            "cohorts": [
-                {
-                    "name": c.name,
-                    "starts_at": _iso(c.starts_at),
-                    "ends_at": _iso(c.ends_at),
-                    "joined_at": _iso(m.joined_at),
-                    "added_by_an_admin": m.added_by_admin,
-                }
-                for c, m in cohorts
-            ],
             "coordinators_who_saw_your_figures": [_view(v) for v in seen_by],
             "your_looks_as_coordinator": [_view(v) for v in looked],
             "messages_sent_to_you_by_coordinators": [_message(m) for m in received],
@@ -727,7 +530,6 @@ class Coordinator(Feature):
         removed = 0
         for statement in (
             delete(ProgressShare).where(ProgressShare.member_id == member.id),
-            delete(CohortMember).where(CohortMember.member_id == member.id),
             delete(CoordinatorViewSubject).where(CoordinatorViewSubject.member_id == member.id),
             delete(CoordinatorMessage).where(CoordinatorMessage.member_id == member.id),
         ):
@@ -1048,30 +850,7 @@ def this_month(now: datetime, zone: ZoneInfo) -> Period:
     return period_of(today.replace(day=1), today, zone)
 
 
-def read_day(phrase: str, now: datetime, zone: ZoneInfo, *, past: bool) -> date:
-    """A date the member typed, with the one date reader (`bot.when`).
-
-    A report's dates look back: a date read as next year's because no year was typed
-    ("from 1 dec" in November) is taken as the most recent one instead.
-    """
-    try:
-        found = parse_when(phrase, now, zone).due_at
-    except WhenInPast as exc:
-        found = exc.due_at
-    except WhenError as exc:
-        raise UserError(f"{exc} Dates look like `1 nov` or `2026-11-01`.") from None
-    day = found.astimezone(zone).date()
-    today = now.astimezone(zone).date()
-    if past and day > today and not _YEAR.search(phrase):
-        while day > today:
-            try:
-                day = day.replace(year=day.year - 1)
-            except ValueError:  # 29 February
-                day = day.replace(year=day.year - 1, day=28)
-    return day
-
-
-async def read_report_args(ctx: Context, text: str) -> tuple[Cohort | None, Period]:
+async def read_report_args(ctx: Context, text: str) -> tuple[Group | None, Period]:
     """`[COHORT] [from DATE] [to DATE]`: the cohort (if named) and the days covered.
 
     Without dates: a cohort's own span (to today if it is still running), else the last
@@ -1080,7 +859,7 @@ async def read_report_args(ctx: Context, text: str) -> tuple[Cohort | None, Peri
     found = _PERIOD.match(text.strip())
     assert found is not None  # every part is optional
     name = found.group("cohort").strip()
-    cohort = await _named_cohort(ctx, name) if name else None
+    cohort = await _report_group(ctx, name) if name else None
     today = ctx.now.astimezone(ctx.zone).date()
     if cohort is not None:
         first = cohort.starts_at.astimezone(ctx.zone).date()
@@ -1100,7 +879,7 @@ async def read_report_args(ctx: Context, text: str) -> tuple[Cohort | None, Peri
     return cohort, period_of(first, last, ctx.zone)
 
 
-def _scope_label(cohort: Cohort | None, period: Period) -> str:
+def _scope_label(cohort: Group | None, period: Period) -> str:
     who = f"cohort {cohort.name}" if cohort else "the whole club"
     return f"{who}, {_period_words(period)}"
 
@@ -1114,23 +893,6 @@ def _period_words(period: Period) -> str:
     return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 
 
-def _end_of_day(day: date, zone: ZoneInfo) -> datetime:
-    return local_instant(day + timedelta(days=1), time(0, 0), zone)
-
-
-def _day(instant: datetime, zone: ZoneInfo) -> str:
-    local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %Y}"
-
-
-def _span(cohort: Cohort, now: datetime, zone: ZoneInfo) -> str:
-    started = _day(cohort.starts_at, zone)
-    if cohort.ends_at is None:
-        return f"since {started}"
-    last = _day(cohort.ends_at - timedelta(seconds=1), zone)
-    return f"{started} to {last}" + (" (ended)" if cohort.ends_at <= now else "")
-
-
 def _last_seen(last: date | None, now: datetime, zone: ZoneInfo) -> str:
     if last is None:
         return "no active day yet"
@@ -1139,114 +901,22 @@ def _last_seen(last: date | None, now: datetime, zone: ZoneInfo) -> str:
     return f"last active {last.day} {last:%b %Y} ({when})"
 
 
-# -- cohorts and members ----------------------------------------------------------------------
+# -- members ---------------------------------------------------------------------------------
 
 
-def _cohort_name(raw: str) -> str:
-    name = raw.strip().lower()
-    if not _COHORT_NAME.match(name):
-        raise UserError(
-            "A cohort's name is one word of letters, digits or dashes (up to 40), "
-            "e.g. `spring-2027`."
-        )
-    return name
+async def _report_group(ctx: Context, name: str) -> Group:
+    """The cohort a report is narrowed to, from the feature that keeps cohorts."""
+    for feat in ctx.services.features:
+        group = await feat.report_group(ctx.session, ctx.club.id, name)
+        if group is not None:
+            return group
+    raise UserError(f"There is no cohort called “{shorten(name, 40)}”.")
 
 
-async def _cohort(session: AsyncSession, club_id: int, name: str) -> Cohort | None:
-    return await session.scalar(
-        select(Cohort).where(Cohort.club_id == club_id, Cohort.name == name)
-    )
-
-
-async def _named_cohort(ctx: Context, name: str) -> Cohort:
-    cohort = await _cohort(ctx.session, ctx.club.id, name.strip().lower())
-    if cohort is None:
-        names = list(
-            await ctx.session.scalars(
-                select(Cohort.name).where(Cohort.club_id == ctx.club.id).order_by(Cohort.name)
-            )
-        )
-        known = f" The club's cohorts: {', '.join(names)}." if names else " The club has none yet."
-        raise UserError(f"There is no cohort called “{shorten(name, 40)}”.{known}")
-    return cohort
-
-
-async def _open_cohort(ctx: Context, name: str) -> Cohort:
-    cohort = await _named_cohort(ctx, name)
-    if cohort.ends_at is not None and cohort.ends_at <= ctx.now:
-        raise UserError(
-            f"Cohort {cohort.name} ended on {_day(cohort.ends_at - timedelta(seconds=1), ctx.zone)}"
-            f"; its report stays: `/jobclub report {cohort.name}`."
-        )
-    return cohort
-
-
-async def _add_to_cohort(
-    session: AsyncSession, cohort: Cohort, member_id: int, now: datetime, *, by_admin: bool
-) -> bool:
-    if await session.get(CohortMember, (cohort.id, member_id)) is not None:
-        return False
-    session.add(
-        CohortMember(
-            cohort_id=cohort.id, member_id=member_id, joined_at=now, added_by_admin=by_admin
-        )
-    )
-    await session.flush()
-    return True
-
-
-async def find_members(
-    session: AsyncSession, club_id: int, text: str
-) -> tuple[list[Member], list[str], list[str]]:
-    """Members named in `text` (display names or platform mentions, comma-separated; a
-    piece that names nobody is tried word by word), the names not found, and the names
-    two or more members share (never guessed: the admin uses a mention instead)."""
-    club_members = list(await session.scalars(select(Member).where(Member.club_id == club_id)))
-    by_user = {m.user_id: m for m in club_members}
-    by_name: dict[str, Member] = {}
-    shared: set[str] = set()
-    for m in club_members:
-        name = fold(m.display_name)
-        if name in by_name:
-            shared.add(name)
-        by_name.setdefault(name, m)
-    found: dict[int, Member] = {}
-    unknown: list[str] = []
-    ambiguous: list[str] = []
-
-    def one(piece: str) -> Member | None:
-        piece = piece.strip()
-        mention = _MENTION.match(piece)
-        if mention:
-            return by_user.get(mention.group(1))
-        name = fold(piece.lstrip("@"))
-        return None if name in shared else by_name.get(name)
-
-    for piece in (p.strip() for p in text.split(",")):
-        if not piece:
-            continue
-        member = one(piece)
-        if member is not None:
-            found[member.id] = member
-            continue
-        if fold(piece.lstrip("@")) in shared:
-            ambiguous.append(piece)
-            continue
-        words = piece.split()
-        hits = [one(w) for w in words]
-        if len(words) > 1 and all(hits):
-            found.update({m.id: m for m in hits if m is not None})
-        else:
-            unknown.append(piece)
-    return list(found.values()), unknown, ambiguous
-
-
-async def _scope_members(ctx: Context, cohort: Cohort | None) -> list[Member]:
+async def _scope_members(ctx: Context, cohort: Group | None) -> list[Member]:
     query = select(Member).where(Member.club_id == ctx.club.id)
     if cohort is not None:
-        query = query.join(CohortMember, CohortMember.member_id == Member.id).where(
-            CohortMember.cohort_id == cohort.id
-        )
+        query = query.where(Member.id.in_(cohort.member_ids))
     return list(await ctx.session.scalars(query))
 
 

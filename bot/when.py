@@ -179,7 +179,9 @@ _TYPO_TARGETS = (
     "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening", "fortnight",
     "midnight", "minutes", "hours", "weeks", "months",
 )  # fmt: skip
-_REAL_WORDS = frozenset({"sundry", "mourning", "minute", "houses", "weekly", "monthly"})
+_REAL_WORDS = frozenset(
+    {"sundry", "mourning", "minute", "houses", "weekly", "monthly", "fortnightly", "nightly"}
+)
 """English words one slip away from a day or time word; never corrected."""
 
 
@@ -214,7 +216,7 @@ _WORD_ORDINAL = re.compile(
     rf"|({_alternatives(_ORDINAL_WORDS)})(?=\s+of\s+(?:{_MO})\b))"
 )
 _DOTTED_ORDINAL = re.compile(rf"\b(\d{{1,2}})\.(?=\s+(?:of\s+)?(?:{_MO})\b)")  # "3. march"
-_PART_AMPM = re.compile(r"(?<=[a-z] )([ap])m\b")  # "tmrw am", "Mon PM": a part of the day
+_PART_AMPM = re.compile(rf"\b((?:{_WD}|{_RELDAY}|today) )([ap])m\b")  # "tmrw am", "Mon PM"
 _DAY_DOT_TIME = (
     re.compile(rf"\b((?:{_WD}|{_RELDAY}|tonight) )(\d{{1,2}})\.(\d{{2}})\b(?!\.)"),
     re.compile(rf"\b()(\d{{1,2}})\.(\d{{2}})(?= (?:{_WD}|{_RELDAY}|tonight)\b)"),
@@ -242,7 +244,7 @@ _EOD = re.compile(
     r"|close of (?:business|play)|end of business)\b"
 )
 _CONNECTORS = re.compile(r"^(?:on|at|of|the)\s+|\s+(?:on|at|of)$")
-_FIRST_THING = re.compile(r"\bfirst thing(?:\s+in the morning)?\b")
+_FIRST_THING = re.compile(r"(?<!the )\bfirst thing(?:\s+in the morning)?\b")
 _AFTER_LUNCH = re.compile(r"\bafter lunch(?:\s?time)?\b")
 _LUNCH = re.compile(r"(?:\bat\s+)?\blunch\b")
 AFTER_LUNCH = time(13, 0)
@@ -302,7 +304,9 @@ _MONTH_ONLY = re.compile(
 _BARE_NUMBER = re.compile(
     rf"(?:(?:{_WD}|{_RELDAY})\s+)?(?P<n>\d{{1,2}})|(?P<n2>\d{{1,2}})\s+(?:{_WD}|{_RELDAY})"
 )
-_NOT_FOR_DATEPARSER = re.compile(rf"\d|\b(?:{_WD}|{_MO}|{_alternatives(_PREPOSITIONS)})\b")
+_NOT_FOR_DATEPARSER = re.compile(
+    rf"\d|\b(?:{_WD}|{_MO}|{_RELDAY}|today|am|pm|{_alternatives(_PREPOSITIONS)})\b"
+)  # dateparser skips words it doesn't know: "the pm tomorrow" would lose "the pm"
 
 # Splitting a sentence ---------------------------------------------------------------------
 
@@ -346,7 +350,7 @@ _STRONG = re.compile(
     rf"|\b\d{{1,2}}\.\d{{1,2}}\.|\b\d{{1,2}}-\d{{1,2}}-\d{{2,4}}\b|\b\d{{4}}\s*(?:hrs|hours|h)\b"
     rf"|\b(?:in|within|after)\s+(?:{_N}|half)\s*(?:an?\s+)?(?:{_UNIT}|h)\b"
     rf"|\b(?:a|one|two)\s+(?:week|fortnight)\s+(?:on|from|today|tomorrow)\b"
-    rf"|\b(?:{_WD_UNMISTAKABLE}|{_RELDAY})\s+(?:week|fortnight)\b|\bfirst thing\b"
+    rf"|\b(?:{_WD_UNMISTAKABLE}|{_RELDAY})\s+(?:week|fortnight)\b|(?<!the )\bfirst thing\b"
     rf"|\b(?:after|before|by)\s+lunch\b|\barvo\b|\bthis\s+(?:morn|aft|eve|evng)\b"
     rf"|\b(?:{_N})\s+(?:{_UNIT})\s+(?:ago|from)\b"
     rf"|\b\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?(?:{_MO})\b|\b(?:{_MO})\s+\d{{1,2}}"
@@ -461,6 +465,8 @@ def split_text_and_when(
         candidate = text[tokens[i].start() : stop]
         lowered = _normalize(candidate)
         with_preposition = words[i] in _PREPOSITIONS
+        if i > start and words[i - 1] in ("the", "a", "an"):
+            continue  # "the first thing": a piece of a phrase the longer try didn't read
         strong = bool(_STRONG.search(lowered))
         if not strong and not (with_preposition and _WEAK.search(lowered)):
             continue
@@ -525,6 +531,9 @@ def _leading_when(
             when = _read_when(candidate, now, zone, default_time, alone=False)
         except WhenError:
             continue
+        separated = not tokens[j - 1].group()[-1].isalnum() or not _has_word(words[j])
+        if words[j - 1].isdigit() and not separated:
+            continue  # "march 3 applications": the number may count what follows
         rest = _LEAD_SEPARATOR.sub("", text[tokens[j].start() :]).strip()
         if rest and _has_word(rest.lower()):
             return rest, when
@@ -628,8 +637,6 @@ class _Reading:
             return _Days((today - (2 if match["before"] else 1) * one,))
         if match := _WEEKDAY.fullmatch(rest):
             return self._weekday(_WEEKDAYS[match["wd"]], match["mod"], match["week"])
-        if match := _WEEK_ON.fullmatch(rest):
-            return self._week_on(match)
         if match := _NEXT_WEEK_WEEKDAY.fullmatch(rest):
             return self._weekday(_WEEKDAYS[match["wd"]], None, "next week")
         if match := _END_OF.fullmatch(rest):
@@ -643,6 +650,8 @@ class _Reading:
             return self._shift(_count(match["n"]), match["unit"])
         if match := _AGO.fullmatch(rest):
             return self._shift(-_count(match["n"]), match["unit"])
+        if match := _WEEK_ON.fullmatch(rest):
+            return self._week_on(match)
         if match := _ISO.fullmatch(rest):
             return _Days((self._date(int(match["y"]), int(match["m"]), int(match["d"])),))
         if match := _NUMERIC.fullmatch(rest):
@@ -909,7 +918,7 @@ def _normalize_lower(text: str) -> str:
     text = " ".join(text.split())
     text = _ATTACHED_UNIT.sub(r"\1 \2", text)
     text = _WORD_ORDINAL.sub(lambda m: _ordinal(_ORDINAL_WORDS[m.group()]), text)
-    text = _PART_AMPM.sub(lambda m: "morning" if m.group(1) == "a" else "afternoon", text)
+    text = _PART_AMPM.sub(lambda m: m[1] + ("morning" if m[2] == "a" else "afternoon"), text)
     for pattern in _DAY_DOT_TIME:
         text = pattern.sub(r"\1\2:\3", text)
     for pattern, replacement in _SYNONYMS:

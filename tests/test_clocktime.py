@@ -177,7 +177,9 @@ def test_the_same_words_mean_the_same_time_everywhere(words: str, expected: str)
     assert nudge is not None and nudge.at == setting.at
     _, rule = parse_recurrence(f"stretch every day {'' if words[0].isalpha() else 'at '}{words}")
     assert rule is not None and (rule.hour, rule.minute) == (setting.at.hour, setting.at.minute)
-    due = parse_when(f"tomorrow {words}".replace("tomorrow tonight", "tonight"), NOW, NEW_YORK)
+    # "tonight" and "this evening" name their day already ("tomorrow this evening" is asked)
+    today = words == "tonight" or words.startswith("this ")
+    due = parse_when(words if today else f"tomorrow {words}", NOW, NEW_YORK)
     assert f"{due.due_at.astimezone(NEW_YORK):%H:%M}" == expected
 
 

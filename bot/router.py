@@ -254,7 +254,7 @@ class Router:
         verb = read_verb(self, path, typed.split())
         if verb is None:
             return await default(ctx)
-        if verb.candidates or (verb.how != "exact" and is_destructive(verb.path)):
+        if verb.candidates or (verb.how not in ("exact", "") and is_destructive(verb.path)):
             tail = remainder(typed, verb.used)
             paths = verb.candidates or (verb.path,)
             reading = Reading("ask", how="typo", offers=tuple(Offer(p, tail) for p in paths))

@@ -80,11 +80,28 @@ async def test_a_failure_rolls_back_and_the_bot_keeps_going(exploding: Conversat
     assert reply.meta["topic"] == "money"
 
 
+async def test_a_plain_typo_runs_the_command_it_means(conversation: Conversation) -> None:
+    reply = await conversation.one("/tpi money")
+    assert reply.meta["topic"] == "money"
+
+
 async def test_unknown_command_suggests_the_closest(conversation: Conversation) -> None:
-    reply = await conversation.one("/tpi networking")
+    reply = await conversation.one("/tipsy networking")
     assert reply.meta["error"] == "unknown_command"
     assert reply.meta["suggestion"] == "tip"
     assert "/tip" in reply.text and "/jobclub help" in reply.text
+
+
+async def test_a_name_that_means_nothing_gets_no_guess(conversation: Conversation) -> None:
+    reply = await conversation.one("/weather tomorrow")
+    assert reply.meta["error"] == "unknown_command"
+    assert reply.meta["suggestion"] is None
+
+
+async def test_a_verb_slip_that_fits_two_verbs_asks(conversation: Conversation) -> None:
+    reply = await conversation.one("/checkin onw")
+    assert set(reply.meta["did_you_mean"]) == {"checkin on", "checkin now"}
+    assert reply.buttons[-1].label == "Show help"
 
 
 async def test_empty_command_explains_what_to_type(conversation: Conversation) -> None:

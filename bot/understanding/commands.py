@@ -13,7 +13,7 @@ surest to the loosest:
 3. typo: one slip (two in a long word) away from exactly one command or verb, by
    Damerau-Levenshtein distance, so a swapped pair of letters counts as one slip.
    A three-letter word only counts as a swapped pair (`/tpi`) or a dropped letter
-   (`lst`): too many short words are one changed letter from `tip` or `off`.
+   or an added one (`lst`, `onn`): too many short words are one changed letter from `tip` or `off`.
 
 Anything looser (a prefix like `/pr`, a slip that fits two commands) is never run:
 the member gets the candidates as buttons (`Reading.kind == "ask"`). And a reading
@@ -46,7 +46,8 @@ DESTRUCTIVE_COMMANDS = frozenset({"landed"})
 
 def is_destructive(path: str) -> bool:
     """Run only when typed exactly: never from a typo, another word or a sentence."""
-    return path in DESTRUCTIVE_COMMANDS or key(path.split()[-1]) in DESTRUCTIVE_VERBS
+    words = path.split()
+    return path in DESTRUCTIVE_COMMANDS or (bool(words) and key(words[-1]) in DESTRUCTIVE_VERBS)
 
 
 SELF_CONFIRMING = frozenset(
@@ -148,7 +149,7 @@ def slips_allowed(word: str) -> int:
 def slipped(typed: str, target: str) -> int | None:
     """The slips between a typed word and a name, when few enough to count, else None."""
     if len(typed) == 3 and not (_swapped(typed, target) or _dropped(typed, target)):
-        return None  # a three-letter word counts only as a swap or a dropped letter
+        return None  # a three-letter word counts only as a swap, or one letter more or less
     limit = slips_allowed(typed)
     if limit == 0:
         return None
@@ -162,9 +163,10 @@ def _swapped(typed: str, target: str) -> bool:
 
 
 def _dropped(typed: str, target: str) -> bool:
-    """`lst` for `list`: the name with one letter left out."""
-    return len(target) == len(typed) + 1 and any(
-        target[:i] + target[i + 1 :] == typed for i in range(len(target))
+    """`lst` for `list`, `onn` for `on`: one letter left out of the name, or one added."""
+    short, long = sorted((typed, target), key=len)
+    return len(long) == len(short) + 1 and any(
+        long[:i] + long[i + 1 :] == short for i in range(len(long))
     )
 
 

@@ -1,0 +1,154 @@
+"""Commands typed the way members type them: typos, other words, verbs in any spelling,
+plain DM sentences, and the "Did you mean" buttons for everything unsure or destructive."""
+
+from __future__ import annotations
+
+from bot.features import load_features
+from bot.router import Router
+from bot.understanding.commands import is_destructive, read, remainder
+from bot.understanding.sentences import read_sentence
+from tests.conftest import Conversation
+
+
+def _router() -> Router:
+    router = Router()
+    for feature in load_features():
+        feature.register(router)
+    return router
+
+
+async def test_a_typo_in_a_command_name_runs_the_one_it_plainly_means(
+    conversation: Conversation,
+) -> None:
+    reply = await conversation.one("/comit email Ana friday 3pm")
+    assert reply.text.startswith("Got it: email Ana")
+    assert "Fri 27 Nov, 15:00" in reply.text
+
+
+async def test_sub_command_verbs_in_any_spelling_and_order(conversation: Conversation) -> None:
+    for spelling in ("still open 6", "Still-Open 6", "still_open 6", "stillopen 6"):
+        reply = await conversation.one(f"/jobclub {spelling}")
+        assert reply.text == "I will ask 6 hours after a reminder if it is still open.", spelling
+    await conversation.one("/commit email Ana friday 3pm")
+    await conversation.one("/commit call Raj monday 10am")
+    done = await conversation.one("/commitments 2 done")
+    assert done.text.startswith("Done: call Raj")
+
+
+async def test_plurals_and_other_words_for_commands(conversation: Conversation) -> None:
+    await conversation.one("/commit send portfolio to Mei friday 3pm")
+    listed = await conversation.one("/reminders")
+    assert "send portfolio to Mei" in listed.plain_text()
+    tip = await conversation.one("/tips please about salary")
+    assert tip.meta["topic"] == "money"
+
+
+async def test_an_unclear_short_name_asks_back_with_buttons(conversation: Conversation) -> None:
+    asked = await conversation.one("/pr")
+    assert "Did you mean" in asked.text
+    assert asked.meta["did_you_mean"] == ["practice", "progress"]
+    (progress,) = await conversation.press(asked, "/progress")
+    assert "streak" in progress.meta
+
+
+async def test_a_typo_never_deletes_it_offers_and_the_command_still_asks(
+    conversation: Conversation,
+) -> None:
+    await conversation.one("/commit email Ana friday 3pm")
+    asked = await conversation.one("/delet")
+    assert asked.meta["did_you_mean"] == ["jobclub delete"]
+    (confirm,) = await conversation.press(asked, "/jobclub delete")
+    assert confirm.buttons, "deleting asks to confirm before anything goes"
+    still_there = await conversation.one("/commitments")
+    assert "email Ana" in still_there.plain_text()
+
+
+async def test_a_destructive_verb_typo_goes_through_a_confirmation(
+    conversation: Conversation,
+) -> None:
+    conversation.admins.add("Ada")
+    await conversation.one("/jobclub cohort start spring")
+    await conversation.one("/jobclub cohort join spring")
+    asked = await conversation.one("/jobclub cohort leav spring")
+    assert asked.meta["did_you_mean"] == ["jobclub cohort leave"]
+    (sure,) = await conversation.press(asked, "/jobclub cohort leave spring")
+    assert "can't be undone" in sure.text
+    (kept,) = await conversation.press(sure, "No")
+    assert "left it as it was" in kept.text
+    listed = await conversation.one("/jobclub cohort list")
+    assert "spring" in listed.plain_text()
+
+
+async def test_dm_sentences_with_a_clear_signal_run_the_command(
+    conversation: Conversation,
+) -> None:
+    (commit,) = await conversation.dm("remind me to email Ana friday 3pm")
+    assert commit.text.startswith("Got it: email Ana")
+    (interview,) = await conversation.dm("i have an interview at acme next tuesday 2pm")
+    assert interview.meta["kind"] == "interview" and interview.meta["company"] == "acme"
+    assert interview.meta["at"] == "2026-12-01T14:00:00+00:00"
+    (rejected,) = await conversation.dm("got rejected by initech today")
+    assert rejected.meta["kind"] == "rejection" and rejected.meta["company"] == "initech"
+
+
+async def test_a_sentence_asking_for_advice_still_gets_a_tip(conversation: Conversation) -> None:
+    (reply,) = await conversation.dm("I have an interview at acme tomorrow, how should I prepare?")
+    assert "tip_id" in reply.meta
+    listed = await conversation.one("/commitments")
+    assert "acme" not in listed.plain_text().lower()
+
+
+async def test_delete_my_data_in_a_sentence_only_offers(conversation: Conversation) -> None:
+    await conversation.one("/commit email Ana friday 3pm")
+    (asked,) = await conversation.dm("please delete all my data")
+    assert "nothing has changed yet" in asked.text
+    assert asked.meta["did_you_mean"] == ["jobclub delete"]
+    still_there = await conversation.one("/commitments")
+    assert "email Ana" in still_there.plain_text()
+
+
+async def test_i_got_the_job_is_offered_never_recorded(conversation: Conversation) -> None:
+    (asked,) = await conversation.dm("I got the job at Acme!!")
+    assert asked.meta["did_you_mean"] == ["landed"]
+    (landed,) = await conversation.press(asked, "/landed Acme")
+    assert landed.buttons, "/landed asks for its one confirmation"
+
+
+async def test_a_waiting_conversation_keeps_its_answer(conversation: Conversation) -> None:
+    (question,) = await conversation.dm("let's practice")
+    assert "question_id" in question.meta
+    (feedback,) = await conversation.dm("show my progress")
+    assert feedback.meta["question_id"] == question.meta["question_id"]
+    assert "streak" not in feedback.meta
+
+
+async def test_a_long_sentence_starting_like_a_command_is_not_one(
+    conversation: Conversation,
+) -> None:
+    (reply,) = await conversation.dm("stories about failure are hard for me, how to pick one?")
+    assert "read_as" not in reply.meta
+    (progress,) = await conversation.dm("progres")
+    assert progress.meta["read_as"] == "/progress"
+
+
+def test_destructive_paths_are_never_run_from_a_loose_reading() -> None:
+    router = _router()
+    for line in ("jobclub delte", "landd acme", "story delet 2", "jobclub forget me"):
+        reading = read(router, line)
+        assert reading.kind == "ask" or reading.how == "exact", line
+    assert is_destructive("jobclub delete") and is_destructive("landed")
+    assert not is_destructive("nudges pause")
+
+
+def test_the_rest_of_a_line_keeps_its_line_breaks() -> None:
+    assert remainder("edit 2 result\nwe shipped", 2) == "result\nwe shipped"
+    assert remainder("done 7.", 1) == "7"
+    assert remainder("done here", 1, "3") == "3 here"
+
+
+def test_sentences_read_only_their_own_shape() -> None:
+    assert read_sentence("remind me to call HR at 2pm").rest == "call HR at 2pm"
+    assert read_sentence("should I remind the recruiter about my CV?").kind == "none"
+    assert read_sentence("Hooli turned me down").rest == "Hooli"
+    assert read_sentence("they rejected me").rest == ""
+    assert read_sentence("deleted my linkedin by accident").kind == "none"

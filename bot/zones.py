@@ -527,7 +527,8 @@ def _data() -> _Data:
         if key and known:
             places[key] = _Name(known, _SHORT if len(key) <= 2 else kind)
 
-    # Weakest first: each later source overrides an earlier one for the same name.
+    # Weakest first: each later source overrides an earlier one for the same name; a
+    # country keeps its name against a zone's city (Samoa is Apia, not Pacific/Samoa).
     for country, zones in _countries().items():
         add(country, zones, _REGION)
     region_cities: dict[str, list[str]] = {}
@@ -541,8 +542,7 @@ def _data() -> _Data:
         target = target if target in names else name
         key = _fold(parts[-1])
         region_cities.setdefault(_fold(parts[0]), []).append(key)
-        taken = key in places and places[key].kind != _REGION
-        if parts[0] == "Antarctica" or key in skip or taken:
+        if parts[0] == "Antarctica" or key in skip or key in places:
             continue
         if len(parts) == 3 and parts[1] != "Argentina":
             continue  # America/Indiana/Knox: a county, not a city members name

@@ -285,7 +285,8 @@ def test_a_name_with_several_clocks_is_a_question(query: str, offered: set[str])
 
 @pytest.mark.parametrize(
     "query",
-    ["atlantis", "Atlantis", "my house", "same as Ana", "asdf", "i eat at noon"],
+    # "north" and "south" were cities through tz's old Australia/North and Australia/South
+    ["atlantis", "Atlantis", "my house", "same as Ana", "asdf", "i eat at noon", "north", "south"],
 )
 def test_nothing_plausible_is_nothing(query: str) -> None:
     assert match_zone(query, WINTER) == ZoneMatch(None, ())

@@ -237,3 +237,27 @@ async def test_unfocused_chat_gets_a_greeting_that_points_to_help(
     assert "`help`" in reply.text and "`menu`" in reply.text
     (unknown,) = await conversation.dm("/frobnicate")
     assert unknown.meta["error"] == "unknown_command"
+
+
+async def test_a_sentence_that_reads_like_a_command_is_an_answer_while_one_waits(
+    conversation: Conversation,
+) -> None:
+    await conversation.command("/practice sensitive")
+    (typo,) = await conversation.dm("progres")
+    assert typo.meta.get("waiting"), "a slash-less typo is not read while a conversation waits"
+    (feedback,) = await conversation.dm("remind me to email Ana friday 3pm, that is what I said")
+    assert "overall" in feedback.meta
+    listed = await conversation.one("/commitments")
+    assert "email Ana" not in listed.plain_text()
+    await conversation.command("/practice sensitive")
+    (slashed,) = await conversation.dm("/progres")
+    assert "streak" in slashed.meta, "with the slash it is a command in any state"
+
+
+async def test_with_nothing_waiting_a_clear_sentence_runs_its_command(
+    conversation: Conversation,
+) -> None:
+    (made,) = await conversation.dm("pls remind me to send my CV to Rahul on monday 10am")
+    assert made.text.startswith("Got it: send my CV to Rahul")
+    (paused,) = await conversation.dm("pause my daily tasks")
+    assert paused.meta.get("read_as") == "/nudges pause"

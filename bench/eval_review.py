@@ -34,73 +34,16 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.content import load_library
-from bot.review import FLAG_FAMILIES, Review, RuleReviewer
+from bot.review import Review, RuleReviewer
+from bot.review.coherence import contradictions
 from bot.review.severity import SERIOUS
 
 DATA = Path(__file__).with_name("review_answers.yaml")
 BANDS = ("weak", "ok", "strong")
 
-PRAISE_CONTRADICTS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("A concrete result", frozenset({"no_result", "vague_result"})),
-    ("You said why it mattered", frozenset({"no_why"})),
-    ("Clear ownership of the action", frozenset({"we_not_i", "no_action"})),
-    ("All four CCAR parts", frozenset({"no_result", "no_action", "no_context", "no_challenge"})),
-    ("Good length", frozenset({"too_short", "too_long", "a_bit_short", "a_bit_long"})),
-    ("Brief:", frozenset({"not_brief", "too_long", "a_bit_long", "too_short", "a_bit_short"})),
-    ("A range, not a single number", frozenset({"single_number", "no_range"})),
-    ("You showed your homework", frozenset({"no_research"})),
-    ("Flexible without underselling", frozenset({"inflexible", "no_flexibility"})),
-    ("You handed it back with a question", frozenset({"no_question_back"})),
-    ("You ended by turning the talk back", frozenset({"no_refocus", "refocus_not_last"})),
-    ("Plain words", frozenset({"jargon", "acronyms"})),
-    ("No jargon or acronyms", frozenset({"jargon", "acronyms"})),
-    ("No filler words", frozenset({"fillers"})),
-    ("Nothing negative about anyone", frozenset({"blame", "negative", "private_details"})),
-    ("Positive, forward-looking", frozenset({"blame", "negative", "not_positive"})),
-    ("Positive and truthful", frozenset({"blame", "negative", "not_positive"})),
-    ("Confident without boasting", frozenset({"cocky", "unbacked_claims", "hedging"})),
-)
-"""A strength that starts with the text on the left says the answer is free of the flags on
-the right: both in one feedback contradict each other."""
-
 
 def band_of(overall: int) -> str:
     return "strong" if overall >= 75 else "ok" if overall >= 60 else "weak"
-
-
-def contradictions(review: Review) -> list[str]:
-    """Pairs of messages in one review that cannot both be true, by rule."""
-    found: list[str] = []
-    flags = set(review.flags)
-    for strength in review.strengths:
-        for lead, against in PRAISE_CONTRADICTS:
-            clash = sorted(against & flags)
-            if strength.startswith(lead) and clash:
-                found.append(f"praise {lead!r} beside flag {'/'.join(clash)}")
-    families: dict[str, list[str]] = {}
-    for flag in review.flags:
-        if flag in FLAG_FAMILIES:
-            families.setdefault(FLAG_FAMILIES[flag], []).append(flag)
-    for family, members in families.items():
-        if family in ("short", "long") and len(members) > 1:
-            found.append(f"two degrees of one flaw: {', '.join(members)}")
-    if families.get("short") and families.get("long"):
-        found.append("too short and too long at once")
-    if review.main_fix is not None and review.main_fix.flag not in flags:
-        found.append(f"main fix {review.main_fix.flag} is not among the flags")
-    if review.main_fix is None and review.serious:
-        found.append("nothing to fix, beside a serious flag")
-    if "off_topic" in flags and review.strengths:
-        found.append("praise for an off-topic answer")
-    bad = {s for sentences in review.flagged.values() for s in sentences}
-    for strength in review.strengths:
-        for sentence in bad:
-            if len(sentence) > 20 and sentence[:60] in strength:
-                found.append(f"a flagged sentence quoted as a strength: {sentence[:50]!r}")
-    for step in review.outline:
-        if step.quote and step.quote in bad:
-            found.append(f"a flagged sentence offered in the outline: {step.quote[:50]!r}")
-    return found
 
 
 @dataclass

@@ -154,6 +154,8 @@ _MAX_SPAN = 5
 _MIN_FUZZY_CHARS = 5
 _MIN_TWO_TYPOS_CHARS = 9
 _CITY, _REGION, _SHORT = "city", "region", "short"
+_COMPARING = frozenset({"as", "like", "with"})
+"""Words before a name that may be a person's: "same as Jordan", "like Sydney"."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,8 @@ class _Data:
     places: dict[str, _Name]
     """Folded name of a city, country, state or abbreviation -> what it can mean."""
     filler: frozenset[str]
+    person_names: frozenset[str]
+    """Places that are also first names, doubtful after "same as" or "like"."""
     fuzzy_keys: tuple[str, ...]
     """The names a misspelling is compared with: no abbreviations, nothing tiny."""
     region_cities: dict[str, tuple[str, ...]]
@@ -224,9 +228,12 @@ def match_zone(query: str, now: datetime | None = None) -> ZoneMatch:
         return slashed
     tokens = _tokens(_flags_as_names(raw, data))
     mentions = _mentions(tokens, data)
-    if mentions:
-        return _decide(_combine(mentions, instant), instant)
-    return _fuzzy(tokens, data, instant)
+    if not mentions:
+        return _fuzzy(tokens, data, instant)
+    match = _decide(_combine(mentions, instant), instant)
+    if match.zone and _maybe_a_person(tokens, mentions, data):
+        return ZoneMatch(None, (match.zone,))  # "same as Jordan": the country, or a friend?
+    return match
 
 
 def suggest_zones(typed: str, now: datetime | None = None) -> tuple[str, ...]:
@@ -299,6 +306,17 @@ def _mentions(tokens: Sequence[tuple[str, bool]], data: _Data) -> list[_Mention]
     covered = {i for mention, _ in found for i in range(mention.start, mention.end)}
     everything_read = all(i in covered or word in data.filler for i, (word, _) in enumerate(tokens))
     return [mention for mention, sure in found if sure or everything_read]
+
+
+def _maybe_a_person(
+    tokens: Sequence[tuple[str, bool]], mentions: Sequence[_Mention], data: _Data
+) -> bool:
+    return any(
+        mention.start > 0
+        and tokens[mention.start - 1][0] in _COMPARING
+        and " ".join(word for word, _ in tokens[mention.start : mention.end]) in data.person_names
+        for mention in mentions
+    )
 
 
 def _combine(mentions: Sequence[_Mention], now: datetime) -> tuple[str, ...]:
@@ -573,6 +591,7 @@ def _data() -> _Data:
         exact=exact,
         places=places,
         filler=frozenset(extra.get("filler", ())),
+        person_names=frozenset(_fold(name) for name in extra.get("person_names", ())),
         fuzzy_keys=fuzzy_keys,
         region_cities={k: tuple(dict.fromkeys(v)) for k, v in region_cities.items()},
         country_names=_iso_names(),

@@ -354,3 +354,9 @@ def test_suggestions_while_typing_complete_a_half_typed_place() -> None:
     assert suggest_zones("CST", WINTER)[:2] == ("America/Chicago", "Asia/Shanghai")
     assert suggest_zones("b", WINTER) == ()
     assert match_zone("berl", WINTER) == ZoneMatch(None, ())  # a suggestion, never a match
+
+
+def test_a_place_that_is_also_a_first_name_after_same_as_is_only_offered() -> None:
+    assert match_zone("same as Jordan", WINTER) == ZoneMatch(None, ("Asia/Amman",))
+    assert match_zone("Jordan", WINTER) == one("Asia/Amman")
+    assert match_zone("I wake up at 7 in Berlin", WINTER) == one("Europe/Berlin")

@@ -321,8 +321,8 @@ def _maybe_a_person(
 
 def _combine(mentions: Sequence[_Mention], now: datetime) -> tuple[str, ...]:
     """What several names together mean: the zones they agree on ("Berlin, Germany");
-    a region right after a place it does not contain is where that place is ("Paris,
-    Texas"); names that disagree ("Toronto or London") are all offered."""
+    a region right after a city it does not contain is where that city is ("Paris,
+    Texas"); names that disagree ("Toronto or London", "AUS Eastern") are all offered."""
     zones = mentions[0].name.zones
     for before, mention in pairwise(mentions):
         shared = tuple(
@@ -330,7 +330,11 @@ def _combine(mentions: Sequence[_Mention], now: datetime) -> tuple[str, ...]:
         )
         if shared:
             zones = shared
-        elif mention.name.kind == _REGION and mention.start == before.end:
+        elif (
+            mention.name.kind == _REGION
+            and before.name.kind == _CITY
+            and mention.start == before.end
+        ):
             zones = mention.name.zones
         else:
             zones = _unique((*zones, *mention.name.zones))

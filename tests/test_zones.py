@@ -275,6 +275,8 @@ def test_names_inside_what_members_type(query: str, zone: str) -> None:
         ("Georgia", {"America/New_York", "Asia/Tbilisi"}),
         ("Toronto or London?", {"America/Toronto", "Europe/London"}),
         ("Spain", {"Europe/Madrid", "Atlantic/Canary"}),
+        # Windows' name for Sydney's zone: "eastern" alone would be New York
+        ("AUS Eastern Standard Time", {"Australia/Sydney", "Australia/Brisbane"}),
     ],
 )
 def test_a_name_with_several_clocks_is_a_question(query: str, offered: set[str]) -> None:

@@ -31,12 +31,13 @@ from bot.zones import ZoneMatch, match_zone, same_clock
 
 DATA = Path(__file__).with_name("zone_phrases.yaml")
 NOW = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
-"""A fixed moment, so offsets ("UTC+1") read the same on every run."""
+"""A fixed moment, so offsets ("UTC+1") read the same on every run. The phrases' offsets
+are written for it: with `--at` in summer, offset phrases are expected to miss."""
 
 OUTCOMES = ("right", "asked back", "said none", "confidently wrong")
 
 
-def judge(item: dict, match: ZoneMatch) -> str:
+def judge(item: dict, match: ZoneMatch, now: datetime = NOW) -> str:
     want = item["want"]
     if want == "none":
         if match.zone:
@@ -47,27 +48,29 @@ def judge(item: dict, match: ZoneMatch) -> str:
             return "confidently wrong"
         if not match.candidates:
             return "said none"
-        offered = all(_among(z, match.candidates) for z in item.get("offer", ()))
+        offered = all(_among(z, match.candidates, now) for z in item.get("offer", ()))
         return "right" if offered and len(match.candidates) > 1 else "asked back"
     wanted = [want] if isinstance(want, str) else list(want)
     if match.zone:
-        return "right" if _among(match.zone, wanted) else "confidently wrong"
+        return "right" if _among(match.zone, wanted, now) else "confidently wrong"
     if not match.candidates:
         return "right" if item.get("none_ok") else "said none"
-    if item.get("ask_ok") and any(_among(z, match.candidates) for z in wanted):
+    if item.get("ask_ok") and any(_among(z, match.candidates, now) for z in wanted):
         return "right"
     return "asked back"
 
 
-def _among(zone: str, zones: list[str] | tuple[str, ...]) -> bool:
-    return any(same_clock(zone, other, NOW) for other in zones)
+def _among(zone: str, zones: list[str] | tuple[str, ...], now: datetime) -> bool:
+    return any(same_clock(zone, other, now) for other in zones)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--splits", default="train,dev")
     parser.add_argument("--errors", action="store_true", help="print every miss")
+    parser.add_argument("--at", help="another moment to read at, e.g. 2027-07-15T12:00Z")
     args = parser.parse_args()
+    now = datetime.fromisoformat(args.at.replace("Z", "+00:00")) if args.at else NOW
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     print("| split | phrases | right | asked back | said none | confidently wrong |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -76,8 +79,8 @@ def main() -> None:
         items = data[split]
         counts: Counter[str] = Counter()
         for item in items:
-            match = match_zone(item["text"], NOW)
-            outcome = judge(item, match)
+            match = match_zone(item["text"], now)
+            outcome = judge(item, match, now)
             counts[outcome] += 1
             if outcome != "right":
                 got = match.zone or (list(match.candidates) if match.candidates else "nothing")

@@ -151,9 +151,12 @@ _FLAG = re.compile("[\U0001f1e6-\U0001f1ff]{2}")
 _FLAG_A = 0x1F1E6
 _MAX_SPAN = 5
 """The longest name, in words, looked for in what a member typed."""
+_NO_SUCH_OFFSET = timedelta(days=1)
+"""What "+05:75" reads as: clearly an offset, and one no zone has."""
 _MIN_FUZZY_CHARS = 5
 _MIN_TWO_TYPOS_CHARS = 9
-_CITY, _REGION, _SHORT = "city", "region", "short"
+_CITY, _REGION, _CLOCK = "city", "region", "clock"
+"""What a name is: a region right after a city says where the city is ("Paris, Texas")."""
 _COMPARING = frozenset({"as", "like", "with"})
 """Words before a name that may be a person's: "same as Jordan", "like Sydney"."""
 
@@ -173,11 +176,13 @@ _NOTHING = ZoneMatch(None, ())
 
 @dataclass(frozen=True)
 class _Name:
-    """What one name can mean. `short` names (EST, LA, TX) are read in lower case only
-    when nothing else typed is unknown: "eat", "la" and "or" are words too."""
+    """What one name can mean."""
 
     zones: tuple[str, ...]
     kind: str
+    short: bool
+    """EST, LA, TX: read in lower case only when nothing else typed is unknown, because
+    "eat", "la" and "ms" are words too."""
 
 
 @dataclass(frozen=True)
@@ -297,7 +302,7 @@ def _mentions(tokens: Sequence[tuple[str, bool]], data: _Data) -> list[_Mention]
             name = data.places.get(" ".join(words)) or data.places.get("".join(words))
             if name is not None:
                 capitals = all(upper for _, upper in tokens[index:end])
-                sure = name.kind != _SHORT or capitals
+                sure = not name.short or capitals
                 found.append((_Mention(index, end, name), sure))
                 index = end
                 break
@@ -332,6 +337,7 @@ def _combine(mentions: Sequence[_Mention], now: datetime) -> tuple[str, ...]:
             zones = shared
         elif (
             mention.name.kind == _REGION
+            and not mention.name.short  # "MA": Massachusetts, or Morocco after Marrakech?
             and before.name.kind == _CITY
             and mention.start == before.end
         ):
@@ -417,7 +423,7 @@ def _find_offset(raw: str) -> tuple[timedelta | None, str]:
     else:
         hours, minutes = int(digits[:2]), int(digits[2:])
     if minutes is None or minutes >= 60:
-        return timedelta(days=1), rest
+        return _NO_SUCH_OFFSET, rest
     offset = timedelta(hours=hours, minutes=minutes)
     return (offset if found["sign"] == "+" else -offset), rest
 
@@ -543,11 +549,11 @@ def _data() -> _Data:
     skip = {_fold(word) for word in extra.get("not_by_city", ())}
     places: dict[str, _Name] = {}
 
-    def add(key: str, zones: Iterable[str], kind: str) -> None:
+    def add(key: str, zones: Iterable[str], kind: str, short: bool = False) -> None:
         known = _unique(z for z in (_available(t, names) for t in zones) if z)
         key = _fold(key)
         if key and known:
-            places[key] = _Name(known, _SHORT if len(key) <= 2 else kind)
+            places[key] = _Name(known, kind, short or len(key) <= 2)
 
     # Weakest first: each later source overrides an earlier one for the same name; a
     # country keeps its name against a zone's city (Samoa is Apia, not Pacific/Samoa).
@@ -569,25 +575,25 @@ def _data() -> _Data:
         if len(parts) == 3 and parts[1] != "Argentina":
             continue  # America/Indiana/Knox: a county, not a city members name
         add(key, (target,), _CITY)
-    for section, kind in (("regions", _REGION), ("time_regions", _REGION), ("shared_names", _CITY)):
+    for section, kind in (("regions", _REGION), ("time_regions", _CLOCK), ("shared_names", _CITY)):
         for key, zones in extra.get(section, {}).items():
             add(key, _as_list(zones), kind)
     for zone, cities in extra.get("cities", {}).items():
         for city in cities:
             if _fold(city) not in extra.get("shared_names", {}):
                 add(city, (zone,), _CITY)
-    for section in ("codes", "abbreviations"):
+    short_sections = (("city_codes", _CITY), ("region_codes", _REGION), ("abbreviations", _CLOCK))
+    for section, kind in short_sections:
         for key, zones in extra.get(section, {}).items():
-            add(key, _as_list(zones), _SHORT)
+            add(key, _as_list(zones), kind, short=True)
     for key in list(places):
         if " " in key:
             places.setdefault(key.replace(" ", ""), places[key])
-    clock_words = {_fold(key) for key in extra.get("time_regions", {})}
     fuzzy_keys = tuple(
         sorted(
             key
             for key, name in places.items()
-            if name.kind != _SHORT and len(key) >= _MIN_FUZZY_CHARS - 1 and key not in clock_words
+            if not name.short and name.kind != _CLOCK and len(key) >= _MIN_FUZZY_CHARS - 1
         )
     )
     return _Data(

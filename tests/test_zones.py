@@ -241,6 +241,8 @@ def test_zone_label(name: str, now: datetime, label: str) -> None:
         ("est/edt", "America/New_York"),
         ("my zone is PST please", "America/Los_Angeles"),
         ("London, Ontario", "America/Toronto"),
+        ("Lyon, Texas", "America/Chicago"),
+        ("Rotterdam NL", "Europe/Amsterdam"),
         ("Birmingham UK", "Europe/London"),
         ("springfield, illinois", "America/Chicago"),
         ("Kiev", "Europe/Kyiv"),
@@ -277,6 +279,8 @@ def test_names_inside_what_members_type(query: str, zone: str) -> None:
         ("Spain", {"Europe/Madrid", "Atlantic/Canary"}),
         # Windows' name for Sydney's zone: "eastern" alone would be New York
         ("AUS Eastern Standard Time", {"Australia/Sydney", "Australia/Brisbane"}),
+        # a two-letter code after a city it does not hold: a state, or a country's code?
+        ("Marrakech, MA", {"Africa/Casablanca", "America/New_York"}),
     ],
 )
 def test_a_name_with_several_clocks_is_a_question(query: str, offered: set[str]) -> None:
@@ -310,7 +314,8 @@ def test_same_clock_compares_the_year_ahead_not_just_today() -> None:
 def test_the_place_names_file_names_only_real_zones() -> None:
     data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
     named: set[str] = set(data["cities"])
-    for section in ("abbreviations", "codes", "regions", "time_regions", "shared_names"):
+    sections = ("abbreviations", "city_codes", "region_codes", "regions", "time_regions")
+    for section in (*sections, "shared_names"):
         for key, zones in data[section].items():
             assert isinstance(key, str), key  # YAML reads a bare `on` or `no` as a bool
             named.update([zones] if isinstance(zones, str) else zones)

@@ -247,6 +247,9 @@ _CONNECTORS = re.compile(r"^(?:on|at|of|the)\s+|\s+(?:on|at|of)$")
 _FIRST_THING = re.compile(r"(?<!the )\bfirst thing(?:\s+in the morning)?\b")
 _AFTER_LUNCH = re.compile(r"\bafter lunch(?:\s?time)?\b")
 _LUNCH = re.compile(r"(?:\bat\s+)?\blunch\b")
+_SOFT_WORDS = re.compile(r"\b(?:first thing|(?:after|before|by) lunch)\b")
+"""Times named by what happens then; beside a clock time ("first thing today 10am") they
+are more likely the commitment's own words than a second time."""
 AFTER_LUNCH = time(13, 0)
 OPEN_HOURS = range(1, 8)
 """An "H:MM" on these hours without am/pm ("4:30") is asked about: 04:30 is never meant."""
@@ -273,7 +276,7 @@ _END_OF = re.compile(
 _SPAN = (
     rf"(?:(?P<half>half an?)\s+(?P<hunit>hour|day)"
     rf"|(?P<n>\d{{1,6}}(?:\.5)?|{_N})(?P<and_half>\s+and\s+a\s+half)?\s*(?P<unit>{_UNIT}|h)"
-    rf"(?P<and_half2>\s+and\s+a\s+half)?)(?:\s+(?:'s\s+|'\s*)?time)?"
+    rf"(?P<and_half2>\s+and\s+a\s+half)?)(?:(?:'s|')?\s+time)?"
 )
 _IN = re.compile(rf"(?:in|within|after)\s+{_SPAN}")
 _SPAN_ALONE = re.compile(_SPAN)  # "2 hrs", "an hour": a snooze, when it is all the words
@@ -490,7 +493,8 @@ def split_text_and_when(
             continue
         if described and (_NUMERIC_DATE.search(lowered) or _hour_of(words[i], when.due_at, zone)):
             continue
-        if first_error is not None and _STRONG.search(_normalize(" ".join(words[start:i]))):
+        skipped = _SOFT_WORDS.sub("", _normalize(" ".join(words[start:i])))
+        if first_error is not None and _STRONG.search(skipped):
             raise first_error  # "tomorrow morning 3pm": don't keep half of a time as text
         rest = _tidy_text(text[: tokens[i].start()], drop_preposition=not with_preposition)
         if not rest:
@@ -999,7 +1003,7 @@ def _month_abbr(month: int) -> str:
 
 
 def _day_month(day: int, month: int) -> str:
-    return f"{_ordinal(day)} {date(2024, month, 1):%B}"
+    return f"the {_ordinal(day)} of {date(2024, month, 1):%B}"
 
 
 def _weekday_name(weekday: int) -> str:

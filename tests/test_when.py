@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -19,6 +20,7 @@ from bot.when import (
     parse_when,
     split_text_and_when,
 )
+from tests.conftest import Conversation
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # Wed 25 Nov 2026, 10:00 in New York
 NEW_YORK = ZoneInfo("America/New_York")
@@ -356,3 +358,115 @@ def test_import_does_not_load_dateparser() -> None:
     code = "import sys, bot.when; sys.exit('dateparser' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+# How members write dates (bench/when_phrases.yaml scores many more) ----------------------
+
+LONDON = ZoneInfo("Europe/London")
+MEMBER_WAYS = [
+    # phrase, local result in London on Wed 25 Nov 2026 at 15:00
+    ("4/12", "2026-12-04T09:00:00+00:00"),  # day/month where the member lives
+    ("12/4", "2027-04-12T09:00:00+01:00"),
+    ("14.12.2026", "2026-12-14T09:00:00+00:00"),
+    ("thrusday", "2026-11-26T09:00:00+00:00"),
+    ("satruday arvo", "2026-11-28T14:00:00+00:00"),
+    ("tuesday week", "2026-12-08T09:00:00+00:00"),
+    ("a week on monday", "2026-12-07T09:00:00+00:00"),
+    ("tomorrow fortnight", "2026-12-10T09:00:00+00:00"),
+    ("a week tomorrow", "2026-12-03T09:00:00+00:00"),
+    ("in 4 days' time", "2026-11-29T09:00:00+00:00"),
+    ("after 3 days", "2026-11-28T09:00:00+00:00"),
+    ("in 2 and a half hours", "2026-11-25T17:30:00+00:00"),
+    ("in forty-five minutes", "2026-11-25T15:45:00+00:00"),
+    ("3 hrs", "2026-11-25T18:00:00+00:00"),  # a snooze: the whole reply is a length of time
+    ("thursday after lunch", "2026-11-26T13:00:00+00:00"),
+    ("before lunch on friday", "2026-11-27T12:00:00+00:00"),
+    ("first thing monday", "2026-11-30T09:00:00+00:00"),
+    ("sat pm", "2026-11-28T14:00:00+00:00"),
+    ("friday evening 7", "2026-11-27T19:00:00+00:00"),
+    ("on the twelfth", "2026-12-12T09:00:00+00:00"),
+    ("the end of january", "2027-01-31T09:00:00+00:00"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), MEMBER_WAYS)
+def test_reads_dates_the_way_members_write_them(phrase: str, expected: str) -> None:
+    when = parse_when(phrase, LONDON_NOW, LONDON)
+    assert when.due_at.astimezone(LONDON).isoformat() == expected
+
+
+LONDON_NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+ASKED = [
+    # phrase, zone, part of the question
+    ("3/4", "America/Toronto", "Is “3/4” the 3rd of April or the 4th of March?"),
+    ("3/4", "UTC", "the 3rd of April or the 4th of March?"),
+    ("friday at 4:30", "Europe/London", "am or pm? Add it, like “4:30pm”"),
+    ("in a few days", "Europe/London", "I couldn't read"),
+    ("in 2.5 days", "Europe/London", "I couldn't read"),
+    ("sundry", "Europe/London", "I couldn't read"),  # a real word, not a typo for Sunday
+]
+
+
+@pytest.mark.parametrize(("phrase", "zone", "message"), ASKED)
+def test_asks_rather_than_guess(phrase: str, zone: str, message: str) -> None:
+    with pytest.raises(WhenError, match=re.escape(message)):
+        parse_when(phrase, LONDON_NOW, ZoneInfo(zone))
+
+
+SPLIT_WAYS = [
+    # text, what to commit to, local result in London (None: no time in it)
+    ("tmrw: ring the agency", "ring the agency", "2026-11-26T09:00:00+00:00"),
+    ("by monday, two applications", "two applications", "2026-11-30T09:00:00+00:00"),
+    ("send the form friday please 🙏", "send the form", "2026-11-27T09:00:00+00:00"),
+    ("send the form by monday at the latest", "send the form", "2026-11-30T09:00:00+00:00"),
+    ("email the PM tomorrow", "email the PM", "2026-11-26T09:00:00+00:00"),
+    ("revise section 2 tonight", "revise section 2", "2026-11-25T19:00:00+00:00"),
+    ("rate my pitch for 8/10", "rate my pitch for 8/10", None),
+    ("list the 4 companies from last month", "list the 4 companies from last month", None),
+    ("march 2 applications", "march 2 applications", None),
+    ("fix the first thing", "fix the first thing", None),
+    ("email Frida", "email Frida", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_text", "expected"), SPLIT_WAYS)
+def test_split_the_way_members_write(text: str, expected_text: str, expected: str | None) -> None:
+    rest, when = split_text_and_when(text, LONDON_NOW, LONDON)
+    assert rest == expected_text
+    assert (when.due_at.astimezone(LONDON).isoformat() if when else None) == expected
+
+
+# What a member sees --------------------------------------------------------------------------
+
+
+async def test_a_uk_member_gets_the_day_they_wrote(conversation: Conversation) -> None:
+    conversation.zones["Ada"] = "Europe/London"
+    reply = await conversation.one("/commit book the driving theory test 4/12")
+    assert reply.text == (
+        "Got it: book the driving theory test\nDue Fri 4 Dec, 09:00 (Europe/London)."
+    )
+
+
+async def test_a_date_that_reads_both_ways_is_asked_with_choices(
+    conversation: Conversation,
+) -> None:
+    conversation.zones["Ada"] = "America/Toronto"  # Canadians write both orders
+    reply = await conversation.one("/commit send the references 3/4")
+    assert reply.text.startswith(
+        "Is “3/4” the 3rd of April or the 4th of March? Write the month as a word"
+    )
+    assert "#1: send the references" in reply.text
+    assert reply.meta["due_at"] is None
+    assert reply.buttons  # the usual choices: tonight, tomorrow morning, …
+    (answer,) = await conversation.dm("4 march")
+    assert "Due Thu 4 Mar, 09:00 (America/Toronto)" in answer.text
+
+
+async def test_typos_and_member_words_reach_the_reminder(conversation: Conversation) -> None:
+    conversation.zones["Ada"] = "Europe/London"
+    reply = await conversation.one("/commit call the agency wendesday arvo")
+    assert reply.text == "Got it: call the agency\nDue Wed 2 Dec, 14:00 (Europe/London)."
+    reply = await conversation.one("/commit research 3 companies")
+    assert reply.meta["due_at"] is None  # "3" is a count, not a day: asked, not guessed
+    assert "#2: research 3 companies" in reply.text

@@ -3,6 +3,8 @@
     .venv/bin/python bench/eval_commands.py                      # train and dev (tuning)
     .venv/bin/python bench/eval_commands.py --splits dev --errors # what went wrong on dev
     .venv/bin/python bench/eval_commands.py --splits test         # once, for the report
+    .venv/bin/python bench/eval_commands.py --splits fresh \
+        --phrases bench/command_phrases_fresh.yaml                # the over-fitting check
 
 Each phrase in `bench/command_phrases.yaml` says what the member meant: a command path
 and its text, `ask` (offer choices, run nothing) or `none` (not a command). The phrase
@@ -116,6 +118,8 @@ def judge(item: dict[str, object], got: Reading) -> str:
         if got.kind == "ask":
             return "right" if meant and meant[0] in offers else "asked back"
         return "missed" if got.kind == "none" else "confidently wrong"
+    if got.kind == "run" and got.unread_verb:
+        return "missed"  # the command answers with its forms: nothing ran
     if got.kind == "run":
         fits = args_fit(str(item.get("args") or ""), got.rest)
         return "right" if got.path == want and fits else "confidently wrong"
@@ -129,8 +133,9 @@ def main() -> None:
     parser.add_argument("--splits", default="train,dev")
     parser.add_argument("--errors", action="store_true", help="print the phrases read wrong")
     parser.add_argument("--before", action="store_true", help="the reading before this work")
+    parser.add_argument("--phrases", type=Path, default=DATA, help="another file, same shape")
     args = parser.parse_args()
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data = yaml.safe_load(args.phrases.read_text(encoding="utf-8"))
     router = build_router()
     print("| split | phrases | right | asked back | confidently wrong | missed |")
     print("| --- | --- | --- | --- | --- | --- |")

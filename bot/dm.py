@@ -10,7 +10,10 @@ The order, first match wins:
    command count in any state. Without it:
    - a command's exact name counts; while a conversation holds the DM, only in a short
      message (fewer than `FOCUSED_COMMAND_WORDS` words), so an answer that happens to
-     start with "practice" or "story" still reaches the conversation;
+     start with "practice" or "story" still reaches the conversation; and not when the
+     words after it ask for advice ("interview tips please" goes to the tips reader),
+     nor when its next word is no sub-command of it in a longer message ("nudges are
+     helpful, thanks" is chat);
    - another word or a typo for a name (`tips`, `reminders`, `progres`) counts only in
      a message of at most `LOOSE_WORDS` words and only when no conversation holds the
      DM ("stories about failure are hard" is not `/story`).
@@ -36,8 +39,8 @@ from typing import TYPE_CHECKING
 from bot import focus, offers
 from bot.replies import Button, Reply, Visibility
 from bot.text import fold
-from bot.understanding.commands import NONE, Reading, read
-from bot.understanding.sentences import read_sentence
+from bot.understanding.commands import NONE, Reading, read, remainder
+from bot.understanding.sentences import ADVICE, read_sentence
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -88,6 +91,14 @@ def read_typed(router: Router, text: str, *, focused: bool) -> Reading:
     if exact.kind != "none":
         if focused and len(fold(text).split()) >= FOCUSED_COMMAND_WORDS:
             return NONE
+        if not focused and exact.root != "tip" and ADVICE.search(remainder(line, 1).lower()):
+            return NONE  # "interview tips please" asks for advice: the tips reader has it
+        if exact.unread_verb and len(line.split()) > LOOSE_WORDS:
+            return NONE  # "nudges are helpful, thanks": a sentence, not a mistyped verb
+        if not focused:  # "practice with me", "quiz me": the sentence reads the filler away
+            sentence = read_plain(router, line)
+            if sentence.kind == "run" and sentence.root == exact.root:
+                return sentence
         return exact
     if focused or len(line.split()) > LOOSE_WORDS:
         return NONE

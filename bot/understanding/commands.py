@@ -196,6 +196,9 @@ class Reading:
     rest: str = ""
     how: How = ""
     offers: tuple[Offer, ...] = ()
+    unread_verb: bool = False
+    """`path` has sub-commands and `rest` starts with a word that is none of them: the
+    command answers with its forms (typed), or it was no command at all (a sentence)."""
 
     @property
     def root(self) -> str:
@@ -309,8 +312,10 @@ def read_verb(router: Router, path: str, words: list[str]) -> _Match | None:
     words = words[skip:]
     if not words:
         return None
-    if len(words) >= 2 and _is_number(words[0]) and key(words[1]) in verbs:
-        return _Match(verbs[key(words[1])].path, skip + 2, "exact", number=words[0])
+    if len(words) >= 2 and _is_number(words[0]):
+        after = read_verb(router, path, words[1:])
+        if after is not None and after.path:
+            return _Match(after.path, skip + 1 + after.used, after.how, number=words[0])
     for n in (3, 2, 1):
         if _joined(words, n) in verbs:
             return _Match(verbs[_joined(words, n)].path, skip + n, "exact")
@@ -356,16 +361,18 @@ def read(router: Router, line: str, *, loose: bool = True) -> Reading:
     if found.candidates:
         return Reading("ask", how="typo", offers=tuple(Offer(p) for p in found.candidates))
     path, how, rest = found.path, found.how, remainder(line, found.used)
+    unread = False
     while router.subcommands_of(path):
         verb = read_verb(router, path, rest.split())
         if verb is None or not (verb.path or verb.candidates):
+            unread = verb is not None
             break
         if verb.candidates:
             tail = remainder(rest, verb.used)
             return Reading("ask", how="typo", offers=tuple(Offer(p, tail) for p in verb.candidates))
         path, rest = verb.path, remainder(rest, verb.used, verb.number)
         how = max(how, verb.how, key=_RANK.index)
-    return judged(Reading("run", path, rest, how))
+    return judged(Reading("run", path, rest, how, unread_verb=unread))
 
 
 def judged(reading: Reading) -> Reading:

@@ -61,6 +61,13 @@ _DAYTIME = (
     r"today|tonight|tomorrow|tmrw|tmr|yesterday|this (?:morning|afternoon|evening|week)|"
     r"last (?:week|night)|again|just now|earlier|recently"
 )
+_TIMEISH = re.compile(
+    r"\d|\b(?:today|tonight|tomorrow|tmrw|next|this|mon|tue|wed|thu|fri|sat|sun|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|noon|afternoon|"
+    r"evening|week|month|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+_QUESTION_WORD = re.compile(r"^\s*(?:what|how|why|who|which|where|whether|if)\b", re.I)
 _PRONOUN = {"they", "them", "he", "she", "it", "the company", "the recruiter", "the employer"}
 
 
@@ -105,9 +112,19 @@ def _none(match: re.Match[str]) -> str:
     return ""
 
 
+def _first_clause(text: str) -> str:
+    """The clause that names the thing, plus later ones only if they hold a time
+    ("at Acme, Friday 10am" keeps Friday; "at Acme, wish me luck" drops the wish)."""
+    first, *others = re.split(r"[;!]|,\s|\.\s|\s(?:and|but|so)\s", text)
+    kept = [first, *(o for o in others if _TIMEISH.search(o))]
+    return " ".join(part.strip() for part in kept if part.strip())
+
+
 def _interview(match: re.Match[str]) -> str:
-    rest = _rest(match)
+    rest = _first_clause(_rest(match))
     rest = re.sub(r"^(?:in|from)\s", "at ", rest, flags=re.I)
+    if re.match(r"with\s", rest, re.I) and not re.search(r"\sat\s(?!\d)", rest, re.I):
+        rest = "at " + rest[5:]  # "an interview with Shopify": the company, no one named
     rest = re.sub(r"\s(?:is|will be)\s(?:on\s)?", " on ", rest, flags=re.I)
     days = r"(?:tomorrow|today|next|this|mon|tue|wed|thu|fri|sat|sun|\d)"
     return re.sub(rf"\sfor\s(?={days})", " on ", rest, flags=re.I)
@@ -183,7 +200,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "rejected",
         _rx(
-            r"^(?P<company>[\w&.' -]{1,40}?)\s+(?:rejected me|turned me down|said no|"
+            r"^(?!(?:my|our|his|her|he|she|you|the|a|an|this|that)\b)"
+            r"(?P<company>[\w&.' -]{1,40}?)\s+(?:rejected me|turned me down|"
             r"passed on me|declined me)\b"
         ),
         _rejected,
@@ -200,8 +218,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "practice",
         _rx(
-            rf"^{_POLITE}(?:let'?s|lets|let us|i want to|i'?d like to|i would like to|"
-            r"can we|can i|could we|want to|wanna|time to)\s+(?:do\s+(?:some|a|an)\s+)?"
+            rf"^{_POLITE}(?:let'?s|lets|let us|(?:i\s+)?(?:want to|wanna|'d like to|would like to)|"
+            r"i'?d like to|can we|can i|could we|time to)\s+(?:do\s+(?:some|a|an)\s+)?"
             r"(?:practi[cs]e|mock(?:\s+interview)?)\b(?P<rest>.*)$"
         ),
         _practice,
@@ -384,7 +402,10 @@ def read_sentence(text: str, known: Callable[[str], bool] = lambda path: True) -
             continue
         if rule.advice_guard and advice:
             return Reading("none")
-        return judged(Reading("run", rule.path, rule.args(match), "sentence"))
+        args = rule.args(match)
+        if rule.path == "commit" and _QUESTION_WORD.match(args):
+            return Reading("none")  # "remind me what the STAR method is" asks something
+        return judged(Reading("run", rule.path, args, "sentence"))
     return Reading("none")
 
 

@@ -321,6 +321,9 @@ def test_the_place_names_file_names_only_real_zones() -> None:
             named.update([zones] if isinstance(zones, str) else zones)
     known = zoneinfo.available_timezones() | {"UTC"}
     assert named - known == set()
+    words = [*data["filler"], *data["person_names"], *data["not_by_city"]]
+    words += [city for cities in data["cities"].values() for city in cities]
+    assert [word for word in words if not isinstance(word, str)] == []
 
 
 # -- what a member sees -------------------------------------------------------------------

@@ -127,7 +127,8 @@ _ALL = (
         "motivate, motivated, motivation, solve, solving, help, helping, problem, fix, fixing, "
         "customer, client, impact, improve, build, building, finish, progress, challenge, result, "
         "difference, create, teach, satisfy, satisfaction, enjoy, proud, purpose, frustrate, "
-        "see it through, learn, learning, curious, drive, driven",
+        "see it through, learn, learning, curious, drive, driven, keeps me going, gets me going, "
+        "get me going, rewarding, satisfying, buzz, energises, energizes, makes my day",
     ),
     _c(
         "environment",
@@ -135,7 +136,8 @@ _ALL = (
         "environment, team, feedback, clear, goal, quiet, autonomy, independent, independently, "
         "collaborate, collaborative, support, supportive, structure, pace, manager, trust, open, "
         "flexible, remote, office, communicate, colleague, culture, focus, routine, fast, "
-        "priorities, freedom, together, ownership",
+        "priorities, freedom, together, ownership, somewhere, a place where, a team where, calm, "
+        "friendly, helpful, help each other, respect, busy, variety, varied, organised, organized",
     ),
     _c(
         "role_wish",

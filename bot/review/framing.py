@@ -26,11 +26,15 @@ def _pattern(*alternatives: str) -> re.Pattern[str]:
 _FAMILY = (
     r"(?:husband|wife|partner|boyfriend|girlfriend|ex|mother|father|mum|mom|dad|parents|"
     r"brother|sister|son|daughter|in laws|family|kids|children)"
+    # "our sister shop", "a family business", "the parent company" are not relatives
+    r"(?!\s(?:shop|shops|company|companies|hotel|hotels|store|stores|site|sites|branch|"
+    r"branches|brand|brands|firm|office|business|businesses|restaurant|organi[sz]ation|school|"
+    r"plant|paper|ship|charity|run|owned))"
 )
 _CONFLICT = (
-    r"(?:fight|fighting|fights|fought|argue|arguing|arguments?|rows|split|separat\w*|broke up|"
-    r"falling out|fell out|abus\w*|violen\w*|kicked me out|walked out|left me|drama|estranged|"
-    r"cheat\w*|affair)"
+    r"(?:fight|fighting|fights|fought|argue|arguing|arguments?|rows|split up|split from|"
+    r"separat\w*|broke up|falling out|fell out|abus\w*|violen\w*|kicked me out|walked out|"
+    r"left me|drama|estranged|cheat\w*|affair)"
 )
 _MONEY = r"(?:rent|bills|mortgage|savings|money|overdraft|loans?|credit cards?|payments|debts?)"
 _TROUBLE = (

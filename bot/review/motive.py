@@ -35,12 +35,14 @@ _SELF = (
     r"(?:a lot\s|much\s|way\s|far\s|so much\s)?(?:well|better|more|the most|really well)\b",
     rf"\b(?:the\s)?{_PAY}\s(?:was|is|were|are)\s(?:\w+\s)?(?:rubbish|terrible|bad|poor|crap|"
     r"awful|pathetic|shocking|too low|so low|low)\b",
-    # questions about what the member gets (days off, a rise, perks), asked first
-    r"\b(?:how much|how many)\s(?:\w+\s){0,2}(?:holiday|holidays|leave|days off|bonus|pay)\b",
-    r"\b(?:first\s)?pay (?:rise|raise)\b",
+    # questions about what the member gets (days off, a rise, perks)
+    r"\b(?:how much|how many)\s(?:\w+\s){0,2}(?:holiday|holidays|leave|days off|bonus|pay)\b"
+    r"(?:\s(?:do|would|will|can)\s(?:i|we|you))?",
+    r"\b(?:when|how soon|how often)\s(?:\w+\s){0,4}(?:pay (?:rise|raise)|bonus)\b",
+    r"\b(?:is there|do you (?:have|offer|give)|do i get|will i get|would i get|can i get)\s"
+    r"(?:\w+\s)?(?:free\s)?(?:parking|lunch|lunches|gym|food|drinks|bonus|perks|company car)\b",
     r"\b(?:can i|could i|can we|do we|do i|get to|allowed to)\s(?:leave|go home|knock off|"
     r"finish)\searly\b",
-    r"\bfree\s(?:parking|food|lunch|lunches|gym|drinks)\b",
     rf"\b(?:the|your|its|a)\s{_PAY}\s(?:is|was|looks|looked|seems|seemed|sounds)\s"
     rf"(?:\w+\s)?{_GOOD}\b",
     rf"\b{_GOOD}\s{_PAY}\b(?<!more money)(?<!more pay)",

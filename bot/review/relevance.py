@@ -110,6 +110,8 @@ def _first_point_missed(
 ) -> bool:
     """Whether the question's own ask (its first declared point: the industry, a strength,
     what drives you) goes untouched while only generic points (an example, experience) are.
+    The caller also wants the answer to sound like another topic: a family's cues can miss a
+    good answer's words, and a wrong "off topic" costs more trust than a missed one.
     Story questions are left out: their first point is the generic "a real situation". So is
     an answer another serious flag explains (an illness told in detail is the reason for a gap,
     said badly): that flag says what is wrong."""
@@ -166,7 +168,11 @@ def check(answer: Answer, question: Question, explained: Set[int] = frozenset())
         stray_aside = [s for s in aside if s.index not in on_topic]
         off = (
             not addressed
-            or _first_point_missed(question, touched, explained)
+            or (
+                len(considered) > 1
+                and _first_point_missed(question, touched, explained)
+                and _sounds_like(answer, question, considered) not in (None, *VAGUE_TOPICS)
+            )
             or _no_story_on_the_point(answer, question, touched, explained)
             or (
                 len(considered) >= SHARE_FROM

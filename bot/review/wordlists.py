@@ -291,6 +291,20 @@ ACTION_VERBS_IRREGULAR = (
     "cut",
     "rewrote",
     "stepped",
+    "rang",
+    "drove",
+    "paid",
+    "kept",
+    "dealt",
+    "fought",
+    "sold",
+    "stood",
+    "swapped",
+    "shut",
+    "flew",
+    "rebuilt",
+    "rode",
+    "hired",
 )
 NOT_ACTIONS = ("needed", "wanted", "liked", "loved", "hated", "seemed", "felt", "believed")
 I_WORDS = ("i", "me", "my", "myself", "mine", "im", "ive", "id", "ill")

@@ -76,7 +76,24 @@ class When:
 
 
 class WhenError(UserError, ValueError):
-    """The words can't be used as a due time; `str(err)` is the message for the member."""
+    """The words can't be used as a due time; `str(err)` is the message for the member.
+
+    `choices` holds the readings the words allow when they allow more than one ("friday
+    at 3": 03:00 or 15:00; "3/4" where both orders are written), so the member can pick
+    one instead of typing it again.
+    """
+
+    def __init__(self, message: str, choices: tuple[datetime, ...] = ()) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+class _TwoWays(WhenError):
+    """Days that read two ways; `_read_when` turns them into choices with the time."""
+
+    def __init__(self, message: str, options: tuple[_Days, ...]) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 class WhenInPast(WhenError):
@@ -412,22 +429,29 @@ def _read_when(
     reading = _Reading(shown, now, zone, default_time, alone=alone)
     # "at 15" is a clock time, "15" alone is not
     clock, rest = reading.clock(f"at {text}" if preposition == "at" and text[0].isdigit() else text)
-    days = reading.days(rest)
+    try:
+        days = reading.days(rest)
+    except _TwoWays as two:
+        if clock is not None and clock.pm is not None:
+            raise WhenError(str(two)) from None  # four readings: too many to offer
+        due_times = (reading.settle(option, clock)[0] for option in two.options)
+        raise WhenError(str(two), reading.usable(due_times)) from None
     hint = ""
     if isinstance(days, datetime):
         if clock is not None:
             raise reading.unreadable()  # "in 2 hours at 3pm"
         due, explicit, asked = days, True, None
     else:
-        if days is None:
-            if clock is None:
-                raise reading.unreadable()
-            today = reading.today
-            days = _Days((today, today + timedelta(days=1)) if clock.may_roll else (today,))
-        times = (clock.at,) if clock else days.fallback_times or (default_time,)
-        due, asked = _first_ahead(days.candidates, times, zone, now)
+        if days is None and clock is None:
+            raise reading.unreadable()
+        if clock is not None and clock.pm is not None:  # "friday at 3": 03:00 or 15:00?
+            readings = (clock, _Clock(clock.pm, explicit=True))
+            raise WhenError(
+                clock.question or "", reading.usable(reading.settle(days, c)[0] for c in readings)
+            )
+        due, asked = reading.settle(days, clock)
         explicit = clock is not None and clock.explicit
-        if days.today_word and clock is None:
+        if days is not None and days.today_word and clock is None:
             hint = " Try “tomorrow” or a later time today."
     if due <= now:
         raise WhenInPast(
@@ -552,6 +576,8 @@ class _Clock:
     at: time
     explicit: bool
     may_roll: bool = True  # a time alone moves to tomorrow once passed; "eod" doesn't
+    pm: time | None = None  # am/pm left open: `at` is the morning reading, this the other
+    question: str | None = None  # what to ask when `pm` is set
 
 
 @dataclass(frozen=True)
@@ -574,6 +600,20 @@ class _Reading:
         self.today = self.local_now.date()
         self.zone = zone
         self.default = default
+
+    def settle(self, days: _Days | None, clock: _Clock | None) -> tuple[datetime, time | None]:
+        """The first day-and-time still ahead for these days and this clock time."""
+        if days is None:
+            today = self.today
+            may_roll = clock is None or clock.may_roll
+            days = _Days((today, today + timedelta(days=1)) if may_roll else (today,))
+        times = (clock.at,) if clock else days.fallback_times or (self.default,)
+        return _first_ahead(days.candidates, times, self.zone, self.now)
+
+    def usable(self, instants: Iterable[datetime]) -> tuple[datetime, ...]:
+        """The readings worth offering: ahead, not too far, each once, soonest first."""
+        limit = _years_later(self.now, MAX_YEARS_AHEAD)
+        return tuple(sorted({i for i in instants if self.now < i <= limit}))
 
     def unreadable(self) -> WhenError:
         return WhenError(f"I couldn't read “{self.shown}” as a time. {_EXAMPLES}")
@@ -599,11 +639,14 @@ class _Reading:
                 raise self.unreadable()  # "after lunch 3pm"
             clock, rest = soft
         elif found is not None:
-            if found.bare:
-                raise self.ambiguous_hour(found.at.hour)
-            if found.open and found.at.hour in OPEN_HOURS:  # "at 4:30": 04:30 is never meant
-                raise self.ambiguous_hour(found.at.hour, found.at.minute)
-            clock = _Clock(found.at, explicit=found.explicit)
+            hour, minute = found.at.hour, found.at.minute
+            if found.bare or (found.open and hour in OPEN_HOURS):  # "at 3", "at 4:30"
+                question = str(self.ambiguous_hour(hour, minute if found.open else None))
+                if not 1 <= hour <= 11:
+                    raise WhenError(question)
+                clock = _Clock(found.at, True, pm=time(hour + 12, minute), question=question)
+            else:
+                clock = _Clock(found.at, explicit=found.explicit)
             if found.today:  # "tonight", "this afternoon"
                 rest = f"today {rest}"
         rest = " ".join(rest.split())
@@ -744,9 +787,10 @@ class _Reading:
         order = date_order(self.zone)
         if order is DateOrder.UNKNOWN:
             (m1, d1), (m2, d2) = readings[DateOrder.DAY_FIRST], readings[DateOrder.MONTH_FIRST]
-            raise WhenError(
+            raise _TwoWays(
                 f"Is “{self.shown}” {_day_month(d1, m1)} or {_day_month(d2, m2)}? "
-                f"Write the month as a word, like “{d1} {_month_abbr(m1)}”."
+                f"Write the month as a word, like “{d1} {_month_abbr(m1)}”.",
+                (self._calendar(year, m1, d1, None), self._calendar(year, m2, d2, None)),
             )
         month, day = readings[order]
         return self._calendar(year, month, day, None)

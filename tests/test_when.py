@@ -458,9 +458,21 @@ async def test_a_date_that_reads_both_ways_is_asked_with_choices(
     )
     assert "#1: send the references" in reply.text
     assert reply.meta["due_at"] is None
-    assert reply.buttons  # the usual choices: tonight, tomorrow morning, …
+    labels = [button.label for button in reply.buttons]
+    assert labels[:2] == ["Thu 4 Mar, 09:00", "Sat 3 Apr, 09:00"]  # both readings, soonest first
+    assert "Tomorrow morning" in labels  # and the usual choices
     (answer,) = await conversation.dm("4 march")
-    assert "Due Thu 4 Mar, 09:00 (America/Toronto)" in answer.text
+    assert "Thu 4 Mar, 09:00 (America/Toronto)" in answer.text
+
+
+async def test_an_hour_without_am_or_pm_offers_both(conversation: Conversation) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    reply = await conversation.one("/commit call the recruiter friday at 3")
+    assert reply.text.startswith("Is “friday at 3” am or pm?")
+    assert [b.label for b in reply.buttons][:2] == ["Fri 27 Nov, 03:00", "Fri 27 Nov, 15:00"]
+    (chosen,) = await conversation.press(reply, "Fri 27 Nov, 15:00")
+    assert chosen.meta["due_at"] == "2026-11-27T15:00:00-05:00"
+    assert "Fri 27 Nov, 15:00 (America/New_York)" in chosen.text
 
 
 async def test_typos_and_member_words_reach_the_reminder(conversation: Conversation) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -109,6 +109,7 @@ class Commitments(Feature):
         router.add_action("commit:undo", self.on_undo)
         router.add_action("commit:change", self.on_change)
         router.add_action("commit:set", self.on_set)
+        router.add_action("commit:at", self.on_at)
         router.add_action("commit:list", self._list)
         router.add_conversation("commitments", self.on_text, self.on_leave)
 
@@ -127,6 +128,7 @@ class Commitments(Feature):
         zone, start = ctx.zone, store.day_start(ctx.member)
         text, rule = parse_recurrence(text, start.hour, start.minute)
         problem: str | None = None
+        choices: tuple[datetime, ...] = ()
         when = None
         try:
             text, when = split_text_and_when(text, ctx.now, zone, start)
@@ -135,7 +137,7 @@ class Commitments(Feature):
         except WhenInPast as exc:
             problem, text = str(exc), exc.text or text
         except WhenError as exc:
-            problem = str(exc)
+            problem, choices = str(exc), exc.choices  # "3/4" in Toronto: both dates offered
         if when is None and problem is None:
             text, problem = _unreadable_day(text)
         text = text.strip()
@@ -161,7 +163,7 @@ class Commitments(Feature):
             ctx.session, ctx.member, text, due, ctx.now, recurrence=rule
         )
         if due is None:
-            return await self._ask(ctx, commitment, problem)
+            return await self._ask(ctx, commitment, problem, choices=choices)
         skipped = when.skipped if when is not None and rule is None else None
         return _confirmation(commitment, zone, ctx.now, skipped=skipped)
 
@@ -296,6 +298,15 @@ class Commitments(Feature):
             return await self._ask(ctx, c, None)
         return await self._reschedule(ctx, c, due, "Set")
 
+    async def on_at(self, ctx: Context) -> Reply:
+        """One of the readings offered for words that read two ways ("friday at 3")."""
+        c = await self._pressed(ctx)
+        raw = ctx.args[1] if len(ctx.args) > 1 else ""
+        due = datetime.fromtimestamp(int(raw), UTC) if raw.isdigit() and len(raw) <= 11 else None
+        if due is None or due <= ctx.now:
+            return await self._ask(ctx, c, "That moment has passed." if due else None)
+        return await self._reschedule(ctx, c, due, "Set")
+
     # -- the time, typed in the DM ------------------------------------------------------------
 
     async def _ask(
@@ -306,6 +317,7 @@ class Commitments(Feature):
         verb: str = "When will you do it?",
         *,
         then: str = "Set",
+        choices: tuple[datetime, ...] = (),
     ) -> Reply:
         """Ask for a time, and hold the DM for it: `friday 4pm` typed there is the answer."""
         notes = await ctx.hold_dm(
@@ -314,6 +326,10 @@ class Commitments(Feature):
             waiting_for=f"a time for #{c.number} (e.g. `friday 4pm`)",
         )
         reply = _ask_when(c, problem, verb, in_dm=ctx.in_dm)
+        reply.buttons[:0] = [
+            Button(_day_and_time(at, ctx.zone), f"commit:at:{c.id}:{at.timestamp():.0f}")
+            for at in choices
+        ]
         if notes:
             reply.text = "\n".join(notes) + "\n\n" + reply.text
         return ctx.private(reply)
@@ -764,6 +780,11 @@ def _unreadable_day(text: str) -> tuple[str, str | None]:
     if match is None:
         return text, None
     return text[: found.start()], f"I couldn't read “{found.group(2)}” as a day."
+
+
+def _day_and_time(instant: datetime, zone: ZoneInfo) -> str:
+    local = instant.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def _preset_target(choice: str, now: datetime, zone: ZoneInfo, start: time) -> datetime | None:

@@ -265,3 +265,24 @@ async def test_a_name_two_members_share_is_never_guessed(conversation: Conversat
     added = await conversation.one("/jobclub cohort add spring zoe", who="Grace")
     assert added.meta["added"] == [] and added.meta["ambiguous"] == ["zoe"]
     assert "More than one member is called “zoe”" in added.text
+
+
+async def test_the_home_section_shows_the_same_totals_as_this_months_report(
+    any_db_conversation: Conversation,
+) -> None:
+    """The Home tab reads a summary (not the whole report) and must still agree with it:
+    members, who was active, active days counted once per member and day, each figure."""
+    conversation = any_db_conversation
+    await club(conversation)
+    conversation.clock.set(MONDAY + timedelta(days=1))
+    await practise(conversation, "Cy")  # a second day for Cy
+    made = await conversation.one("/commit call the recruiter tomorrow 10am", who="Cy")
+    await conversation.one(f"/commitments done {made.meta['number']}", who="Cy")  # still one day
+    await conversation.one("/jobclub share-progress", who="Dee")  # a member, never active
+    home = await conversation.bot.home(conversation.ref("Grace"))
+    (section,) = [s for s in home.sections if s.title and s.title.startswith("Coordinator")]
+    shown = section.text.splitlines()[:-1]  # the last line points to the commands
+    assert shown[0] == "Members: 5 · active: 2 (3 active days between them)"
+    assert "Practice answers: 5" in shown
+    (report,) = await conversation.press(home, "Club report", who="Grace")
+    assert report.text.splitlines()[: len(shown)] == shown

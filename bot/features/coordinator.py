@@ -459,12 +459,22 @@ class Coordinator(Feature):
     # -- App Home, member data ------------------------------------------------------------
 
     async def home_sections(self, ctx: Context) -> list[Section]:
-        """Admins: this month's club totals (no member's own figures: it is not logged)."""
+        """Admins: this month's club totals (no member's own figures: it is not logged).
+
+        Opened on every visit to the Home tab, so it reads a summary, not the report: the
+        members and their active days are counted in one aggregate query, and only the
+        members' ids go to the features for their figures (never every member's row, nor
+        every member's every active day).
+        """
         if not ctx.is_admin:
             return []
         period = this_month(ctx.now, ctx.zone)
-        scope = list(await ctx.session.scalars(select(Member).where(Member.club_id == ctx.club.id)))
-        report = await build_report(ctx, scope, period, "this month", with_rows=False)
+        ids = list(
+            await ctx.session.scalars(select(Member.id).where(Member.club_id == ctx.club.id))
+        )
+        figures = await report_figures(ctx, ids, period)
+        count, active, active_days = await club_activity(ctx.session, ctx.club.id, period)
+        report = Report("this month", period, count, active, active_days, figures, [], 0)
         return [
             Section(
                 title=f"Coordinator · {_period_words(period)}",
@@ -558,15 +568,11 @@ async def build_report(
     label: str,
     *,
     sharing_only: bool = True,
-    with_rows: bool = True,
 ) -> Report:
     """Totals over `scope`, and rows for its members who share (all of them when
     `sharing_only` is False: the member's own preview of what sharing shows)."""
     ids = [m.id for m in scope]
-    figures: list[Figure] = []
-    for feat in ctx.services.features:
-        figures.extend(await feat.report_figures(ctx.session, ids, period))
-    figures.sort(key=lambda f: f.order)
+    figures = await report_figures(ctx, ids, period)
     days = (
         await ctx.session.execute(
             select(ActivityDay.member_id, ActivityDay.day)
@@ -586,8 +592,6 @@ async def build_report(
         shown = [m for m in scope if m.id in sharing]
     else:
         shown = list(scope)
-    if not with_rows:
-        shown = []
     rows = []
     at = min(ctx.now, period.until - timedelta(seconds=1))
     for member in sorted(shown, key=lambda m: fold(m.display_name)):
@@ -617,6 +621,44 @@ async def build_report(
         rows=rows,
         not_sharing=len(scope) - len(rows) if sharing_only else 0,
     )
+
+
+async def report_figures(ctx: Context, ids: Sequence[int], period: Period) -> list[Figure]:
+    """Every feature's figures for these members over `period`, in the report's order."""
+    figures: list[Figure] = []
+    for feat in ctx.services.features:
+        figures.extend(await feat.report_figures(ctx.session, ids, period))
+    figures.sort(key=lambda f: f.order)
+    return figures
+
+
+async def club_activity(
+    session: AsyncSession, club_id: int, period: Period
+) -> tuple[int, int, int]:
+    """The club's members, how many were active in `period`, and their active days between
+    them (a member's day counted once whatever they did), in one aggregate query."""
+    days = (
+        select(ActivityDay.member_id, ActivityDay.day)
+        .join(Member, Member.id == ActivityDay.member_id)
+        .where(
+            Member.club_id == club_id,
+            ActivityDay.day >= period.first,
+            ActivityDay.day <= period.last,
+        )
+        .distinct()
+        .subquery()
+    )
+    members = (
+        select(func.count()).select_from(Member).where(Member.club_id == club_id).scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(members, func.count(func.distinct(days.c.member_id)), func.count()).select_from(
+                days
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 async def sharing_ids(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:

@@ -24,7 +24,8 @@ off topic, blame, arrogance, evasion, oversharing, self-centred or flattering re
 salary figure, in that order). The main fix is the most serious flaw, else the problem
 costing the most points (cost × weight, a root cause taking the points of what it causes).
 Strengths and the outline quote only the member's own words, and never a sentence that
-raised a flag. docs/practice.md has the whole picture.
+raised a flag; `coherence.py` checks that from outside (no praise beside the flag that denies
+it), for bench/eval_review.py and the tests. docs/practice.md has the whole picture.
 
 A model-based reviewer would implement `async review(question, answer) -> Review` and
 be passed to the practice feature: `Practice(reviewer=...)`.

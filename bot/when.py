@@ -4,13 +4,25 @@ Everything is interpreted in the member's zone and returned in UTC. The common s
 (weekdays, "tomorrow morning", "in 3 days", "3 Dec", "12/3", "end of month") are read
 here with fixed rules, because dateparser's answers for them are missing or guesses
 (midnight for "friday", None for "end of month", a month for a stray number).
-dateparser reads only what is left without digits or day and month names ("last week").
+dateparser reads only what is left without digits, day or month names, today/tomorrow
+or am/pm ("last week"): it skips words it doesn't know, so "the PM tomorrow" would lose
+"the PM".
+
+Members' own words are read too: short forms ("tmrw", "thurs", "nxt wk", "b4"), typos
+on day, month and time words ("wendesday", "tomorow": same first letter, one slip, two
+in long words, never a real English word), "arvo", "eve", "first thing" (the member's
+day start), "after lunch" (13:00), "by/before lunch" (noon), ordinal words ("the
+fourth"), and words after the time that don't change it ("friday pls", "10:30 sharp",
+"at the latest", emoji). A clear time at the start counts when none ends the text
+("tmrw: call Ana").
 
 Clock times ("3pm", "19h00", "half past 7", "tonight", "8 in the evening") are read by
 `bot.clocktime`, the one reader the whole bot shares: morning 09:00, afternoon 14:00,
 evening/tonight 19:00, noon 12:00, midnight 23:59. An hour alone ("friday at 3") is
 refused with a question here, because a deadline read as 03:00 instead of 15:00 is
-missed; "at 15" and "tonight at 8" are clear.
+missed; "at 15" and "tonight at 8" are clear. So is "4:30" from 1:00 to 7:59 without
+am/pm (04:30 is never a deadline; "10:30" is read as written). Words that read two
+ways carry both readings in `WhenError.choices`, for buttons.
 
 Rules where the words give no clock time, or leave the day open:
 - a day alone → `default_time` that day; end of day/eod 17:00;
@@ -20,9 +32,20 @@ Rules where the words give no clock time, or leave the day open:
   "next friday" → the first Friday after today; "friday next week" → in next week;
 - "next week" → Monday of next week; "end of week"/"this week" → Friday 17:00;
   "next month" → the 1st; "end of month"/"this month" → its last day;
-  "this weekend" → Saturday; "next weekend" → Saturday of next week;
-- "in N minutes/hours" → exactly then; "in N days/weeks/months/years" → that date;
-- a date without a year ("3 Dec", "12/3", US order) → this year's, unless that was
+  "this weekend" → Saturday (Sunday once Saturday's time has passed); "next weekend"
+  → Saturday of next week;
+- "monday week", "a week on monday" → the Monday after the coming one; "a week today",
+  "tomorrow fortnight" likewise; "end of March" → 31 March;
+- "in N minutes/hours" (also "in 2h", "in an hour and a half", "in 1.5 hours") →
+  exactly then; "in/after/within N days/weeks/months/years", "in 3 days' time" → that
+  date; "a couple" is 2, "a few" is asked. A length of time alone ("2 hrs") counts only
+  when it is the whole phrase (a snooze), never inside a sentence ("study 2 hours");
+- numbers "3/12", "3-12-2026", "3.12." → in the order the member's zone writes
+  (`bot.dateorder`: day first in most of the world, month first in the US); where both
+  orders are written or the zone gives no country, a date that fits both is asked with
+  both readings; one that fits only one order ("25/12") is read that way; a dotted date
+  is always day first;
+- a date without a year ("3 Dec", "12/3") → this year's, unless that was
   more than 30 days ago (then next year's); within 30 days it is refused as past;
 - "the 15th" → this month's if still ahead, else next month's.
 Anything at or before now is refused (`WhenInPast`), as is anything over 5 years ahead.

@@ -13,7 +13,9 @@ The order, first match wins:
      start with "practice" or "story" still reaches the conversation; and not when the
      words after it ask for advice ("interview tips please" goes to the tips reader),
      nor when its next word is no sub-command of it in a longer message ("nudges are
-     helpful, thanks" is chat);
+     helpful, thanks" is chat); a destructive one (`landed Acme`, `jobclub delete`) is
+     only offered without its slash ("landed an interview at Monzo" is news, and goes
+     to step 5 when it reads as a sentence);
    - another word or a typo for a name (`tips`, `reminders`, `progres`) counts only in
      a message of at most `LOOSE_WORDS` words and only when no conversation holds the
      DM ("stories about failure are hard" is not `/story`).
@@ -39,7 +41,7 @@ from typing import TYPE_CHECKING
 from bot import focus, offers
 from bot.replies import Button, Reply, Visibility
 from bot.text import fold
-from bot.understanding.commands import NONE, Reading, read, remainder
+from bot.understanding.commands import NONE, Offer, Reading, is_destructive, read, remainder
 from bot.understanding.sentences import ADVICE, read_sentence
 
 if TYPE_CHECKING:
@@ -97,8 +99,12 @@ def read_typed(router: Router, text: str, *, focused: bool) -> Reading:
             return NONE  # "nudges are helpful, thanks": a sentence, not a mistyped verb
         if not focused:  # "practice with me", "quiz me": the sentence reads the filler away
             sentence = read_plain(router, line)
-            if sentence.kind == "run" and sentence.root == exact.root:
+            if sentence.kind != "none" and (
+                sentence.root == exact.root or is_destructive(exact.path)
+            ):
                 return sentence
+        if is_destructive(exact.path):  # "landed …" without the slash may be a sentence
+            return Reading("ask", how="word", offers=(Offer(exact.path, exact.rest),))
         return exact
     if focused or len(line.split()) > LOOSE_WORDS:
         return NONE

@@ -152,3 +152,14 @@ def test_sentences_read_only_their_own_shape() -> None:
     assert read_sentence("Hooli turned me down").rest == "Hooli"
     assert read_sentence("they rejected me").rest == ""
     assert read_sentence("deleted my linkedin by accident").kind == "none"
+
+
+async def test_a_destructive_name_without_its_slash_is_only_offered(
+    conversation: Conversation,
+) -> None:
+    (news,) = await conversation.dm("landed an interview at Monzo for Thursday 2pm")
+    assert news.meta["kind"] == "interview" and news.meta["company"] == "Monzo"
+    (offered,) = await conversation.dm("landed Acme")
+    assert offered.meta["did_you_mean"] == ["landed"]
+    (typed,) = await conversation.dm("/landed Acme")
+    assert "did_you_mean" not in typed.meta, "with the slash it is the command itself"

@@ -3,9 +3,11 @@ plain DM sentences, and the "Did you mean" buttons for everything unsure or dest
 
 from __future__ import annotations
 
+from bot import offers
 from bot.features import load_features
+from bot.replies import Visibility
 from bot.router import Router
-from bot.understanding.commands import is_destructive, read, remainder
+from bot.understanding.commands import Offer, Reading, is_destructive, read, remainder
 from bot.understanding.sentences import read_sentence
 from tests.conftest import Conversation
 
@@ -163,3 +165,16 @@ async def test_a_destructive_name_without_its_slash_is_only_offered(
     assert offered.meta["did_you_mean"] == ["landed"]
     (typed,) = await conversation.dm("/landed Acme")
     assert "did_you_mean" not in typed.meta, "with the slash it is the command itself"
+
+
+def test_an_offer_button_carries_text_with_colons_and_long_text_gets_no_button() -> None:
+    router = _router()
+    offers.register(router)
+    action = offers.action_for(Offer("commit", "call Jo at 3:30pm"))
+    found = router.action(action)
+    assert found is not None
+    assert offers.offer_from(found[1]) == Offer("commit", "call Jo at 3:30pm")
+    long = Reading("ask", offers=(Offer("commit", "x" * 200),))
+    reply = offers.ask(long, "/comit", Visibility.DM)
+    assert [b.label for b in reply.buttons] == ["Show help"]
+    assert "Type the command again in full" in reply.text

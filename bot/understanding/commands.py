@@ -307,7 +307,7 @@ def read_verb(router: Router, path: str, words: list[str]) -> _Match | None:
     number typed first put back after its verb: `2 done`); None when no verb is typed."""
     verbs = _verbs_of(router, path)
     skip = 0
-    while skip < len(words) - 1 and key(words[skip]) in FILLER:
+    while skip < len(words) - 1 and key(words[skip]) in FILLER and key(words[skip]) not in verbs:
         skip += 1
     words = words[skip:]
     if not words:

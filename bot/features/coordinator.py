@@ -594,18 +594,14 @@ async def build_report(
         shown = list(scope)
     rows = []
     at = min(ctx.now, period.until - timedelta(seconds=1))
+    last_seen = await _last_active(ctx.session, [m.id for m in shown], period.last)
     for member in sorted(shown, key=lambda m: fold(m.display_name)):
         zone = members.zone_for(member, ctx.club, ctx.services.settings.timezone)
-        last = await ctx.session.scalar(
-            select(func.max(ActivityDay.day)).where(
-                ActivityDay.member_id == member.id, ActivityDay.day <= period.last
-            )
-        )
         rows.append(
             MemberRow(
                 member_id=member.id,
                 name=member.display_name,
-                last_active=last,
+                last_active=last_seen.get(member.id),
                 active_days=active_days.get(member.id, 0),
                 streak=await activity.streak(ctx.session, member, zone, at),
                 values={f.key: f.per_member.get(member.id, 0) for f in figures if f.in_rows},
@@ -659,6 +655,20 @@ async def club_activity(
         )
     ).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+async def _last_active(
+    session: AsyncSession, member_ids: Sequence[int], up_to: date
+) -> dict[int, date]:
+    """Each member's last active day up to `up_to`, in one grouped query for the rows."""
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(ActivityDay.member_id, func.max(ActivityDay.day))
+        .where(ActivityDay.member_id.in_(member_ids), ActivityDay.day <= up_to)
+        .group_by(ActivityDay.member_id)
+    )
+    return {member_id: day for member_id, day in rows}
 
 
 async def sharing_ids(session: AsyncSession, member_ids: Sequence[int]) -> set[int]:

@@ -112,8 +112,8 @@ _CLOCK = (
     r"(?![\w:/]|\.\d)"
 )
 _LEAD = (
-    r"(?P<lead>(?:(?:at|from)\s+|@\s*)?"
-    r"(?:(?:around|about|roughly|approx\.?|approximately)\s+|~\s*)?)"
+    r"(?P<lead>(?:\b(?:at|from)\s+|@\s*)?"  # \b: the "at" of "sat 11am" is not "at 11am"
+    r"(?:\b(?:around|about|roughly|approx\.?|approximately)\s+|~\s*)?)"
 )
 
 
@@ -130,7 +130,7 @@ _PART_WORDS = {
 def _part(name: str) -> str:
     words = "|".join(sorted((f"{w}s?" for w in _PART_WORDS), key=len, reverse=True))
     return (
-        rf"(?:(?P<{name}_this>this)\s+|(?:(?:in|during)\s+)?the\s+|at\s+)?"
+        rf"(?:\b(?P<{name}_this>this)\s+|\b(?:(?:in|during)\s+)?the\s+|\bat\s+)?"
         rf"(?P<{name}>{words})\b"
     )
 

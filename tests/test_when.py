@@ -427,6 +427,7 @@ SPLIT_WAYS = [
     ("march 2 applications", "march 2 applications", None),
     ("fix the first thing", "fix the first thing", None),
     ("email Frida", "email Frida", None),
+    ("yoga class sat 9am", "yoga class", "2026-11-28T09:00:00+00:00"),  # not "s" + "at 9am"
 ]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -251,40 +251,86 @@ async def next_reminder(session: AsyncSession) -> datetime | None:
     )
 
 
-async def claim_due(session: AsyncSession, now: datetime, fallback: ZoneInfo) -> list[DueItem]:
+async def claim_due(
+    session: AsyncSession, now: datetime, fallback: ZoneInfo, *, dialect: str = ""
+) -> list[DueItem]:
     """Advance every open commitment whose reminder is due and return the claimed reminders.
 
-    Each row moves on with an UPDATE conditioned on the values just read, so when two
-    dispatchers race for a row only one UPDATE matches: the other claims nothing.
+    The due rows are read once and locked (PostgreSQL: FOR UPDATE SKIP LOCKED, so a second
+    dispatcher takes other rows; SQLite: one writer, and a snapshot that changed under the
+    transaction makes the write fail), then moved on in one executemany per shape of
+    change, each row's UPDATE still conditioned on the values just read. Should fewer
+    rows match than were read (a second process on one SQLite file), the rows are read
+    back and only those holding what this claim wrote count as claimed.
     """
-    rows = (
-        await session.execute(
-            select(Commitment, Member, Club)
-            .join(Member, Member.id == Commitment.member_id)
-            .join(Club, Club.id == Member.club_id)
-            .where(Commitment.status == "open", Commitment.next_reminder_at <= now)
-            .order_by(Commitment.next_reminder_at, Commitment.id)
-            .limit(CLAIM_BATCH)
-        )
-    ).all()
-    claimed: list[DueItem] = []
+    query = (
+        select(Commitment, Member, Club)
+        .join(Member, Member.id == Commitment.member_id)
+        .join(Club, Club.id == Member.club_id)
+        .where(Commitment.status == "open", Commitment.next_reminder_at <= now)
+        .order_by(Commitment.next_reminder_at, Commitment.id)
+        .limit(CLAIM_BATCH)
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Commitment)
+    rows = (await session.execute(query)).all()
+    items: dict[int, DueItem] = {}
+    intended: dict[int, dict[str, Any]] = {}
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for commitment, member, club in rows:
         zone = members.zone_for(member, club, fallback)
         values, item = _advance(commitment, member, now, zone)
-        result = await session.execute(
-            update(Commitment)
-            .where(
-                Commitment.id == commitment.id,
-                Commitment.status == "open",
-                Commitment.schedule_rev == commitment.schedule_rev,
-                Commitment.next_reminder_at == commitment.next_reminder_at,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        intended[commitment.id] = values
+        by_shape.setdefault(tuple(sorted(values)), []).append(
+            {
+                "c_id": commitment.id,
+                "c_rev": commitment.schedule_rev,
+                "c_at": commitment.next_reminder_at,
+                **{f"v_{name}": value for name, value in values.items()},
+            }
         )
-        if result.rowcount == 1 and item is not None:
-            claimed.append(item)
-    return claimed
+        if item is not None:
+            items[commitment.id] = item
+    if not by_shape:
+        return []
+    connection = await session.connection()
+    table = Commitment.__table__
+    missed = False
+    for shape, params in by_shape.items():
+        statement = (
+            table.update()
+            .where(
+                table.c.id == bindparam("c_id"),
+                table.c.status == "open",
+                table.c.schedule_rev == bindparam("c_rev"),
+                table.c.next_reminder_at == bindparam("c_at"),
+            )
+            .values({name: bindparam(f"v_{name}") for name in shape})
+        )
+        result = await connection.execute(statement, params)
+        missed = missed or result.rowcount not in (-1, len(params))
+    if missed:
+        # Only a second process on the same SQLite file can get here (PostgreSQL rows are
+        # locked, and one process writes SQLite one session at a time): keep the rows
+        # that now hold what this claim wrote; the others moved under it.
+        kept = await _rows_as_written(session, intended)
+        items = {cid: item for cid, item in items.items() if cid in kept}
+    return list(items.values())
+
+
+async def _rows_as_written(session: AsyncSession, intended: dict[int, dict[str, Any]]) -> set[int]:
+    """The commitments whose row now holds every value `intended` gives for it."""
+    table = Commitment.__table__
+    names = sorted({name for values in intended.values() for name in values})
+    rows = await session.execute(
+        select(table.c.id, *(table.c[name] for name in names)).where(table.c.id.in_(list(intended)))
+    )
+    kept = set()
+    for row in rows:
+        values = intended[row.id]
+        if all(getattr(row, name) == value for name, value in values.items()):
+            kept.add(row.id)
+    return kept
 
 
 def _advance(

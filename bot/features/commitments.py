@@ -595,7 +595,9 @@ class Reminders:
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
     ) -> list[DueItem]:
-        return await store.claim_due(session, now, services.settings.timezone)
+        return await store.claim_due(
+            session, now, services.settings.timezone, dialect=services.db.dialect
+        )
 
     async def render_batch(
         self,

@@ -19,11 +19,11 @@ the dispatcher alone, with a send that only waits the round trip.
 
 Deliveries per second: the first 99% of them over the time until they had gone (the
 last 1% wait out a retry backoff; the time to the last member says how long).
-Dispatcher CPU per delivery: the process's CPU during the fan-out (all threads) minus
-the adapter's sends (the CPU inside their coroutine steps, scaled by what 100 sends cost
-in all when measured alone: the HTTP client's callbacks run outside those steps), minus
-the probe's commands (their metered steps, scaled the same way from the probe run alone)
-and the loop-block heartbeat.
+Dispatcher CPU per delivery: the CPU charged to the dispatcher (`bench/cpu_accounts.py`):
+every event-loop callback run in its tasks' context, every aiosqlite call it submitted
+(timed in the driver's thread), and its share, by SQL statements, of the CPU no account
+claims (e.g. PostgreSQL socket reads on pooled connections). The adapter's sends, the
+probe and the loop-block heartbeat are charged to their own accounts.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,11 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bench.cpu_accounts import ACCOUNT, CpuAccounts, account, charged
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import CommandEvent, MemberRef, Place, Platform
-from bot.outbox import MemberAddress, Pace, pace_for_rate, pace_of
-from bot.replies import Reply
+from bot.outbox import Pace, pace_for_rate, pace_of
 from bot.scheduling import Outgoing
 from bot.settings import Settings
 from bot.store.database import Database
@@ -67,11 +66,8 @@ DISCORD_DM_BASE = 1_500_000_000_000_000_000
 CHUNK = 5_000
 PROBE_EVERY = 0.05
 TIMEOUT = 900.0
-CALIBRATION_SENDS = 100
-"""DMs sent through the adapter alone before the fan-out (to extra users), to learn what
-a send costs in CPU beyond the steps of its coroutine (the HTTP client's callbacks)."""
-CALIBRATE = 2.0
-"""Seconds the probe runs alone before the fan-out, to learn what one /tip costs."""
+POOL_WARM = 20
+"""Database connections opened before the fan-out (more than the pool keeps)."""
 
 
 # -- the fake platform, in its own process -----------------------------------------------------
@@ -103,7 +99,7 @@ async def _fake(platform: str, options: dict[str, Any], conn: Any) -> None:
         from tests.discord.fake_discord import FakeDiscord
 
         fake = FakeDiscord()
-        for i in range(options["members"] + CALIBRATION_SENDS):
+        for i in range(options["members"]):
             fake.dm_channels[str(DISCORD_USER_BASE + i)] = str(DISCORD_DM_BASE + i)
         await fake.start()
         urls = {"api": fake.api_url, "gateway": fake.gateway_url}
@@ -115,17 +111,13 @@ async def _fake(platform: str, options: dict[str, Any], conn: Any) -> None:
         for call in fake.calls:
             if call.method == "chat.postMessage" and call.ok:
                 key = str(call.params.get("text") or "")[:300]
-                channel = str(call.params["channel"])
-                if not _calibration(platform, channel, options["members"]):
-                    received.append((channel, key, call.at))
+                received.append((str(call.params["channel"]), key, call.at))
     else:
         for call in fake.calls:
             if call.method == "POST" and call.status == 200 and call.path.endswith("/messages"):
                 body = call.body or {}
                 key = json.dumps([body.get("content"), body.get("embeds")])[:300]
-                channel = call.path.split("/")[2]
-                if not _calibration(platform, channel, options["members"]):
-                    received.append((channel, key, 0.0))
+                received.append((call.path.split("/")[2], key, 0.0))
     conn.send(
         {
             "received": received,
@@ -138,44 +130,6 @@ async def _fake(platform: str, options: dict[str, Any], conn: Any) -> None:
         await fake.close()
     else:
         await fake.stop()
-
-
-# -- measuring CPU inside some coroutines ------------------------------------------------------
-
-
-class Meter:
-    """Loop-thread CPU spent inside the coroutines it wraps (each step, not their waits)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def wrap(self, awaitable: Awaitable[Any]) -> Awaitable[Any]:
-        return _Metered(awaitable, self)
-
-
-class _Metered:
-    def __init__(self, awaitable: Awaitable[Any], meter: Meter) -> None:
-        self._inner = awaitable.__await__()
-        self._meter = meter
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        value: Any = None
-        error: BaseException | None = None
-        while True:
-            started = time.thread_time()
-            try:
-                step = self._inner.throw(error) if error else self._inner.send(value)
-            except StopIteration as stop:
-                self._meter.seconds += time.thread_time() - started
-                return stop.value
-            except BaseException:
-                self._meter.seconds += time.thread_time() - started
-                raise
-            self._meter.seconds += time.thread_time() - started
-            try:
-                value, error = (yield step), None
-            except BaseException as exc:  # delivered into the inner coroutine
-                value, error = None, exc
 
 
 class LoopWatch:
@@ -192,14 +146,10 @@ class LoopWatch:
         self.worst_at = 0.0
         """Seconds into the fan-out when the worst block happened."""
         self.began = time.perf_counter()
-        self.meter = Meter()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._metered())
-
-    async def _metered(self) -> None:
-        await self.meter.wrap(self._beat())
+        self._task = asyncio.create_task(self._beat())
 
     async def _beat(self) -> None:
         last, last_cpu = time.perf_counter(), time.thread_time()
@@ -219,6 +169,21 @@ class LoopWatch:
 # -- seeding -----------------------------------------------------------------------------------
 
 
+async def warm_pool(db: Database, connections: int) -> None:
+    """Open `connections` database connections at once and hand them back to the pool."""
+    gate = asyncio.Event()
+
+    async def hold() -> None:
+        async with db.session() as session:
+            await session.execute(text("SELECT 1"))
+            await gate.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(connections)]
+    await asyncio.sleep(0.2)
+    gate.set()
+    await asyncio.gather(*holders, return_exceptions=True)
+
+
 async def reset(url: str) -> None:
     if url.startswith("postgresql"):
         engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://", 1))
@@ -226,12 +191,6 @@ async def reset(url: str) -> None:
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
-
-
-def _calibration(platform: str, channel: str, members: int) -> bool:
-    """A DM channel of the calibration sends (numbered after the members)."""
-    number = int(channel[1:]) if platform == "slack" else int(channel) - DISCORD_DM_BASE
-    return number >= members
 
 
 def user_of(platform: str, i: int) -> tuple[str, str]:
@@ -439,11 +398,12 @@ async def run_one(
         await asyncio.wait_for(adapter.logged_in.wait(), 30)
     freeze_startup_objects()  # as the launcher does, once the adapter is up
     outbox = adapter.outbox
-    sends, probes = Meter(), Meter()
+    accounts = CpuAccounts()
+    accounts.install(db.engine.sync_engine)
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
         assert item.member is not None
-        return await sends.wrap(outbox.send_dm(item.member, item.reply))
+        return await charged("adapter", outbox.send_dm(item.member, item.reply))
 
     deliver.pace = Pace() if args.sequential else pace_of(outbox)  # type: ignore[attr-defined]
     dispatcher = bot.dispatcher(deliver)
@@ -453,70 +413,46 @@ async def run_one(
     stop = asyncio.Event()
 
     async def probe() -> None:
+        ACCOUNT.set("probe")  # this task's own context: its steps and queries are the probe's
         while not stop.is_set():
             started = time.perf_counter()
             event = CommandEvent(prober, Place.channel("C0PROBE"), "tip", "thank you note")
-            await probes.wrap(bot.handle(event))
+            await bot.handle(event)
             result.probe_ms.append((time.perf_counter() - started) * 1000)
             await asyncio.sleep(max(0.0, PROBE_EVERY - (time.perf_counter() - started)))
 
-    # Warm up what a running bot has warm already: the /tip matcher, the sessions.
+    # Warm up what a running bot has warm already: the /tip matcher, the pooled database
+    # connections (opened here, unclaimed: on PostgreSQL their socket reads are then
+    # shared out by statements instead of charged to whoever happened to open them).
     await bot.handle(CommandEvent(prober, Place.channel("C0PROBE"), "tip", "thank you note"))
+    await warm_pool(db, POOL_WARM)
     await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
-    # The probe alone first: what one /tip costs in CPU, every thread (its database work
-    # runs in the driver's thread), so it can be taken out of the fan-out's CPU.
-    # All of it (every thread) against what its metered steps show, as for the sends: in
-    # the fan-out the probe's own steps are metered and scaled by that ratio.
-    probe_task = asyncio.create_task(probe())
-    cpu_before = time.process_time()
-    await asyncio.sleep(CALIBRATE)
-    stop.set()
-    await probe_task
-    probe_cpu_alone = time.process_time() - cpu_before
-    probe_each = probe_cpu_alone / max(len(result.probe_ms), 1)
-    probe_ratio = probe_cpu_alone / max(probes.seconds, 1e-9)
-    probes.seconds = 0.0
-    result.probe_ms.clear()
-    stop.clear()
-    # The adapter alone: all the CPU a send costs against what its metered steps show.
-    calibration = Meter()
-    addresses = [
-        MemberAddress(platform_of(platform), club_external(platform), *pair, dm_channel_id=dm)
-        for pair, dm in (
-            ((user_of(platform, i)[0], f"Calibration {i}"), user_of(platform, i)[1])
-            for i in range(args.members, args.members + CALIBRATION_SENDS)
-        )
-    ]
-    note = Reply(text="Calibration: what one DM costs.")
-    cpu_before = time.process_time()
-    await asyncio.gather(
-        *(calibration.wrap(outbox.send_dm(a, note)) for a in addresses),
-        return_exceptions=True,
-    )
-    send_ratio = (time.process_time() - cpu_before) / max(calibration.seconds, 1e-9)
 
     gc.collect()
-    watch = LoopWatch()
-    watch.start()
+    with account("heartbeat"):
+        watch = LoopWatch()
+        watch.start()
     probe_task = asyncio.create_task(probe())
-    cpu_before, loop_cpu_before = time.process_time(), time.thread_time()
+    accounts.start()
     started = time.time()
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
-        await dispatcher.tick()  # the heartbeat: a tick, then JOBCLUB_DISPATCH_SECONDS (1 s)
-        async with db.session() as session:
-            open_ = await session.scalar(
-                text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
-            )
-            total = await session.scalar(text("SELECT count(*) FROM deliveries"))
+        with account("dispatcher"):
+            await dispatcher.tick()  # the heartbeat: a tick, then JOBCLUB_DISPATCH_SECONDS
+        with account("bench"):
+            async with db.session() as session:
+                open_ = await session.scalar(
+                    text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
+                )
+                total = await session.scalar(text("SELECT count(*) FROM deliveries"))
         if total == expected and not open_:
             break
         await asyncio.sleep(1.0)
-    cpu = time.process_time() - cpu_before
-    loop_cpu = time.thread_time() - loop_cpu_before
+    accounts.stop()
     stop.set()
     await probe_task
     watch.stop()
+    accounts.uninstall()
     async with db.session() as session:
         rows = await session.execute(text("SELECT status, count(*) FROM deliveries GROUP BY 1"))
         result.statuses = {str(s): int(n) for s, n in rows.all()}
@@ -539,19 +475,11 @@ async def run_one(
     result.seconds_to_last = seconds[-1] if seconds else time.time() - started
     result.bulk = math.ceil(0.99 * len(seconds))
     result.bulk_seconds = seconds[result.bulk - 1] if seconds else 0.0
-    probe_cpu = probes.seconds * probe_ratio
-    adapter_cpu = sends.seconds * send_ratio
-    dispatcher_cpu = cpu - adapter_cpu - probe_cpu - watch.meter.seconds
-    result.cpu_per_delivery_ms = 1000 * dispatcher_cpu / max(result.delivered, 1)
+    result.cpu_per_delivery_ms = 1000 * accounts.charged("dispatcher") / max(result.delivered, 1)
     per = 1000 / max(result.delivered, 1)
     result.cpu_detail = (
-        f"process {cpu * per:.2f} ms a delivery (event loop thread {loop_cpu * per:.2f}, "
-        f"other threads {(cpu - loop_cpu) * per:.2f}) minus the adapter's sends "
-        f"{adapter_cpu * per:.2f} (their metered steps {sends.seconds * per:.2f} x "
-        f"{send_ratio:.2f}), the probe {probe_cpu * per:.2f} ({len(result.probe_ms)} "
-        f"commands, {1000 * probe_cpu / max(len(result.probe_ms), 1):.1f} ms each: metered "
-        f"steps x {probe_ratio:.2f}; {probe_each * 1000:.1f} ms each alone) and the heartbeat "
-        f"{watch.meter.seconds * per:.2f}"
+        f"process {accounts.process * per:.2f} ms a delivery (event loop thread "
+        f"{accounts.loop_thread * per:.2f}); by account: {accounts.breakdown(per)}"
     )
     result.loop_block_ms = watch.worst * 1000
     result.loop_block_wall_ms = watch.worst_wall * 1000

@@ -60,6 +60,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,9 +113,10 @@ class WhenError(UserError, ValueError):
 
 
 class _TwoWays(WhenError):
-    """Days that read two ways; `_read_when` turns them into choices with the time."""
+    """Words that read two ways, as (days, time of day) pairs; a None time means the one
+    the words gave. `_read_when` turns them into instants to choose from."""
 
-    def __init__(self, message: str, options: tuple[_Days, ...]) -> None:
+    def __init__(self, message: str, options: tuple[tuple[_Days | None, time | None], ...]) -> None:
         super().__init__(message)
         self.options = options
 
@@ -219,6 +221,22 @@ _TYPO_TARGETS = (
     "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening", "fortnight",
     "midnight", "minutes", "hours", "weeks", "months",
 )  # fmt: skip
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR_KEYS = frozenset(
+    (row[i], row[i + step])
+    for row in _KEY_ROWS
+    for i in range(len(row))
+    for step in (-1, 1)
+    if 0 <= i + step < len(row)
+) | frozenset(
+    (upper[i + shift], lower[i]) if flip else (lower[i], upper[i + shift])
+    for upper, lower in pairwise(_KEY_ROWS)
+    for i in range(len(lower))
+    for shift in (0, 1)
+    for flip in (False, True)
+    if i + shift < len(upper)
+)
+"""Pairs of keys next to each other on a QWERTY keyboard (same row, or the row above)."""
 _REAL_WORDS = frozenset(
     {"sundry", "mourning", "minute", "houses", "weekly", "monthly", "fortnightly", "nightly"}
 )
@@ -457,7 +475,10 @@ def _read_when(
     except _TwoWays as two:
         if clock is not None and clock.pm is not None:
             raise WhenError(str(two)) from None  # four readings: too many to offer
-        due_times = (reading.settle(option, clock)[0] for option in two.options)
+        due_times = (
+            reading.settle(days, _Clock(at, explicit=True) if at else clock)[0]
+            for days, at in two.options
+        )
         raise WhenError(str(two), reading.usable(due_times)) from None
     hint = ""
     if isinstance(days, datetime):
@@ -741,7 +762,16 @@ class _Reading:
             month = match["m"].capitalize()
             raise WhenError(f"Which day in {month}? Try e.g. “{month} 15” or “15 {month} 3pm”.")
         if (match := _BARE_NUMBER.fullmatch(rest)) and int(match["n"] or match["n2"]) <= 12:
-            raise self.ambiguous_hour(int(match["n"] or match["n2"]))
+            hour = int(match["n"] or match["n2"])  # "monday 9": 09:00 or 21:00?
+            if not 1 <= hour <= 11:
+                raise self.ambiguous_hour(hour)
+            day_words = re.sub(rf"\b{hour}\b", " ", rest).strip()
+            days = self.days(day_words) if day_words else None
+            if isinstance(days, datetime):
+                raise self.ambiguous_hour(hour)
+            raise _TwoWays(
+                str(self.ambiguous_hour(hour)), ((days, time(hour)), (days, time(hour + 12)))
+            )
         return self._dateparser_day(rest)
 
     def _weekday(self, weekday: int, mod: str | None, week: str | None) -> _Days:
@@ -813,7 +843,10 @@ class _Reading:
             raise _TwoWays(
                 f"Is “{self.shown}” {_day_month(d1, m1)} or {_day_month(d2, m2)}? "
                 f"Write the month as a word, like “{d1} {_month_abbr(m1)}”.",
-                (self._calendar(year, m1, d1, None), self._calendar(year, m2, d2, None)),
+                (
+                    (self._calendar(year, m1, d1, None), None),
+                    (self._calendar(year, m2, d2, None), None),
+                ),
             )
         month, day = readings[order]
         return self._calendar(year, month, day, None)
@@ -1027,7 +1060,11 @@ def _fix_word(word: str) -> str:
 
 
 def _slips(a: str, b: str, limit: int) -> int:
-    """Edits (insert, delete, replace, swap two neighbours) from a to b; > limit if more."""
+    """Slips of the keyboard from a to b: a letter missed, doubled or swapped with its
+    neighbour, or a key next to the right one ("fridsy"); > limit if more.
+
+    A letter replaced by one far away on the keyboard costs two: that is a different
+    word more often than a typo ("sundar", a name, is not "sunday")."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -1035,7 +1072,7 @@ def _slips(a: str, b: str, limit: int) -> int:
     for i in range(1, len(a) + 1):
         row = [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cost = 0 if a[i - 1] == b[j - 1] else 1 if (a[i - 1], b[j - 1]) in _NEAR_KEYS else 2
             row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 row[j] = min(row[j], previous2[j - 2] + 1)

@@ -428,6 +428,8 @@ SPLIT_WAYS = [
     ("fix the first thing", "fix the first thing", None),
     ("email Frida", "email Frida", None),
     ("yoga class sat 9am", "yoga class", "2026-11-28T09:00:00+00:00"),  # not "s" + "at 9am"
+    ("coffee with Sundar", "coffee with Sundar", None),  # a name, not a typo for Sunday
+    ("coffee with Ravi fridsy", "coffee with Ravi", "2026-11-27T09:00:00+00:00"),  # s by a
 ]
 
 
@@ -471,6 +473,8 @@ async def test_an_hour_without_am_or_pm_offers_both(conversation: Conversation) 
     reply = await conversation.one("/commit call the recruiter friday at 3")
     assert reply.text.startswith("Is “friday at 3” am or pm?")
     assert [b.label for b in reply.buttons][:2] == ["Fri 27 Nov, 03:00", "Fri 27 Nov, 15:00"]
+    other = await conversation.one("/commit update the tracker monday 8")  # no "at": the same
+    assert [b.label for b in other.buttons][:2] == ["Mon 30 Nov, 08:00", "Mon 30 Nov, 20:00"]
     (chosen,) = await conversation.press(reply, "Fri 27 Nov, 15:00")
     assert chosen.meta["due_at"] == "2026-11-27T15:00:00-05:00"
     assert "Fri 27 Nov, 15:00 (America/New_York)" in chosen.text

@@ -487,3 +487,16 @@ async def test_typos_and_member_words_reach_the_reminder(conversation: Conversat
     reply = await conversation.one("/commit research 3 companies")
     assert reply.meta["due_at"] is None  # "3" is a count, not a day: asked, not guessed
     assert "#2: research 3 companies" in reply.text
+
+
+async def test_a_time_typed_in_the_dm_that_reads_two_ways_offers_both(
+    conversation: Conversation,
+) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    asked = await conversation.one("/commit tidy my portfolio")
+    assert asked.meta["due_at"] is None
+    (again,) = await conversation.dm("thursday at 6")
+    assert again.text.startswith("Is “thursday at 6” am or pm?")
+    assert [b.label for b in again.buttons] == ["Thu 26 Nov, 06:00", "Thu 26 Nov, 18:00"]
+    (chosen,) = await conversation.press(again, "Thu 26 Nov, 18:00")
+    assert chosen.meta["due_at"] == "2026-11-26T18:00:00-05:00"

@@ -326,10 +326,7 @@ class Commitments(Feature):
             waiting_for=f"a time for #{c.number} (e.g. `friday 4pm`)",
         )
         reply = _ask_when(c, problem, verb, in_dm=ctx.in_dm)
-        reply.buttons[:0] = [
-            Button(_day_and_time(at, ctx.zone), f"commit:at:{c.id}:{at.timestamp():.0f}")
-            for at in choices
-        ]
+        reply.buttons[:0] = _choice_buttons(c, choices, ctx.zone)
         if notes:
             reply.text = "\n".join(notes) + "\n\n" + reply.text
         return ctx.private(reply)
@@ -349,6 +346,14 @@ class Commitments(Feature):
         except WhenError as exc:
             if len(text.split()) > TIME_WORDS:
                 return None  # not an attempt at a time: the core's fallbacks answer it
+            if exc.choices:  # "friday at 3": both readings to press
+                return ctx.private(
+                    Reply(
+                        text=f"{exc} Pick one, or type the time again.",
+                        buttons=_choice_buttons(c, exc.choices, ctx.zone),
+                        visibility=Visibility.ONLY_MEMBER,
+                    )
+                )
             raise UserError(
                 f"{exc} Type a time such as `friday 4pm` or `tomorrow morning`, or `cancel` "
                 f"to leave #{c.number} as it is."
@@ -782,6 +787,13 @@ def _unreadable_day(text: str) -> tuple[str, str | None]:
     if match is None:
         return text, None
     return text[: found.start()], f"I couldn't read “{found.group(2)}” as a day."
+
+
+def _choice_buttons(c: Commitment, choices: Sequence[datetime], zone: ZoneInfo) -> list[Button]:
+    """One button per reading of words that read two ways ("friday at 3")."""
+    return [
+        Button(_day_and_time(at, zone), f"commit:at:{c.id}:{at.timestamp():.0f}") for at in choices
+    ]
 
 
 def _day_and_time(instant: datetime, zone: ZoneInfo) -> str:

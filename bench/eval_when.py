@@ -29,7 +29,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when  # noqa: E402
+from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when
 
 DATA = Path(__file__).with_name("when_phrases.yaml")
 DEFAULT_TIME = time(9, 0)

@@ -10,9 +10,10 @@ or am/pm ("last week"): it skips words it doesn't know, so "the PM tomorrow" wou
 
 Members' own words are read too: short forms ("tmrw", "thurs", "nxt wk", "b4"), typos
 on day, month and time words ("wendesday", "tomorow": same first letter, one slip, two
-in long words, a wrong letter only from a neighbouring key, never a real English word), "arvo", "eve", "first thing" (the member's
-day start), "after lunch" (13:00), "by/before lunch" (noon), ordinal words ("the
-fourth"), and words after the time that don't change it ("friday pls", "10:30 sharp",
+in long words, a wrong letter only from a neighbouring key, never a real English word),
+"arvo", "eve", "first thing" (the member's day start), "after lunch" (13:00),
+"by/before lunch" (noon), ordinal words ("the fourth"), and words after the time that
+don't change it ("friday pls", "10:30 sharp",
 "at the latest", emoji). A clear time at the start counts when none ends the text
 ("tmrw: call Ana").
 

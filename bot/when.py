@@ -13,9 +13,8 @@ on day, month and time words ("wendesday", "tomorow": same first letter, one sli
 in long words, a wrong letter only from a neighbouring key, never a real English word),
 "arvo", "eve", "first thing" (the member's day start), "after lunch" (13:00),
 "by/before lunch" (noon), ordinal words ("the fourth"), and words after the time that
-don't change it ("friday pls", "10:30 sharp",
-"at the latest", emoji). A clear time at the start counts when none ends the text
-("tmrw: call Ana").
+don't change it ("friday pls", "10:30 sharp", "at the latest", emoji). A clear time at
+the start counts when none ends the text ("tmrw: call Ana").
 
 Clock times ("3pm", "19h00", "half past 7", "tonight", "8 in the evening") are read by
 `bot.clocktime`, the one reader the whole bot shares: morning 09:00, afternoon 14:00,

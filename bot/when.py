@@ -257,7 +257,8 @@ _UNIT = r"minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|years
 
 _LEADING_PREPOSITION = re.compile(
     rf"^(?:due(?:\s+(?:by|on|before))?|by|on|at|before|b4|until|till|til|for|no later than"
-    rf"|during|latest by|in(?=\s+(?:the|{_MO}|{_WD})\b))(?:\s*[:,]\s*|\s+)",
+    rf"|during|latest by|in(?=\s+(?:the|{_MO}|{_WD})\b)"
+    rf"|over(?=\s+(?:the\s+|this\s+|next\s+)?weekend\b))(?:\s*[:,]\s*|\s+)",
     re.IGNORECASE,
 )
 _DOTTED_END = re.compile(r"(?<![\d.:])(?<!at )(?<!@)\b(?:[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])$")
@@ -284,6 +285,8 @@ _SYNONYMS = (
     (re.compile(r"\b(?:in )?the coming week\b|\bcoming week\b"), "next week"),
     (re.compile(r"\b(month|week|year) end\b"), r"end of \1"),
     (re.compile(r"\bat the (?:very )?latest$"), ""),
+    (re.compile(r"\b(?:within|in) the (?:next )?hour\b"), "in 1 hour"),
+    (re.compile(r"\b(?:within|in) the next (?=\S+ (?:minutes|hours|days|weeks)\b)"), "in "),
 )
 _ASAP = re.compile(
     r"asap|as soon as (?:possible|you can|i can)|now|right now|immediately|right away"
@@ -389,7 +392,7 @@ _TIME_WORDS = frozenset(
         "o'clock", "oclock", "lunchtime", "mornings", "evenings", "lunch", "first", "thing",
         "around", "about", "approx", "roughly", "ish", "arvo", "aft", "morn", "evng",
         "couple", "and", "time", "during", "nxt", "wk", "b4",
-        "earliest", "later", "sharp", "eve", "mornin",
+        "earliest", "later", "sharp", "eve", "mornin", "over",
     }
     | set(_ORDINAL_WORDS)
     | {word for phrase in _COUNTS for word in phrase.split()}
@@ -413,6 +416,8 @@ _STRONG = re.compile(
     rf"|\b(?:a|one|two)\s+(?:week|fortnight)\s+(?:on|from|today|tomorrow)\b"
     rf"|\b(?:{_WD_UNMISTAKABLE}|{_RELDAY})\s+(?:week|fortnight)\b|(?<!the )\bfirst thing\b"
     rf"|\b(?:after|before|by)\s+lunch\b|\barvo\b|\bthis\s+(?:morn|aft|eve|evng)\b"
+    r"|\b(?:sat|sun)\s+(?:morning|afternoon|evening|night|morn|aft|arvo|eve|\d)"
+    r"|\bover\s+(?:the\s+|this\s+|next\s+)?weekend\b|\bwithin\s+the\s+(?:next\s+)?hour\b"
     rf"|\b(?:{_N})\s+(?:{_UNIT})\s+(?:ago|from)\b"
     rf"|\b\d{{1,2}}{_ORDINAL}\s+(?:of\s+)?(?:{_MO})\b|\b(?:{_MO})\s+\d{{1,2}}"
     r"|\b(?:next|this|last)\s+(?:week|month|year|weekend)\b|\bat\s+\d{1,2}h?\b"

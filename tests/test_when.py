@@ -429,6 +429,8 @@ SPLIT_WAYS = [
     ("email Frida", "email Frida", None),
     ("yoga class sat 9am", "yoga class", "2026-11-28T09:00:00+00:00"),  # not "s" + "at 9am"
     ("coffee with Sundar", "coffee with Sundar", None),  # a name, not a typo for Sunday
+    ("redo my portfolio over the weekend", "redo my portfolio", "2026-11-28T09:00:00+00:00"),
+    ("reply to Initech within the hour", "reply to Initech", "2026-11-25T16:00:00+00:00"),
     ("coffee with Ravi fridsy", "coffee with Ravi", "2026-11-27T09:00:00+00:00"),  # s by a
 ]
 

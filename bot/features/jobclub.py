@@ -64,7 +64,9 @@ class JobClub(Feature):
         text += (
             "\n\n`/jobclub help COMMAND` explains every form of one command."
             "\nEverything you write to me is private to you unless you choose to share it."
-            " In a DM you can also type a command without the slash, e.g. `tip networking`."
+            " In a DM you can also type a command without the slash, e.g. `tip networking`,"
+            " or just say it: “remind me to email Ana friday 3pm”. A typo is fine; when I'm"
+            " not sure what you mean I ask first."
         )
         return Reply(
             title="What I can do",

@@ -16,7 +16,10 @@ module charges CPU directly instead:
 - **what no account claims** (a callback from another thread, a pooled database
   connection's socket reads on PostgreSQL, opened before the run): shared among the
   accounts in proportion to the SQL statements each ran, which is where such work comes
-  from. The report prints it, so the share is visible and not hidden in a total.
+  from;
+- **the event loop's own work** between callbacks (polling, timers, the ready queue):
+  shared in proportion to the callbacks each account had run.
+The report prints each share, so nothing is hidden in a total.
 
 Measuring costs two `thread_time()` calls a callback (well under a microsecond each).
 """
@@ -46,6 +49,7 @@ class CpuAccounts:
 
     def __init__(self) -> None:
         self.loop: Counter[str] = Counter()
+        self.callbacks: Counter[str] = Counter()
         self.threads: Counter[str] = Counter()
         self.statements: Counter[str] = Counter()
         self._installed: list[Callable[[], None]] = []
@@ -58,7 +62,7 @@ class CpuAccounts:
 
     def install(self, engine: Engine) -> None:
         handle_run = asyncio.events.Handle._run
-        loop_counter = self.loop
+        loop_counter, callbacks = self.loop, self.callbacks
 
         def timed_run(handle: asyncio.events.Handle) -> None:
             context = handle._context  # type: ignore[attr-defined]
@@ -68,6 +72,7 @@ class CpuAccounts:
                 handle_run(handle)
             finally:
                 loop_counter[name] += time.thread_time() - started
+                callbacks[name] += 1
 
         asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
         self._installed.append(lambda: setattr(asyncio.events.Handle, "_run", handle_run))
@@ -111,7 +116,7 @@ class CpuAccounts:
     # -- the measured stretch ------------------------------------------------------------
 
     def start(self) -> None:
-        for counter in (self.loop, self.threads, self.statements):
+        for counter in (self.loop, self.callbacks, self.threads, self.statements):
             counter.clear()
         self._process_before, self._loop_before = time.process_time(), time.thread_time()
 
@@ -126,23 +131,40 @@ class CpuAccounts:
         other_threads = self.process - self.loop_thread - sum(self.threads.values())
         return self.loop[UNCLAIMED] + max(other_threads, 0.0)
 
+    def loop_machinery(self) -> float:
+        """The loop thread's CPU outside every callback: polling, timers, the ready queue."""
+        return max(self.loop_thread - sum(self.loop.values()), 0.0)
+
     def charged(self, name: str) -> float:
-        """`name`'s own CPU plus its statement share of what no account claimed."""
+        """`name`'s own CPU, plus its statement share of what no account claimed, plus its
+        callback share of the loop's own work."""
         own = self.loop[name] + self.threads[name]
-        named = {k: n for k, n in self.statements.items() if k != UNCLAIMED}
-        total = sum(named.values())
-        share = named.get(name, 0) / total if total else 0.0
-        return own + share * self.unclaimed()
+        return (
+            own
+            + _share(self.statements, name) * self.unclaimed()
+            + _share(self.callbacks, name) * self.loop_machinery()
+        )
 
     def breakdown(self, per: float) -> str:
         """Each account's loop, thread and statement figures, scaled by `per`."""
         names = sorted(set(self.loop) | set(self.threads) | set(self.statements))
         parts = [
             f"{name or 'unclaimed'} loop {self.loop[name] * per:.2f} threads "
-            f"{self.threads[name] * per:.2f} ({self.statements[name]} statements)"
+            f"{self.threads[name] * per:.2f} ({self.statements[name]} statements, "
+            f"{self.callbacks[name]} callbacks)"
             for name in names
         ]
-        return "; ".join(parts) + f"; unclaimed in all {self.unclaimed() * per:.2f}"
+        return (
+            "; ".join(parts)
+            + f"; unclaimed in all {self.unclaimed() * per:.2f}, shared by statements"
+            + f"; the loop's own work {self.loop_machinery() * per:.2f}, shared by callbacks"
+        )
+
+
+def _share(counts: Counter[str], name: str) -> float:
+    """`name`'s part of what the named accounts counted (the unclaimed one excluded)."""
+    total = sum(n for key, n in counts.items() if key != UNCLAIMED)
+    return counts.get(name, 0) / total if total and name != UNCLAIMED else 0.0
 
 
 @contextmanager

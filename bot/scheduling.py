@@ -839,12 +839,14 @@ class _Recorder:
         self._linger = linger
         self._waiting: list[tuple[_Result, asyncio.Future[None]]] = []
         self._writing = False
-        self._arrived = asyncio.Event()
+        self._wake: asyncio.Future[None] | None = None
+        """The writer's lingering sleep, ended early once the group is complete."""
 
     async def record(self, result: _Result) -> None:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((result, done))
-        self._arrived.set()
+        if self._wake is not None and not self._wake.done() and self._group_complete():
+            self._wake.set_result(None)
         if not self._writing:
             self._writing = True
             try:
@@ -865,19 +867,28 @@ class _Recorder:
                 self._writing = False
         await done
 
+    def _group_complete(self) -> bool:
+        """No send is still out, or the group is as large as one write takes."""
+        return self._sending() <= 0 or len(self._waiting) >= RECORD_GROUP
+
     async def _gather(self) -> None:
-        """Wait (at most `linger` seconds) for the sends still out to end too."""
+        """Wait (at most `linger` seconds) for the sends still out to end too. The writer
+        sleeps once; a result that completes the group wakes it (not every result)."""
+        if self._linger <= 0 or self._group_complete():
+            return
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._linger
-        while self._sending() > 0 and len(self._waiting) < RECORD_GROUP:
-            left = deadline - loop.time()
-            if left <= 0:
-                return
-            self._arrived.clear()
-            try:
-                await asyncio.wait_for(self._arrived.wait(), left)
-            except TimeoutError:
-                return
+        wake = self._wake = loop.create_future()
+        timer = loop.call_later(self._linger, _settle, wake)
+        try:
+            await wake
+        finally:
+            timer.cancel()
+            self._wake = None
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class _Fanout:
@@ -900,6 +911,8 @@ class _Fanout:
         lock = asyncio.Lock()
         self.changed = asyncio.Condition(lock)
         """The feeder waits on this: a send ended, the queue ran low, a claim round ended."""
+        self._feeder_until: Callable[[], bool] | None = None
+        """What the feeder waits for, while it waits (see `_feeder_waits`)."""
         self.ready = asyncio.Condition(lock)
         """The senders wait on this for queued work: each batch wakes as many as it holds
         (waking every idle sender for every change cost more CPU than the sends)."""
@@ -926,7 +939,24 @@ class _Fanout:
             self.claim_rounds += 1
             if done:
                 self.claiming = False
-            self.changed.notify_all()
+            self._poke_feeder()
+
+    async def _feeder_waits(self, until: Callable[[], bool]) -> None:
+        """The feeder's wait (the lock held): the senders and the claim wake it only when
+        `until` has become true, not at every send's start and end (one useless wake-up
+        of the feeder per send each time, measured as a tenth of the dispatcher's CPU)."""
+        if until():
+            return
+        self._feeder_until = until
+        try:
+            await self.changed.wait_for(until)
+        finally:
+            self._feeder_until = None
+
+    def _poke_feeder(self) -> None:
+        """Something changed (the lock held): wake the feeder if what it waits for holds."""
+        if self._feeder_until is not None and self._feeder_until():
+            self.changed.notify()
 
     async def _feed(self) -> None:
         dispatcher, misses = self.dispatcher, 0
@@ -935,7 +965,7 @@ class _Fanout:
                 async with self.changed:
                     # Low water: lease more once fewer are queued than can be sent at once;
                     # while a platform is being probed, one send at a time.
-                    await self.changed.wait_for(
+                    await self._feeder_waits(
                         lambda: (
                             len(self.queue) < self.slots
                             and not (
@@ -954,7 +984,7 @@ class _Fanout:
                     # A member's next delivery waits for the one in flight, or the claim
                     # has not got this far: look again once a send or a claim round ends.
                     async with self.changed:
-                        await self.changed.wait_for(
+                        await self._feeder_waits(
                             lambda seen=seen: (self.finished, self.claim_rounds) != seen
                         )
                     continue
@@ -991,7 +1021,7 @@ class _Fanout:
                     for other in waiting[1:]:
                         self.queue.remove(other)
                 self.in_flight += 1
-                self.changed.notify_all()
+                self._poke_feeder()
             try:
                 if reopens is None:
                     await dispatcher._send_one(self, lease, item, self.report)
@@ -1001,7 +1031,7 @@ class _Fanout:
                 async with self.changed:
                     self.in_flight -= 1
                     self.finished += 1
-                    self.changed.notify_all()
+                    self._poke_feeder()
 
     async def _put_back(self, waiting: list[tuple[_Lease, _Ready]], at: datetime) -> None:
         by_lease: dict[str, tuple[_Lease, list[int]]] = {}

@@ -400,36 +400,20 @@ class Dispatcher:
         """
         if self.stopping:
             return None
-        async with self._services.db.session() as session:
+        async with self._services.db.transaction() as connection:
             now = self._now()  # stamped when taken, not when the tick began
-            sendable = or_(
-                and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
-                and_(Delivery.status == "sending", Delivery.lease_until <= now),
+            candidates = list(
+                await connection.scalars(
+                    _statements.candidates(limit, self._services.db.dialect), {"l_now": now}
+                )
             )
-            query = (
-                select(Delivery.id)
-                .where(sendable, ~_waits_its_turn())
-                .order_by(Delivery.next_attempt_at, Delivery.id)
-                .limit(limit)
-            )
-            if self._services.db.dialect == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            candidates = list(await session.scalars(query))
             if not candidates:
                 return None
             token = secrets.token_hex(8)
             length = self._lease_length(ahead + len(candidates))
-            taken = await session.scalars(
-                update(Delivery)
-                .where(Delivery.id.in_(candidates), sendable)
-                .values(
-                    status="sending",
-                    lease_until=now + length,
-                    lease_token=token,
-                    attempts=Delivery.attempts + 1,
-                )
-                .returning(Delivery.id)
-                .execution_options(synchronize_session=False)
+            taken = await connection.scalars(
+                _statements.lease,
+                {"l_ids": candidates, "l_now": now, "l_until": now + length, "l_token": token},
             )
             return _Lease(token, set(taken), now, length)
 
@@ -439,17 +423,14 @@ class Dispatcher:
             now = self._now()
             if now - lease.renewed_at < lease.length / 4 or not lease.held:
                 return
-            async with self._services.db.session() as session:
-                kept = await session.scalars(
-                    update(Delivery)
-                    .where(
-                        Delivery.id.in_(lease.held),
-                        Delivery.lease_token == lease.token,
-                        Delivery.status == "sending",
-                    )
-                    .values(lease_until=now + lease.length)
-                    .returning(Delivery.id)
-                    .execution_options(synchronize_session=False)
+            async with self._services.db.transaction() as connection:
+                kept = await connection.scalars(
+                    _statements.renew,
+                    {
+                        "n_ids": list(lease.held),
+                        "n_token": lease.token,
+                        "n_until": now + lease.length,
+                    },
                 )
                 lease.held &= set(kept)
             lease.renewed_at = now
@@ -577,24 +558,22 @@ class Dispatcher:
             for r in sent
             if r.member_id is not None and r.channel_id
         ]
-        async with self._services.db.session() as session:
-            connection = await session.connection()
+        async with self._services.db.transaction() as connection:
             now = self._now()
             if sent:
-                values = {"status": "sent", "sent_at": now, "lease_until": None}
                 ids = [r.id for r in sent]
-                done = await connection.execute(
-                    update(table)
-                    .where(table.c.id.in_(ids), table.c.lease_token.in_({r.token for r in sent}))
-                    .values(**values)
-                    .returning(table.c.id)
+                done = await connection.scalars(
+                    _statements.sent,
+                    {"r_ids": ids, "r_tokens": list({r.token for r in sent}), "r_now": now},
                 )
-                taken_over = set(ids) - set(done.scalars())
+                taken_over = set(ids) - set(done)
                 if taken_over:
                     # They went out, so say so, even though another dispatcher holds them now.
                     log.warning("deliveries %s sent after their lease was taken over", taken_over)
                     await connection.execute(
-                        update(table).where(table.c.id.in_(taken_over)).values(**values)
+                        update(table)
+                        .where(table.c.id.in_(taken_over))
+                        .values(status="sent", sent_at=now, lease_until=None)
                     )
             if others:
                 await connection.execute(
@@ -747,6 +726,69 @@ async def _group_outgoing(
     )
 
 
+class _Statements:
+    """The dispatcher's hot statements, built once with bound parameters: building an
+    expression (and its cache key) each time cost more CPU than running it."""
+
+    def __init__(self) -> None:
+        table = Delivery.__table__
+        now = bindparam("l_now")
+        self._sendable = or_(
+            and_(table.c.status == "pending", table.c.next_attempt_at <= now),
+            and_(table.c.status == "sending", table.c.lease_until <= now),
+        )
+        self._candidates: dict[tuple[int, str], Any] = {}
+        self.lease = (
+            update(table)
+            .where(table.c.id.in_(bindparam("l_ids", expanding=True)), self._sendable)
+            .values(
+                status="sending",
+                lease_until=bindparam("l_until"),
+                lease_token=bindparam("l_token"),
+                attempts=table.c.attempts + 1,
+            )
+            .returning(table.c.id)
+        )
+        self.renew = (
+            update(table)
+            .where(
+                table.c.id.in_(bindparam("n_ids", expanding=True)),
+                table.c.lease_token == bindparam("n_token"),
+                table.c.status == "sending",
+            )
+            .values(lease_until=bindparam("n_until"))
+            .returning(table.c.id)
+        )
+        self.sent = (
+            update(table)
+            .where(
+                table.c.id.in_(bindparam("r_ids", expanding=True)),
+                table.c.lease_token.in_(bindparam("r_tokens", expanding=True)),
+            )
+            .values(status="sent", sent_at=bindparam("r_now"), lease_until=None)
+            .returning(table.c.id)
+        )
+
+    def candidates(self, limit: int, dialect: str) -> Any:
+        """Up to `limit` sendable deliveries, oldest first, none that must wait its turn."""
+        key = (limit, dialect)
+        query = self._candidates.get(key)
+        if query is None:
+            table = Delivery.__table__
+            query = (
+                select(table.c.id)
+                .where(self._sendable, ~_waits_its_turn())
+                .order_by(table.c.next_attempt_at, table.c.id)
+                .limit(limit)
+            )
+            if dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            if len(self._candidates) > 64:  # batch sizes vary little; never grow unbounded
+                self._candidates.clear()
+            self._candidates[key] = query
+        return query
+
+
 @functools.cache
 def _waits_its_turn() -> Any:
     """A delivery whose member has an earlier one still pending or being sent: it goes
@@ -764,6 +806,9 @@ def _waits_its_turn() -> Any:
         )
         .exists()
     )
+
+
+_statements = _Statements()
 
 
 @dataclass

@@ -430,6 +430,25 @@ class DailyNudges:
         self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
     ) -> Reply | None:
         member = await session.get(Member, delivery.member_id) if delivery.member_id else None
+        return self._reply(delivery, member)
+
+    async def render_batch(
+        self,
+        session: AsyncSession,
+        services: Services,
+        deliveries: Sequence[Delivery],
+        now: datetime,
+    ) -> list[Reply | None]:
+        """A fan-out's batch: the members in one pass through the session (the dispatcher
+        has them loaded already, so each lookup is the session's own map, not a query)."""
+
+        def members(sync: Any) -> dict[int, Member | None]:
+            return {d.member_id: sync.get(Member, d.member_id) for d in deliveries if d.member_id}
+
+        found = await session.run_sync(members)
+        return [self._reply(d, found.get(d.member_id) if d.member_id else None) for d in deliveries]
+
+    def _reply(self, delivery: Delivery, member: Member | None) -> Reply | None:
         if member is None or not member.nudges_on:
             return None
         p = delivery.payload

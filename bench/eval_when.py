@@ -10,6 +10,8 @@ lands in one of three buckets:
   `/commit` also answers with a question); for `past`, refused as past; for `none`,
   no date found;
 - asked back: no date read where one was meant (a question, never a wrong reminder);
+  in brackets, how many of those questions had the meant reading on a button ("Did you
+  mean Wed 2 Dec?" after a typo, both readings of "friday at 3");
 - wrong: a date-time read that the member did not mean. This is the number that
   matters most: a confident wrong reading moves a deadline without anyone noticing.
 
@@ -58,8 +60,9 @@ def outcome(scene: Scene, text: str, parse: bool) -> str:
             _, when = split_text_and_when(text, scene.now, scene.zone, DEFAULT_TIME)
     except WhenInPast:
         return "past"
-    except WhenError:
-        return "asked"
+    except WhenError as err:
+        offered = [at.astimezone(scene.zone).strftime("%Y-%m-%d %H:%M") for at in err.choices]
+        return "asked:" + ",".join(offered) if offered else "asked"
     if when is None:
         return "none"
     return when.due_at.astimezone(scene.zone).strftime("%Y-%m-%d %H:%M")
@@ -67,6 +70,8 @@ def outcome(scene: Scene, text: str, parse: bool) -> str:
 
 def bucket(want: str, got: str) -> str:
     """right, asked or wrong (see the module docstring)."""
+    if got.startswith("asked:"):  # a question with buttons: still a question
+        got = "asked"
     if want == "ask":
         return "right" if got in ("asked", "none") else "wrong" if got != "past" else "asked"
     if want == "none":
@@ -79,13 +84,15 @@ def bucket(want: str, got: str) -> str:
 
 
 def score(items: list[list[str]], places: dict[str, Scene]) -> tuple[dict[str, int], list[str]]:
-    counts = {"right": 0, "asked": 0, "wrong": 0}
+    counts = {"right": 0, "asked": 0, "wrong": 0, "offered": 0}
     misses: list[str] = []
     for item in items:
         name, text, want = item[0], item[1], str(item[2])
         got = outcome(places[name], text, parse=len(item) > 3)
         kind = bucket(want, got)
         counts[kind] += 1
+        if kind == "asked" and want in got.removeprefix("asked:").split(","):
+            counts["offered"] += 1
         if kind != "right":
             misses.append(f"  [{kind}] {name} {text!r}: want {want}, got {got}")
     return counts, misses
@@ -98,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     places = scenes(data)
-    print("| split | items | right | asked back | confidently wrong |")
+    print("| split | items | right | asked back (meant reading on a button) | confidently wrong |")
     print("| --- | --- | --- | --- | --- |")
     for split in args.splits.split(","):
         items = data[split]
@@ -106,7 +113,7 @@ def main() -> None:
         total = len(items)
         print(
             f"| {split} | {total} | {counts['right']} ({counts['right'] / total:.1%}) "
-            f"| {counts['asked']} ({counts['asked'] / total:.1%}) "
+            f"| {counts['asked']} ({counts['asked'] / total:.1%}; {counts['offered']}) "
             f"| {counts['wrong']} ({counts['wrong'] / total:.1%}) |"
         )
         if args.errors and misses:

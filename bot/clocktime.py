@@ -9,7 +9,9 @@ What it reads: "8pm", "8 pm", "8p.m.", "8:30", "08:00", "8.30", "0800", "19h00",
 "10 past 6", "half 7" (UK: 7:30), "8 o'clock", "eight", "8ish", "around 8", and the
 parts of the day: "morning", "this afternoon", "in the evening", "tonight", "at night",
 alone or with a clock time ("8 in the evening", "tonight at 8", "8pm tonight", "evening 6"),
-and their short and regional forms ("morn", "aft", "arvo" (Australian), "eve", "evng").
+and their short and regional forms ("mornin", "arvo" (Australian), "evng", "nite").
+"morn", "aft" and "eve" are not read here: alone they are names and words ("call Eve",
+"the aft deck"); `bot.when` spells them out only right after a day word ("tmrw eve").
 
 The meanings, chosen once:
 - morning 09:00, afternoon 14:00, evening / night / tonight 19:00 (the hour people
@@ -118,9 +120,9 @@ _LEAD = (
 
 
 _PART_WORDS = {
-    **dict.fromkeys(("morning", "morn", "mornin"), "morning"),
-    **dict.fromkeys(("afternoon", "aft", "arvo"), "afternoon"),
-    **dict.fromkeys(("evening", "eve", "evng", "evenin"), "evening"),
+    **dict.fromkeys(("morning", "mornin"), "morning"),
+    **dict.fromkeys(("afternoon", "arvo"), "afternoon"),
+    **dict.fromkeys(("evening", "evng", "evenin"), "evening"),
     **dict.fromkeys(("night", "nite"), "night"),
     **dict.fromkeys(("tonight", "tonite"), "tonight"),
 }

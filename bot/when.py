@@ -267,6 +267,11 @@ _AMPM_DOTS = re.compile(r"\b([ap])\.\s?m\b\.?")
 _ISO_T = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)")
 _PUNCTUATION = re.compile(r"[,;!?()\"“”]|(?<!\d):|:(?!\d)|(?<=[a-z])\.")
 _WORD = re.compile(r"[a-z0-9]+")
+_TYPED_WORD = re.compile(r"[A-Za-z]+")
+_SHORT_PARTS = {"morn": "morning", "aft": "afternoon", "eve": "evening"}
+_SHORT_PART = re.compile(r"(?i:\b(?P<day>[a-z0-9]+))(?P<gap>\s+)(?P<part>morn|aft|eve)\b")
+"""Case-sensitive on the short form: "Eve" is a name. See `_spell_part`."""
+_PART_DAYS = frozenset(_WEEKDAYS) | _TODAY_WORDS | _TOMORROW_WORDS | {"this", "today"}
 _ATTACHED_UNIT = re.compile(
     r"\b((?:in|within|after) \d+(?:\.\d+)?)(h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)\b"
 )  # "in 2h", "in 3hrs" (alone, "20h" is 8pm in much of Europe)
@@ -307,7 +312,10 @@ _EOD = re.compile(
 _CONNECTORS = re.compile(r"^(?:on|at|of|the)\s+|\s+(?:on|at|of)$")
 _FIRST_THING = re.compile(r"(?<!the )\bfirst thing(?:\s+in the morning)?\b")
 _AFTER_LUNCH = re.compile(r"\bafter lunch(?:\s?time)?\b")
-_LUNCH = re.compile(r"(?:\bat\s+)?\blunch\b")
+_LUNCH = re.compile(r"(?P<lead>\b(?:by|before|till|until|til|at)\s+)?\blunch(?:\s?time)?\b")
+_LUNCH_LEADS = frozenset({"by", "before", "b4", "till", "until", "til", "at", "due", "due by"})
+"""Only "by/before/until/at lunch" names a time: a bare "lunch" is usually the task itself
+("book lunch tomorrow", "plan team lunch friday")."""
 _SOFT_WORDS = re.compile(r"\b(?:first thing|(?:after|before|by) lunch)\b")
 """Times named by what happens then; beside a clock time ("first thing today 10am") they
 are more likely the commitment's own words than a second time."""
@@ -472,7 +480,7 @@ def _read_when(
     if _VAGUE.fullmatch(text):
         raise WhenError(f"“{shown}” is too open to hold you to. {_EXAMPLES}")
 
-    reading = _Reading(shown, now, zone, default_time, alone=alone)
+    reading = _Reading(shown, now, zone, default_time, alone=alone, lead=preposition)
     # "at 15" is a clock time, "15" alone is not
     clock, rest = reading.clock(f"at {text}" if preposition == "at" and text[0].isdigit() else text)
     try:
@@ -508,6 +516,10 @@ def _read_when(
         )
     if due > _years_later(now, MAX_YEARS_AHEAD):
         raise _too_far(shown)
+    if _read_through_typo(shown):  # "fridsy": likely Friday, but a name is possible too
+        raise WhenError(
+            f"Did you mean {_show(due, zone, now)}? I read “{shown}” as a typo.", (due,)
+        )
     skipped = asked if asked is not None and _wall(due, zone) != asked else None
     return When(due_at=due, phrase=shown, explicit_time=explicit, skipped=skipped)
 
@@ -523,7 +535,7 @@ def split_text_and_when(
     no time at all gives None.
     """
     tokens = list(_TOKEN.finditer(text))
-    words = [_fix_word(token.group().strip(_TOKEN_EDGES).lower()) for token in tokens]
+    words = [_split_word(token.group(), first=i == 0) for i, token in enumerate(tokens)]
     end = len(tokens)
     while end > 0:  # "friday pls", "tmrw 🙏", "by friday at the latest"
         if end >= 3 and words[end - 3 : end] == ["at", "the", "latest"]:
@@ -640,10 +652,18 @@ class _Reading:
     """One phrase being read; holds what the messages and rules need."""
 
     def __init__(
-        self, shown: str, now: datetime, zone: ZoneInfo, default: time, *, alone: bool
+        self,
+        shown: str,
+        now: datetime,
+        zone: ZoneInfo,
+        default: time,
+        *,
+        alone: bool,
+        lead: str = "",
     ) -> None:
         self.shown = shown
         self.alone = alone
+        self.lead = lead
         self.now = now
         self.local_now = now.astimezone(zone).replace(tzinfo=None)
         self.today = self.local_now.date()
@@ -711,7 +731,8 @@ class _Reading:
             return _Clock(self.default, explicit=False), _cut(text, first)
         if after := _AFTER_LUNCH.search(text):
             return _Clock(AFTER_LUNCH, explicit=False), _cut(text, after)
-        if lunch := _LUNCH.search(text):  # "by lunch", "before lunch": noon
+        lunch = _LUNCH.search(text)  # "by lunch", "before lunch": noon
+        if lunch and (lunch["lead"] or (lunch.start() == 0 and self.lead in _LUNCH_LEADS)):
             return _Clock(NOON, explicit=True), _cut(text, lunch)
         return None
 
@@ -1012,18 +1033,53 @@ def _shown_words(phrase: str) -> tuple[str, str]:
 
 
 def _normalize(words: str) -> str:
-    return _normalize_lower(words.lower())
+    """`words` lower-cased in the one spelling the patterns read.
+
+    Case is looked at first: a short part of the day ("eve", "morn", "aft") is spelt out
+    only when typed in lower case right after a day word ("tmrw eve", "this aft"), and a
+    word typed with a capital after the first is never corrected as a typo ("Fridah",
+    "Augusta" are names)."""
+    words = _SHORT_PART.sub(_spell_part, words)
+    return _normalize_lower(words.lower(), _kept_as_typed(words))
+
+
+def _spell_part(match: re.Match[str]) -> str:
+    if _fix_word(match["day"].lower()) not in _PART_DAYS:
+        return match.group()
+    return f"{match['day']}{match['gap']}{_SHORT_PARTS[match['part']]}"
+
+
+def _kept_as_typed(words: str) -> frozenset[str]:
+    """Words typed with a capital after the first word that a typo fix would change."""
+    return frozenset(
+        word.lower()
+        for i, word in enumerate(_TYPED_WORD.findall(words))
+        if i > 0 and word[0].isupper() and _is_slip(word.lower())
+    )
+
+
+def _is_slip(word: str) -> bool:
+    """True when `word` is read only by correcting a typo ("wendesday"), not as written or
+    as a known short form ("tmrw", "nxt")."""
+    return word not in _ABBREVIATIONS and _fix_word(word) != word
+
+
+def _read_through_typo(words: str) -> bool:
+    kept = _kept_as_typed(words)
+    return any(_is_slip(word) and word not in kept for word in _TYPED_WORD.findall(words.lower()))
 
 
 @lru_cache(maxsize=4096)
-def _normalize_lower(text: str) -> str:
-    """Lower-case words in the one spelling the patterns read (cached: split asks often)."""
+def _normalize_lower(text: str, kept: frozenset[str] = frozenset()) -> str:
+    """Lower-case words in the one spelling the patterns read (cached: split asks often).
+
+    Words in `kept` are left as typed, not corrected."""
     text = text.replace("’", "'")
     text = _AMPM_DOTS.sub(r"\1m", text)
     text = _ISO_T.sub(r"\1 ", text)
     text = _DOTTED_ORDINAL.sub(r"\1", text)
     text = _PUNCTUATION.sub(" ", text)
-    text = _WORD.sub(lambda m: _fix_word(m.group()), text)
+    text = _WORD.sub(lambda m: m.group() if m.group() in kept else _fix_word(m.group()), text)
     text = " ".join(text.split())
     text = _ATTACHED_UNIT.sub(r"\1 \2", text)
     text = _WORD_ORDINAL.sub(lambda m: _ordinal(_ORDINAL_WORDS[m.group()]), text)
@@ -1085,6 +1141,16 @@ def _slips(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous2, previous = previous, row
     return previous[-1]
+
+
+def _split_word(token: str, *, first: bool) -> str:
+    """A token of a sentence as the splitter compares it: lower case, a short form or a
+    typo spelt out, except a typo typed with a capital mid-sentence (a name: "Fridah")."""
+    typed = token.strip(_TOKEN_EDGES)
+    word = typed.lower()
+    if not first and typed[:1].isupper() and _is_slip(word):
+        return word
+    return _fix_word(word)
 
 
 def _hour_of(word: str, instant: datetime, zone: ZoneInfo) -> bool:

@@ -12,7 +12,7 @@ from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.features.landed import LandedFollowUps
 from tests.conftest import Conversation, make_settings, shared_library
-from tests.statement_count import selects
+from tests.statement_count import kinds, statements
 
 MON = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 SEARCH_KINDS = {"nudge", "weekly-checkin", "reminder", "still-open", "interview"}
@@ -120,6 +120,10 @@ async def test_a_landing_late_at_night_checks_in_at_a_waking_hour(
     arrived = await conversation.advance(timedelta(days=31))
     (first,) = [d for d in arrived if d.kind == "landed-followup"]
     assert first.local("America/New_York").isoformat() == "2026-12-31T09:00:00-05:00"
+    # The 90-day DM, set while the 30-day one was claimed: 09:00 in New York too.
+    arrived = await conversation.advance(timedelta(days=60))
+    (second,) = [d for d in arrived if d.kind == "landed-followup"]
+    assert second.local("America/New_York").isoformat() == "2027-03-01T09:00:00-05:00"
 
 
 async def test_a_landing_never_confirmed_is_not_counted_or_celebrated(
@@ -139,10 +143,11 @@ async def test_a_landing_never_confirmed_is_not_counted_or_celebrated(
 
 @pytest.mark.parametrize("crowd", [2, 8])
 async def test_a_morning_of_thirty_day_dms_is_claimed_in_a_fixed_number_of_queries(
-    conversation: Conversation, crowd: int
+    any_db_conversation: Conversation, crowd: int
 ) -> None:
-    """Was: a member and a club read per landing while claiming; now one query for all
-    (the same two statements for 2 landings and for 8)."""
+    """Was: a member and a club read per landing, then one UPDATE per landing; now the
+    same three statements for 2 landings and for 8 (read, members, one claiming UPDATE)."""
+    conversation = any_db_conversation  # SQLite and PostgreSQL: RETURNING on both
     conversation.clock.set(MON)
     names = [f"Member{i}" for i in range(crowd)]
     for who in names:
@@ -151,9 +156,10 @@ async def test_a_morning_of_thirty_day_dms_is_claimed_in_a_fixed_number_of_queri
     conversation.clock.set(MON + timedelta(days=31))
     bot = conversation.bot
     async with bot.services.db.session() as session:
-        with selects(bot) as seen:
+        with statements(bot) as seen:
             items = await LandedFollowUps().claim_due(
                 session, bot.services, bot.services.clock.now()
             )
     assert len(items) == crowd and {i.payload["stage"] for i in items} == {"30"}
-    assert len(seen) == 2, seen  # the due landings, then their members with clubs
+    # The due landings, their members with clubs, then one UPDATE claiming them all.
+    assert kinds(seen) == ["SELECT", "SELECT", "UPDATE"], seen

@@ -15,7 +15,7 @@ import pytest
 
 from bot.features.partners import BookedReminders
 from tests.conftest import Conversation, Delivered
-from tests.statement_count import selects
+from tests.statement_count import kinds, statements
 
 ZONES = {
     "Ada": "America/New_York",
@@ -252,10 +252,11 @@ async def test_bad_availability_gets_a_friendly_answer(conversation: Conversatio
 
 @pytest.mark.parametrize("crowd", [2, 6])
 async def test_booked_reminders_are_claimed_in_a_fixed_number_of_queries(
-    conversation: Conversation, crowd: int
+    any_db_conversation: Conversation, crowd: int
 ) -> None:
-    """Was: the seats of each booked pair read one match at a time; now one query for all
-    (the same two statements for one pair and for three)."""
+    """Was: the seats of each booked pair read one match at a time, and one UPDATE per
+    match; now the same three statements for one pair and for three."""
+    conversation = any_db_conversation  # SQLite and PostgreSQL: RETURNING on both
     names = [f"Member{i}" for i in range(crowd)]
     for who in names:
         await conversation.one("/partners on weekdays 12:00-14:00", who=who)
@@ -273,9 +274,10 @@ async def test_booked_reminders_are_claimed_in_a_fixed_number_of_queries(
     conversation.clock.set(datetime(2026, 12, 1, 11, 45, tzinfo=UTC))  # 11:30 was an hour before
     bot = conversation.bot
     async with bot.services.db.session() as session:
-        with selects(bot) as seen:
+        with statements(bot) as seen:
             items = await BookedReminders().claim_due(
                 session, bot.services, conversation.clock.now()
             )
     assert len({item.member_id for item in items}) == len(items) == crowd  # each member once
-    assert len(seen) == 2, seen  # the booked matches due, then who sits at them
+    # The booked matches due, one UPDATE claiming them all, then who sits at them.
+    assert kinds(seen) == ["SELECT", "UPDATE", "SELECT"], seen

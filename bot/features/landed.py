@@ -21,7 +21,7 @@ from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, literal, null, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -317,32 +317,61 @@ class LandedFollowUps:
         # landing: a morning's crowd of 30-day DMs is claimed in one round.
         wanted = {r.member_id for r in rows if (r.followup_stage or "90") == "30" and r.landed_at}
         people = await _members_with_clubs(session, wanted)
-        claimed = []
+        # Each landing's next stage, worked out here; then one UPDATE sets them all. A row
+        # is claimed only if it still holds the due time read above (no other claim took
+        # it, no undo or new landing changed it), and RETURNING says which rows were won.
+        following: dict[int, tuple[datetime | None, str | None]] = {}
         for landing in rows:
-            due, stage = landing.next_followup_at, landing.followup_stage or "90"
-            assert due is not None
-            following: tuple[datetime | None, str | None] = (None, None)
-            if stage == "30" and landing.landed_at is not None and landing.member_id in people:
+            if (
+                (landing.followup_stage or "90") == "30"
+                and landing.landed_at is not None
+                and landing.member_id in people
+            ):
                 member, club = people[landing.member_id]
                 zone = members.zone_for(member, club, services.settings.timezone)
-                following = (followup_at(landing.landed_at, "90", member, zone), "90")
-            result = await session.execute(
-                update(Landing)
-                .where(Landing.id == landing.id, Landing.next_followup_at == due)
-                .values(next_followup_at=following[0], followup_stage=following[1])
-                .execution_options(synchronize_session=False)
+                following[landing.id] = (followup_at(landing.landed_at, "90", member, zone), "90")
+        won: set[int] = set()
+        if rows:
+            # Typed as the column, so the 90-day instant is stored as UTC like any other.
+            at = {
+                i: literal(when, Landing.next_followup_at.type)
+                for i, (when, _) in following.items()
+            }
+            stages = {i: next_stage for i, (_, next_stage) in following.items()}
+            won = set(
+                await session.scalars(
+                    update(Landing)
+                    .where(
+                        tuple_(Landing.id, Landing.next_followup_at).in_(
+                            [(r.id, r.next_followup_at) for r in rows]
+                        )
+                    )
+                    .values(
+                        next_followup_at=case(at, value=Landing.id, else_=null()) if at else null(),
+                        followup_stage=case(stages, value=Landing.id, else_=null())
+                        if stages
+                        else null(),
+                    )
+                    .returning(Landing.id)
+                    .execution_options(synchronize_session=False)
+                )
             )
-            if result.rowcount != 1:
+        claimed = []
+        for landing in rows:
+            if landing.id not in won:
                 continue
+            due = landing.next_followup_at
+            assert due is not None
+            stage_now = landing.followup_stage or "90"
             claimed.append(
                 DueItem(
-                    key=f"{KIND}:{landing.id}:{stage}",
+                    key=f"{KIND}:{landing.id}:{stage_now}",
                     kind=KIND,
                     due_at=due,
                     member_id=landing.member_id,
                     ref_id=landing.id,
                     useful_until=due + timedelta(days=7),
-                    payload={"stage": stage},
+                    payload={"stage": stage_now},
                 )
             )
         return claimed

@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -729,16 +729,25 @@ class BookedReminders:
                 ).where(PartnerMatch.remind_at <= now)
             )
         ).all()
-        won = []
-        for match_id, remind_at, booked_at, rev in rows:
-            result = await session.execute(
-                update(PartnerMatch)
-                .where(PartnerMatch.id == match_id, PartnerMatch.remind_at == remind_at)
-                .values(remind_at=None)
-                .execution_options(synchronize_session=False)
+        # One conditional UPDATE for them all: a row still holds the reminder time and
+        # booking read above only if no other claim took it and nobody booked again
+        # meanwhile, and RETURNING says which rows this claim won.
+        won_ids: set[int] = set()
+        if rows:
+            won_ids = set(
+                await session.scalars(
+                    update(PartnerMatch)
+                    .where(
+                        tuple_(
+                            PartnerMatch.id, PartnerMatch.remind_at, PartnerMatch.booking_rev
+                        ).in_([(match_id, remind_at, rev) for match_id, remind_at, _, rev in rows])
+                    )
+                    .values(remind_at=None)
+                    .returning(PartnerMatch.id)
+                    .execution_options(synchronize_session=False)
+                )
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                won.append((match_id, remind_at, booked_at, rev))
+        won = [row for row in rows if row[0] in won_ids]
         # Who sits at each claimed match, in one query for them all.
         seated: dict[int, list[int]] = {}
         if won:

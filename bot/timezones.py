@@ -25,8 +25,11 @@ def effective_zone(*candidates: str | None, fallback: ZoneInfo) -> ZoneInfo:
     return fallback
 
 
-def show_time(instant: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
-    """E.g. 'Fri 27 Nov, 15:00 (America/New_York)': always with the zone named.
+def show_time(
+    instant: datetime, zone: ZoneInfo, now: datetime | None = None, *, named: bool = True
+) -> str:
+    """E.g. 'Fri 27 Nov, 15:00 (America/New_York)': with the zone named unless `named` is
+    False (a button label, where the message around it names the zone).
 
     Given `now`, a date in another year (or more than ~10 months away) shows its year.
     """
@@ -36,7 +39,8 @@ def show_time(instant: datetime, zone: ZoneInfo, now: datetime | None = None) ->
         today = now.astimezone(zone)
         if local.year != today.year or abs((local - today).days) > 300:
             year = f" {local.year}"
-    return f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M} ({zone.key})"
+    shown = f"{local:%a} {local.day} {local:%b}{year}, {local:%H:%M}"
+    return f"{shown} ({zone.key})" if named else shown
 
 
 def add_months(day: date, months: int) -> date:

@@ -520,7 +520,8 @@ async def test_a_date_that_reads_both_ways_is_asked_with_choices(
     assert "#1: send the references" in reply.text
     assert reply.meta["due_at"] is None
     labels = [button.label for button in reply.buttons]
-    assert labels[:2] == ["Thu 4 Mar, 09:00", "Sat 3 Apr, 09:00"]  # both readings, soonest first
+    # both readings, soonest first, with the year: they are in 2027
+    assert labels[:2] == ["Thu 4 Mar 2027, 09:00", "Sat 3 Apr 2027, 09:00"]
     assert "Tomorrow morning" in labels  # and the usual choices
     (answer,) = await conversation.dm("4 march")
     assert "Thu 4 Mar, 09:00 (America/Toronto)" in answer.text
@@ -573,3 +574,29 @@ async def test_a_typo_is_asked_about_with_the_reading_as_a_button(
     named = await conversation.one("/commit call Fridah")
     assert "Fri" not in named.text.split("#2")[0]  # a name: no day read, no day offered
     assert "#2: call Fridah" in named.text
+
+
+async def test_a_reading_pressed_after_its_moment_has_passed_is_refused(
+    conversation: Conversation,
+) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    reply = await conversation.one("/commit call the recruiter today at 11")
+    assert [b.label for b in reply.buttons][:2] == ["Wed 25 Nov, 11:00", "Wed 25 Nov, 23:00"]
+    await conversation.advance(timedelta(hours=2))  # 11:00 has gone by
+    (late,) = await conversation.press(reply, "Wed 25 Nov, 11:00")
+    assert "is already in the past. Pick a later time." in late.text
+    assert late.meta.get("due_at") is None
+    (chosen,) = await conversation.press(reply, "Wed 25 Nov, 23:00")
+    assert chosen.meta["due_at"] == "2026-11-25T23:00:00-05:00"
+
+
+@pytest.mark.parametrize("stamp", ["", "abc", "١٧٩٨٠٠٠٠٠٠", "²", "999999999999"])
+async def test_a_broken_reading_button_asks_for_the_time_again(
+    conversation: Conversation, stamp: str
+) -> None:
+    conversation.zones["Ada"] = "America/New_York"
+    reply = await conversation.one("/commit call the recruiter friday at 3")
+    commitment_id = reply.meta["commitment_id"]
+    (again,) = await conversation.press_id(f"commit:at:{commitment_id}:{stamp}")
+    assert "When will you do it? #1: call the recruiter" in again.text
+    assert again.meta["due_at"] is None

@@ -34,6 +34,7 @@ from bot.router import Handler, LeaveReason, Router, number, text
 from bot.scheduling import DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
+from bot.text import ascii_number
 from bot.timezones import gap_note, local_instant, show_time
 from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
@@ -301,11 +302,10 @@ class Commitments(Feature):
     async def on_at(self, ctx: Context) -> Reply:
         """One of the readings offered for words that read two ways ("friday at 3")."""
         c = await self._pressed(ctx)
-        raw = ctx.args[1] if len(ctx.args) > 1 else ""
-        due = datetime.fromtimestamp(int(raw), UTC) if raw.isdigit() and len(raw) <= 11 else None
-        if due is None or due <= ctx.now:
-            return await self._ask(ctx, c, "That moment has passed." if due else None)
-        return await self._reschedule(ctx, c, due, "Set")
+        seconds = ascii_number(ctx.args[1] if len(ctx.args) > 1 else "", max_digits=11)
+        if seconds is None:  # a forged or broken button: ask for the time again
+            return await self._ask(ctx, c, None)
+        return await self._reschedule(ctx, c, datetime.fromtimestamp(seconds, UTC), "Set")
 
     # -- the time, typed in the DM ------------------------------------------------------------
 
@@ -326,7 +326,7 @@ class Commitments(Feature):
             waiting_for=f"a time for #{c.number} (e.g. `friday 4pm`)",
         )
         reply = _ask_when(c, problem, verb, in_dm=ctx.in_dm)
-        reply.buttons[:0] = _choice_buttons(c, choices, ctx.zone)
+        reply.buttons[:0] = _choice_buttons(c, choices, ctx.zone, ctx.now)
         if notes:
             reply.text = "\n".join(notes) + "\n\n" + reply.text
         return ctx.private(reply)
@@ -350,7 +350,7 @@ class Commitments(Feature):
                 return ctx.private(
                     Reply(
                         text=f"{exc} Pick one, or type the time again.",
-                        buttons=_choice_buttons(c, exc.choices, ctx.zone),
+                        buttons=_choice_buttons(c, exc.choices, ctx.zone, ctx.now),
                         visibility=Visibility.ONLY_MEMBER,
                     )
                 )
@@ -789,16 +789,15 @@ def _unreadable_day(text: str) -> tuple[str, str | None]:
     return text[: found.start()], f"I couldn't read “{found.group(2)}” as a day."
 
 
-def _choice_buttons(c: Commitment, choices: Sequence[datetime], zone: ZoneInfo) -> list[Button]:
-    """One button per reading of words that read two ways ("friday at 3")."""
+def _choice_buttons(
+    c: Commitment, choices: Sequence[datetime], zone: ZoneInfo, now: datetime
+) -> list[Button]:
+    """One button per reading of words that read two ways ("friday at 3"); a date in
+    another year shows it ("Thu 4 Mar 2027, 09:00")."""
     return [
-        Button(_day_and_time(at, zone), f"commit:at:{c.id}:{at.timestamp():.0f}") for at in choices
+        Button(show_time(at, zone, now, named=False), f"commit:at:{c.id}:{at.timestamp():.0f}")
+        for at in choices
     ]
-
-
-def _day_and_time(instant: datetime, zone: ZoneInfo) -> str:
-    local = instant.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def _preset_target(choice: str, now: datetime, zone: ZoneInfo, start: time) -> datetime | None:

@@ -408,10 +408,11 @@ _TIME_WORDS = frozenset(
 _MONTH_NAMES = frozenset(name for name in _MONTHS if len(name) > 4)
 _KNOWN_WORDS = _TIME_WORDS | set(_WEEKDAYS) | set(_MONTHS)
 _TIME_TOKEN = re.compile(
-    r"@?\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?|\d{1,2}-\d{1,2}(?:-\d{2,4})?"
-    r"|\d{1,4}(?:\.5)?(?:h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)|\d{1,2}h(?:\d{2})?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?-?ish|noonish"
-    r"|\d{1,6}(?:st|nd|rd|th)?|\d{1,2}(?:[:.]\d{2})?(?:[ap]\.?m\.?)?|\d{1,2}:\d{2}(?::\d{2})?"
-    r"|\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:t\d{1,2}:\d{2})?|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"@?\d{1,2}(?:[:.]\d{2}(?::\d{2})?)?(?:[ap]\.?m\.?)?(?:-?ish)?|noonish"  # @3, 9.30am, 8ish
+    r"|\d{1,4}(?:\.5)?(?:h|hrs?|hours?|mins?|minutes?|days?|wks?|weeks?)|\d{1,2}h\d{2}"  # 2hrs
+    r"|\d{1,6}(?:st|nd|rd|th)?"  # 3rd, 2026
+    r"|\d{1,2}\.\d{1,2}\.?(?:\d{2,4})?|\d{1,2}([-/])\d{1,2}(?:\1\d{2,4})?"  # 3.12., 3/12/26
+    r"|\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:t\d{1,2}:\d{2})?"  # 2026-12-03t10:00
 )
 _WD_UNMISTAKABLE = _alternatives(set(_WEEKDAYS) - {"sun", "sat"})  # "book the sat"
 _VAGUE_WORDS = frozenset({"asap", "soon", "someday", "sometime", "eventually"})
@@ -486,7 +487,7 @@ def _read_when(
     try:
         days = reading.days(rest)
     except _TwoWays as two:
-        if clock is not None and clock.pm is not None:
+        if clock is not None and clock.ask_ampm:
             raise WhenError(str(two)) from None  # four readings: too many to offer
         due_times = (
             reading.settle(days, _Clock(at, explicit=True) if at else clock)[0]
@@ -501,11 +502,10 @@ def _read_when(
     else:
         if days is None and clock is None:
             raise reading.unreadable()
-        if clock is not None and clock.pm is not None:  # "friday at 3": 03:00 or 15:00?
-            readings = (clock, _Clock(clock.pm, explicit=True))
-            raise WhenError(
-                clock.question or "", reading.usable(reading.settle(days, c)[0] for c in readings)
-            )
+        if clock is not None and clock.ask_ampm:  # "friday at 3": 03:00 or 15:00?
+            question = str(reading.ambiguous_hour(clock.at.hour, clock.at.minute or None))
+            readings = (clock, clock.pm)
+            raise WhenError(question, reading.usable(reading.settle(days, c)[0] for c in readings))
         due, asked = reading.settle(days, clock)
         explicit = clock is not None and clock.explicit
         if days is not None and days.today_word and clock is None:
@@ -637,8 +637,12 @@ class _Clock:
     at: time
     explicit: bool
     may_roll: bool = True  # a time alone moves to tomorrow once passed; "eod" doesn't
-    pm: time | None = None  # am/pm left open: `at` is the morning reading, this the other
-    question: str | None = None  # what to ask when `pm` is set
+    ask_ampm: bool = False  # am/pm left open: `at` is the morning reading, 12 hours on the other
+
+    @property
+    def pm(self) -> _Clock:
+        """The other reading of an hour with am/pm left open ("at 3": 15:00)."""
+        return _Clock(time(self.at.hour + 12, self.at.minute), explicit=True)
 
 
 @dataclass(frozen=True)
@@ -710,10 +714,9 @@ class _Reading:
         elif found is not None:
             hour, minute = found.at.hour, found.at.minute
             if found.bare or (found.open and hour in OPEN_HOURS):  # "at 3", "at 4:30"
-                question = str(self.ambiguous_hour(hour, minute if found.open else None))
                 if not 1 <= hour <= 11:
-                    raise WhenError(question)
-                clock = _Clock(found.at, True, pm=time(hour + 12, minute), question=question)
+                    raise self.ambiguous_hour(hour, minute or None)
+                clock = _Clock(found.at, True, ask_ampm=True)
             else:
                 clock = _Clock(found.at, explicit=found.explicit)
             if found.today:  # "tonight", "this afternoon"

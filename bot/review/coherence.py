@@ -34,6 +34,11 @@ PRAISE_CONTRADICTS: tuple[tuple[str, frozenset[str]], ...] = (
 """A strength that starts with the text on the left says the answer is free of the flags on
 the right: both in one feedback contradict each other."""
 
+RULES_OUT_NOTHING: tuple[str, ...] = ()
+"""Leads of strengths that deny no flag. Every `Strength` the reviewer can give starts with a
+lead above or here: tests/test_review_findings.py reads each module's `Strength(...)` calls,
+so a reworded or new strength cannot silently escape this check."""
+
 
 DEGREES = (("a_bit_short", "too_short"), ("a_bit_long", "too_long"))
 """A flaw said in two degrees at once ("a little short" and "too short")."""

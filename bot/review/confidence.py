@@ -24,10 +24,16 @@ HEDGES_ALLOWED = 1
 
 _NUMBER = re.compile(r"[0-9]")
 _RIVALS = (
-    r"(?:anyone|anybody|everyone|everybody|all of them|the rest|the others|other candidates|"
-    r"others|most(?:\s\w+)?|(?:the\s)?(?:other\s)?(?:people|applicants|candidates)|"
-    r"my colleagues|my peers|them|any other)"
+    r"(?:anyone|anybody|everyone|everybody|all of them|the rest|the others|others|"
+    r"most people|(?:the\s)?other (?:people|applicants|candidates)|the (?:applicants|candidates)|"
+    r"most\s(?:of\s(?:the\s)?)?(?:other\s)?\w+(?:ers|ists|ants|ents|ians|ees)|"
+    r"(?:the\s)?people\s(?:they|you)\s(?:usually\s|normally\s|often\s)?(?:get|hire|see|"
+    r"interview|meet)|my colleagues|my peers|them|any other)"
+    r"(?!\s(?:expected|thought|imagined|predicted|hoped|planned|said))"
 )
+"""Whom a boast compares the member with: other people (most people, the other candidates,
+most managers, the people you usually get), never plain "people" or "most <anything>": "I
+finished faster than people expected" and "better than most weeks" compare with a plan."""
 _BOASTS = (
     rf"\b(?:i|im|i am|ill|i will|i would|id|my \w+ (?:is|are))\s(?:\w+\s){{0,4}}?(?:better|"
     rf"smarter|faster|sharper|stronger|brighter|cleverer|quicker|more talented|more skilled|"

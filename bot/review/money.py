@@ -83,7 +83,11 @@ def pay_amounts(sentence: Sentence) -> list[re.Match[str]]:
     "saving about eighty thousand" is evidence of what the member achieved, unless the
     sentence also talks about pay."""
     found = amounts(sentence.text)
-    if found and hits(sentence.folded, wl.ACHIEVED_SUMS) and not hits(sentence.folded, wl.PAY):
+    if (
+        found
+        and hits(sentence.folded, wl.ACHIEVED_SUMS)
+        and not hits(sentence.folded, wl.PAY_NOUNS)
+    ):
         return []
     return found
 

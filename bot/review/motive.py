@@ -19,6 +19,7 @@ import re
 from bot.content.schema import Question
 from bot.review.model import DimensionResult, Problem
 from bot.review.text import Answer, Sentence, quote
+from bot.text import fold
 
 SELF_COST, SELF_MAX = 40, 70
 FLATTERY_COST, FLATTERY_MAX = 35, 60
@@ -33,16 +34,6 @@ _SELF = (
     # the money as the reason
     r"\b(?:you|they|it|this (?:job|role|one|position)|the (?:new )?(?:job|role))\s(?:pay|pays)\s"
     r"(?:a lot\s|much\s|way\s|far\s|so much\s)?(?:well|better|more|the most|really well)\b",
-    rf"\b(?:the\s)?{_PAY}\s(?:was|is|were|are)\s(?:\w+\s)?(?:rubbish|terrible|bad|poor|crap|"
-    r"awful|pathetic|shocking|too low|so low|low)\b",
-    # questions about what the member gets (days off, a rise, perks)
-    r"\b(?:how much|how many)\s(?:\w+\s){0,2}(?:holiday|holidays|leave|days off|bonus|pay)\b"
-    r"(?:\s(?:do|would|will|can)\s(?:i|we|you))?",
-    r"\b(?:when|how soon|how often)\s(?:\w+\s){0,4}(?:pay (?:rise|raise)|bonus)\b",
-    r"\b(?:is there|do you (?:have|offer|give)|do i get|will i get|would i get|can i get)\s"
-    r"(?:\w+\s)?(?:free\s)?(?:parking|lunch|lunches|gym|food|drinks|bonus|perks|company car)\b",
-    r"\b(?:can i|could i|can we|do we|do i|get to|allowed to)\s(?:leave|go home|knock off|"
-    r"finish)\searly\b",
     rf"\b(?:the|your|its|a)\s{_PAY}\s(?:is|was|looks|looked|seems|seemed|sounds)\s"
     rf"(?:\w+\s)?{_GOOD}\b",
     rf"\b{_GOOD}\s{_PAY}\b(?<!more money)(?<!more pay)",
@@ -86,6 +77,45 @@ _SELF = (
     r"\bcame up first\b",
     r"\b(?:pay|cover)\s(?:the|my)\sbills\b|\bbills\s(?:are\s|were\s)?(?:piling|mounting|stacking)",
 )
+_PAY_BAD = re.compile(
+    rf"\b(?:the\s)?{_PAY}\s(?:was|is|were|are)\s(?:\w+\s)?(?:rubbish|terrible|bad|poor|crap|"
+    r"awful|pathetic|shocking|too low|so low|low)\b"
+)
+"""Bad pay, which is a self-centred reason only when it is the member's own reason: "I left
+because the pay was rubbish", or said straight to "why did you leave?". In a work story ("the
+pay was low so people kept leaving") it is the situation the member dealt with."""
+_MY_REASON = re.compile(
+    r"\b(?:i|im|i am|ive|i have|i was|id|i would)\s(?:\w+\s){0,2}?(?:left|leave|leaving|quit|"
+    r"quitting|moved on|moving on|looking|applied|applying|want|wanted|need|needed)\b"
+    r"|\bwhy i\b|^(?:because|cos|cause|coz|bc)\b"
+)
+_ASKS = re.compile(
+    r"\b(?:how much|how many)\s(?:\w+\s){0,2}(?:holiday|holidays|leave|days off|bonus|pay)\b"
+    r"|\b(?:when|how soon|how often)\s(?:\w+\s){0,4}(?:pay (?:rise|raise)|bonus)\b"
+    r"|\b(?:is there|do you (?:have|offer|give)|do i get|will i get|would i get|can i get)\s"
+    r"(?:\w+\s)?(?:free\s)?(?:parking|lunch|lunches|gym|food|drinks|bonus|perks|company car)\b"
+    r"|\b(?:can i|could i|can we|do we|do i|get to|allowed to)\s(?:leave|go home|knock off|"
+    r"finish)\searly\b"
+)
+"""Questions about what the member gets (days off, a rise, perks). They count only when asked:
+in a sentence ending with "?", or one that opens with the question (members often leave the
+"?" off). "I worked out how many days off each carer had left" is a work story."""
+_OPENER = re.compile(r"^(?:(?:and|also|so|then|ok|okay|oh|one more|lastly|finally)\s)*")
+
+
+def _asks_for_perks(sentence: Sentence) -> bool:
+    match = _ASKS.search(sentence.folded)
+    if match is None:
+        return False
+    return sentence.is_question or match.start() == _OPENER.match(sentence.folded).end()
+
+
+def _asks_for_reasons(question: Question) -> bool:
+    """Questions whose answer is the member's own reason (why leave, why here, what drives
+    you), as against stories and walk-throughs where bad pay can be the situation."""
+    return question.category in ("motivation", "sensitive") and "a time" not in fold(question.text)
+
+
 _EMPLOYER = (
     r"(?:company|companies|employer|firm|brand|business|organisation|organization|place|"
     r"team|shop|store|bank|agency)"
@@ -119,8 +149,15 @@ def applies(question: Question) -> bool:
     return "money" not in question.flags
 
 
-def self_centred(answer: Answer) -> list[Sentence]:
-    return [s for s in answer.sentences if SELF_CENTRED.search(s.folded)]
+def self_centred(answer: Answer, question: Question | None = None) -> list[Sentence]:
+    reasons = question is None or _asks_for_reasons(question)
+    return [
+        s
+        for s in answer.sentences
+        if SELF_CENTRED.search(s.folded)
+        or _asks_for_perks(s)
+        or (_PAY_BAD.search(s.folded) and (reasons or _MY_REASON.search(s.folded)))
+    ]
 
 
 def flattering(answer: Answer) -> list[Sentence]:
@@ -137,7 +174,7 @@ def flattering(answer: Answer) -> list[Sentence]:
 
 def check(answer: Answer, question: Question) -> DimensionResult:
     problems: list[Problem] = []
-    selfish = self_centred(answer)
+    selfish = self_centred(answer, question)
     praise = flattering(answer)
     if selfish:
         problems.append(

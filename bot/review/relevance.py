@@ -124,15 +124,20 @@ def _first_point_missed(
 def _no_story_on_the_point(
     answer: Answer, question: Question, touched: dict[int, list[Sentence]], explained: Set[int]
 ) -> bool:
-    """A story question answered with no story (nothing the member did) and without its own
-    point (the change of plan, the team pulling together): a salary figure or a list of
-    hobbies told to "Tell me about a time…" answers something else."""
+    """A story question answered with no story (nothing the member did, nothing that came of
+    it) and without its own point (the change of plan, the team pulling together): a salary
+    figure or a list of hobbies told to "Tell me about a time…" answers something else.
+    A story told in the present tense ("I come in at four… every order goes out on time")
+    may show no past-tense action, but its result still marks it as a story: the structure
+    rules then ask for the action, which is the gentler and truer message."""
     if question.category != "behavioural" or explained:
         return False
     own = [i for i, p in enumerate(question.addresses) if not set(p.concepts) & GENERIC]
     if not own or any(touched.get(i) for i in own):
         return False
-    return not any(structure.action_owner(s) for s in answer.sentences)
+    return not any(
+        structure.action_owner(s) or structure.cues(s)["result"] for s in answer.sentences
+    )
 
 
 def _join(items: list[str]) -> str:

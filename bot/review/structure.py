@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.content.schema import Question
 from bot.review import wordlists as wl
 from bot.review.model import DimensionResult, Problem, Strength
-from bot.review.text import Answer, Sentence, count, hits, quote
+from bot.review.text import Answer, Sentence, count, hits, quote, spans
 from bot.text import fold
 
 PARTS = ("context", "challenge", "action", "result", "why")
@@ -71,6 +71,27 @@ def action_owner(sentence: Sentence) -> str | None:
     return None
 
 
+NEAR = 4
+"""How many words away a number may sit for a weak result word to count."""
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _is_number(token: str) -> bool:
+    return bool(_DIGIT.search(token)) or bool(hits(token, wl.NUMBER_WORDS))
+
+
+def _results_near_number(folded: str) -> int:
+    """Weak result words ("stars", "raised", "later") that have a number within `NEAR` words:
+    "gave us five stars" and "three months later" report an outcome, "I raised it with my
+    manager" does not."""
+    tokens = folded.split()
+    found = 0
+    for start, end in spans(folded, wl.RESULT_NEAR_NUMBER):
+        nearby = tokens[max(0, start - NEAR) : start] + tokens[end : end + NEAR]
+        found += any(_is_number(t) for t in nearby)
+    return found
+
+
 def cues(sentence: Sentence) -> dict[str, int]:
     """How strongly a sentence reads as each CCAR part."""
     f = sentence.folded
@@ -78,7 +99,7 @@ def cues(sentence: Sentence) -> dict[str, int]:
         "context": count(f, wl.CONTEXT) + len(_YEAR.findall(sentence.text)),
         "challenge": count(f, wl.CHALLENGE),
         "action": 1 if action_owner(sentence) else 0,
-        "result": count(f, wl.RESULT),
+        "result": count(f, wl.RESULT) + _results_near_number(f),
         "why": count(f, wl.WHY),
     }
 

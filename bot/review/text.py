@@ -130,6 +130,18 @@ def _matches(folded: str, phrases: tuple[str, ...]) -> list[int]:
     return found
 
 
+def spans(folded: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each phrase occurrence sits, as (first word, word after the last) positions."""
+    index = _index(tuple(phrases))
+    tokens = tuple(folded.split())
+    found: list[tuple[int, int]] = []
+    for start, token in enumerate(tokens):
+        for group in (index.exact.get(token), index.by_stem.get(token[:3]), index.short):
+            if group:
+                found.extend((start, start + len(p.words)) for p in group if p.at(tokens, start))
+    return sorted(found)
+
+
 def hits(folded: str, phrases: Iterable[str]) -> list[str]:
     """The phrases (as listed) that occur in folded text, each once, in list order.
 

@@ -155,30 +155,15 @@ RESULT = (
     "higher than",
     "lower than",
     "better than before",
-    "more than before",
     "back to normal",
     "went ahead",
     "no errors",
     "without errors",
     "zero errors",
-    "stars",
-    "raised",
     "rolled out",
     "rolled it out",
-    "adopted",
     "as standard",
-    "a standard",
-    "template",
-    "recommended us",
     "recommended me",
-    "came back",
-    "kept the order",
-    "passed",
-    "the next week",
-    "the next day",
-    "the next season",
-    "the next year",
-    "later",
     "within a week",
     "within a month",
     "within a year",
@@ -196,6 +181,53 @@ RESULT = (
     "asked me to lead",
     "asked me to run",
 )
+RESULT_NEAR_NUMBER = (
+    "stars",
+    "raised",
+    "passed",
+    "adopted",
+    "template",
+    "a standard",
+    "later",
+    "the next day",
+    "the next week",
+    "the next year",
+)
+"""Words that read as a result only with a number beside them ("five stars", "raised six
+hundred pounds", "three months later"): alone they are everyday steps or time words ("I
+raised it with my manager", "passed it on", "later that day")."""
+NUMBER_WORDS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred*",
+    "thousand*",
+    "million*",
+    "dozen*",
+    "half",
+    "twice",
+    "double*",
+    "percent",
+)
+"""Numbers said in words, for "a number beside it"."""
 WHY = (
     "which meant",
     "this meant",
@@ -286,7 +318,6 @@ ACTION_VERBS_IRREGULAR = (
     "taught",
     "won",
     "caught",
-    "bought",
     "split",
     "cut",
     "rewrote",
@@ -791,9 +822,7 @@ ACHIEVED_SUMS = (
     "turnover",
     "raised",
     "fundrais*",
-    "donation*",
     "profit*",
-    "contract worth",
     "worth of",
     "cost us",
     "costs",
@@ -824,7 +853,11 @@ PAY = (
     "ctc",
     "lakh*",
 )
-"""Words that make a sum in the same sentence a pay figure after all."""
+"""Words that make a sum in the same sentence about pay (a bare range like "30 to 33")."""
+PAY_NOUNS = ("salary", "salaries", "pay", "wage*", "package", "ctc", "compensation", "per annum")
+"""Pay itself, named: only these bring back a sum beside a budget or a saving ("saving ninety
+thousand a year" is an achievement; "a budget of 2m on a salary of 40k" is still pay). Time
+and offer words ("a year", "rate", "expect") go with savings as often as with pay."""
 RANGE_WORDS = ("range", "band", "bracket", "between", "somewhere around", "ballpark")
 RESEARCH = (
     "research*",

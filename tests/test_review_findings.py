@@ -1,0 +1,235 @@
+"""Feedback after a review of the reviewer: ordinary work stories that the rules misread as
+a flaw, and a guard that the word lists owe nothing to the held-back test answers.
+
+Each conversation opens one question with `/practice <id>`, answers in the DM and reads what
+the member sees: the flags, the one thing to fix and what worked.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+from bot.replies import Reply, Visibility
+from bot.review import wordlists as wl
+from bot.review.coherence import PRAISE_CONTRADICTS, RULES_OUT_NOTHING
+from bot.review.text import hits
+from bot.text import fold
+from tests.conftest import Conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def feedback(conversation: Conversation, question: str, text: str) -> Reply:
+    await conversation.command(f"/practice {question}", dm=True)
+    (reply,) = await conversation.dm(text)
+    assert reply.visibility is Visibility.DM
+    return reply
+
+
+def section(reply: Reply, title: str) -> str:
+    return next((s.text for s in reply.sections if s.title == title), "")
+
+
+# --- honesty: nothing in the word lists comes only from the held-back test answers ------------
+
+
+def _answers() -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for path in ("bench/review_answers.yaml", "tests/eval/practice_adversarial.yaml"):
+        found += yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))["answers"]
+    return found
+
+
+def test_no_result_action_or_achievement_word_is_found_only_in_test_answers() -> None:
+    answers = _answers()
+    seen = [fold(a["answer"]) for a in answers if a["split"] != "test"]
+    seen += [  # the conversation tests are a fair source too (not this file)
+        fold(path.read_text(encoding="utf-8"))
+        for path in (ROOT / "tests").glob("test_review*.py")
+        if path.name != Path(__file__).name
+    ]
+    held_back = [fold(a["answer"]) for a in answers if a["split"] == "test"]
+    lists = (
+        wl.RESULT,
+        wl.RESULT_NEAR_NUMBER,
+        wl.ACTION_VERBS_IRREGULAR,
+        wl.ACHIEVED_SUMS,
+        wl.PAY_NOUNS,
+    )
+    only_test = [
+        entry
+        for listed in lists
+        for entry in listed
+        if not any(hits(t, (entry,)) for t in seen) and any(hits(t, (entry,)) for t in held_back)
+    ]
+    # "grew" predates the test answers: it was in the first reviewer (6849112).
+    assert set(only_test) <= {"grew"}, only_test
+
+
+# --- a work story is not a self-centred reason --------------------------------------------
+
+
+async def test_low_pay_and_counting_days_off_in_a_work_story_is_not_self_centred(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-problem-solving",
+        "When I was a care coordinator for a home care agency, the pay was low so people kept "
+        "leaving and the rota always had holes in it. I worked out how many days off each "
+        "carer had left and planned cover four weeks ahead instead of one. I rang every carer "
+        "on Fridays to confirm the next week. Missed visits dropped from twelve a month to "
+        "two, which meant our clients were not left waiting at home.",
+    )
+    assert "self_centred" not in reply.meta["flags"]
+    assert "Give reasons about the work" not in section(reply, "The one thing to fix")
+
+
+async def test_leaving_because_the_pay_was_rubbish_is_still_about_what_you_get(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-failure",
+        "I left the warehouse job because the pay was rubbish, so there is not much of a "
+        "story there. I would rather talk about the sorting mistake I made at the depot, "
+        "which I fixed by checking every cage the next morning.",
+    )
+    assert "self_centred" in reply.meta["flags"]
+
+
+async def test_a_perk_question_without_a_question_mark_is_still_a_question(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "questions-for-us",
+        "is there free parking for staff. and how many days holiday do i get in year one",
+    )
+    assert reply.meta["main_fix"] == "self_centred"
+
+
+# --- beating the plan is not beating the other people ---------------------------------------
+
+
+async def test_finishing_faster_than_people_expected_is_not_a_boast(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-initiative",
+        "In my last job as an accounts assistant the yearly stock audit always ran late and "
+        "held up the year-end close. I offered to write a checklist and split the counting by "
+        "aisle between four of us. I finished the audit faster than people expected, in "
+        "three days instead of six, which meant the accounts closed on time for the first "
+        "time in years.",
+    )
+    assert "cocky" not in reply.meta["flags"]
+
+
+async def test_better_than_most_managers_is_still_a_boast(conversation: Conversation) -> None:
+    reply = await feedback(
+        conversation,
+        "greatest-strength",
+        "Honestly I am better at planning than most managers I have worked under, they just "
+        "make it up as they go along and I never do.",
+    )
+    assert "cocky" in reply.meta["flags"]
+
+
+# --- a saving said per year is not a salary figure ----------------------------------------
+
+
+async def test_a_saving_per_year_is_not_a_single_salary_number(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "why-worth-that",
+        "In my last role I ran the maintenance contracts, and renegotiating them ended up "
+        "saving roughly ninety thousand a year. I looked at similar roles in the region and "
+        "my range sits in the middle of what they pay, and I'm flexible on the whole package. "
+        "What range have you set for the role?",
+    )
+    assert "single_number" not in reply.meta["flags"]
+
+
+# --- everyday steps are not results -------------------------------------------------------
+
+
+async def test_raising_it_with_a_manager_and_passing_it_on_is_not_a_result(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-customer",
+        "When I worked in a phone shop, a customer's contract had been set up on the wrong "
+        "tariff. I checked the account with her at the counter. I raised it with my manager "
+        "and passed it on to head office. Later a customer came back furious about the same "
+        "thing.",
+    )
+    assert "no_result" in reply.meta["flags"]
+    assert "A concrete result" not in section(reply, "What worked")
+
+
+async def test_five_stars_and_three_weeks_later_are_still_results(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-customer",
+        "At the hotel front desk a guest was angry that his room faced the lift. I apologised, "
+        "moved him to a quiet room on the top floor and sent up breakfast on the house. He "
+        "gave us five stars online, and three weeks later he booked again for his family.",
+    )
+    assert not {"no_result", "vague_result"} & set(reply.meta["flags"])
+
+
+# --- a present-tense story is a story ------------------------------------------------------
+
+
+async def test_a_short_present_tense_story_asks_for_the_action_not_off_topic(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "beh-pressure",
+        "Saturdays at the bakery, two of us off sick and eighty orders to go out by seven. I "
+        "come in at four and do the bread first, cakes last. I ring the cafes that can wait. "
+        "Every order goes out on time.",
+    )
+    assert "off_topic" not in reply.meta["flags"]
+    assert "Answer the question they asked" not in section(reply, "The one thing to fix")
+
+
+# --- coherence: every strength is known to the contradiction check ---------------------------
+
+
+def _strength_leads() -> list[str]:
+    """The fixed opening of every `Strength(weight, lead, …)` in bot/review."""
+    leads: list[str] = []
+    for path in (ROOT / "bot/review").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Strength"):
+                continue
+            lead = node.args[1]
+            if isinstance(lead, ast.JoinedStr):
+                lead = lead.values[0]
+            assert isinstance(lead, ast.Constant), f"{path.name}: a lead must open with text"
+            leads.append(str(lead.value))
+    return leads
+
+
+def test_each_praise_lead_matches_a_strength_the_reviewer_can_give() -> None:
+    leads = _strength_leads()
+    stale = [lead for lead, _ in PRAISE_CONTRADICTS if not any(s.startswith(lead) for s in leads)]
+    assert not stale, f"no strength starts with {stale}: reworded without the coherence check?"
+
+
+def test_each_strength_the_reviewer_can_give_is_known_to_the_coherence_check() -> None:
+    known = (*(lead for lead, _ in PRAISE_CONTRADICTS), *RULES_OUT_NOTHING)
+    unknown = [s for s in _strength_leads() if not s.startswith(known)]
+    assert not unknown, f"say in coherence.py which flags these rule out: {unknown}"

@@ -14,7 +14,6 @@ city, every country) and `zone_places.yaml` (big cities, states, abbreviations).
 
 from __future__ import annotations
 
-import contextlib
 import re
 import unicodedata
 import zoneinfo
@@ -22,7 +21,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +28,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
+
+from bot import tztables
 
 MAX_CANDIDATES = 8
 MAX_QUERY_CHARS = 200
@@ -533,7 +533,7 @@ def _clock(name: str, month: datetime) -> tuple[timedelta | None, ...]:
 def _data() -> _Data:
     """Built on first use from the tz database and `zone_places.yaml`."""
     names = frozenset(zoneinfo.available_timezones()) | {"UTC"}
-    links = _read_links()
+    links = tztables.links()
     exact: dict[str, str] = {}
     for name in sorted(names):
         target = name
@@ -604,7 +604,7 @@ def _data() -> _Data:
         person_names=frozenset(_fold(name) for name in extra.get("person_names", ())),
         fuzzy_keys=fuzzy_keys,
         region_cities={k: tuple(dict.fromkeys(v)) for k, v in region_cities.items()},
-        country_names=_iso_names(),
+        country_names=tztables.country_names(),
     )
 
 
@@ -615,57 +615,13 @@ def _as_list(zones: str | list[str]) -> list[str]:
 def _countries() -> dict[str, list[str]]:
     """Country name -> its zones in zone.tab order."""
     zones: dict[str, list[str]] = {}
-    for line in _read_first("zone.tab").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 3 and not line.startswith("#") and not parts[2].startswith("Antarctica/"):
-            zones.setdefault(parts[0], []).append(parts[2].strip())
-    return {name: zones[code] for code, name in _iso_names().items() if code in zones}
-
-
-def _iso_names() -> dict[str, str]:
-    """ISO code -> country name from iso3166.tab ('Britain (UK)' -> 'Britain')."""
-    names: dict[str, str] = {}
-    for line in _read_first("iso3166.tab").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and not line.startswith("#"):
-            names[parts[0]] = re.sub(r"\(.*?\)", "", parts[1]).replace("&", "and").strip()
-    return names
-
-
-def _tz_files(filename: str) -> list[Path]:
-    """Where the tz database's text files may live: the tzdata package, then the system."""
-    paths: list[Path] = []
-    with contextlib.suppress(ModuleNotFoundError, TypeError):
-        paths.append(Path(str(resources.files("tzdata").joinpath("zoneinfo", filename))))
-    paths.extend(Path(directory) / filename for directory in zoneinfo.TZPATH)
-    return paths
-
-
-def _read_first(filename: str) -> str:
-    for path in _tz_files(filename):
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError:
-            continue
-    return ""
-
-
-def _read_links() -> dict[str, str]:
-    """Alias -> target, from the compact tz source ('L America/New_York US/Eastern')."""
-    links: dict[str, str] = {}
-    for line in _read_first("tzdata.zi").splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[0] == "L":
-            links[parts[2]] = parts[1]
-    return links
+    for code, zone in tztables.zone_tab():
+        if not zone.startswith("Antarctica/"):
+            zones.setdefault(code, []).append(zone)
+    return {name: zones[code] for code, name in tztables.country_names().items() if code in zones}
 
 
 @cache
 def _read_zone_tab() -> frozenset[str]:
     """The zones zone.tab lists: one per country region, in today's spelling."""
-    zones: set[str] = set()
-    for line in _read_first("zone.tab").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 3 and not line.startswith("#"):
-            zones.add(parts[2].strip())
-    return frozenset(zones)
+    return frozenset(zone for _, zone in tztables.zone_tab())

@@ -600,3 +600,20 @@ async def test_a_broken_reading_button_asks_for_the_time_again(
     (again,) = await conversation.press_id(f"commit:at:{commitment_id}:{stamp}")
     assert "When will you do it? #1: call the recruiter" in again.text
     assert again.meta["due_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("zone", "due"),
+    [
+        ("Asia/Calcutta", "Fri 4 Dec, 09:00 (Asia/Calcutta)"),  # old spellings of zones
+        ("Europe/Kiev", "Fri 4 Dec, 09:00 (Europe/Kiev)"),
+        ("America/Buenos_Aires", "Fri 4 Dec, 09:00 (America/Buenos_Aires)"),
+        ("US/Eastern", "Mon 12 Apr, 09:00 (US/Eastern)"),
+    ],
+)
+async def test_an_old_zone_name_still_gives_the_countrys_date_order(
+    conversation: Conversation, zone: str, due: str
+) -> None:
+    conversation.zones["Ada"] = zone
+    reply = await conversation.one("/commit book the theory test 4/12")
+    assert reply.text == f"Got it: book the theory test\nDue {due}."

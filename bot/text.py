@@ -35,10 +35,11 @@ def clean_input(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed, punctuation to spaces: for matching only."""
+    """Lower-case, accents removed, apostrophes (straight or curly) dropped, other
+    punctuation to spaces: for matching only ("Côte d’Ivoire" -> "cote divoire")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(ascii_only.replace("'", "")))
+    return " ".join(_WORD.findall(ascii_only.replace("'", "").replace("’", "")))
 
 
 def words(text: str) -> list[str]:

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot import tztables
+from bot.text import fold
 
 MAX_CANDIDATES = 8
 MAX_QUERY_CHARS = 200
@@ -248,7 +249,7 @@ def suggest_zones(typed: str, now: datetime | None = None) -> tuple[str, ...]:
     match = match_zone(typed, now)
     if match.zone or match.candidates:
         return (match.zone,) if match.zone else match.candidates
-    key = _fold(typed)
+    key = fold(typed)
     if len(key) < 2:
         return ()
     data = _data()
@@ -274,7 +275,8 @@ def zone_label(name: str, now: datetime) -> str:
 
 
 def _tokens(raw: str) -> list[tuple[str, bool]]:
-    """Words as (folded, typed in capitals): accents and apostrophes dropped."""
+    """Words as (folded, typed in capitals): accents and apostrophes dropped, as
+    `bot.text.fold` does, but looking at the case first ("IST" is a zone, "ist" a word)."""
     decomposed = unicodedata.normalize("NFKD", raw.replace("'", "").replace("’", ""))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return [(word.lower(), len(word) > 1 and word.isupper()) for word in _TOKEN.findall(plain)]
@@ -364,10 +366,10 @@ def _slashed(raw: str, data: _Data, now: datetime) -> ZoneMatch | None:
     """'Europe/Londn': a misspelt zone name, matched among its region's cities with the
     same care as any misspelling."""
     region, _, city = raw.partition("/")
-    cities = data.region_cities.get(_fold(region))
+    cities = data.region_cities.get(fold(region))
     if not cities:
         return None
-    return _closest(_fold(city), cities, data, now)
+    return _closest(fold(city), cities, data, now)
 
 
 def _fuzzy(tokens: Sequence[tuple[str, bool]], data: _Data, now: datetime) -> ZoneMatch:
@@ -497,10 +499,6 @@ def _unique(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _fold(text: str) -> str:
-    return " ".join(word for word, _ in _tokens(text))
-
-
 def _aware(instant: datetime) -> datetime:
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
 
@@ -546,12 +544,12 @@ def _data() -> _Data:
         exact[name.lower().replace("_", " ")] = target
 
     extra = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
-    skip = {_fold(word) for word in extra.get("not_by_city", ())}
+    skip = {fold(word) for word in extra.get("not_by_city", ())}
     places: dict[str, _Name] = {}
 
     def add(key: str, zones: Iterable[str], kind: str, short: bool = False) -> None:
         known = _unique(z for z in (_available(t, names) for t in zones) if z)
-        key = _fold(key)
+        key = fold(key)
         if key and known:
             places[key] = _Name(known, kind, short or len(key) <= 2)
 
@@ -568,8 +566,8 @@ def _data() -> _Data:
         # it links to: the member named Stockholm); older spellings (Asia/Calcutta) move on.
         target = name if name in _read_zone_tab() else links.get(name, name)
         target = target if target in names else name
-        key = _fold(parts[-1])
-        region_cities.setdefault(_fold(parts[0]), []).append(key)
+        key = fold(parts[-1])
+        region_cities.setdefault(fold(parts[0]), []).append(key)
         if parts[0] == "Antarctica" or key in skip or key in places:
             continue
         if len(parts) == 3 and parts[1] != "Argentina":
@@ -580,7 +578,7 @@ def _data() -> _Data:
             add(key, _as_list(zones), kind)
     for zone, cities in extra.get("cities", {}).items():
         for city in cities:
-            if _fold(city) not in extra.get("shared_names", {}):
+            if fold(city) not in extra.get("shared_names", {}):
                 add(city, (zone,), _CITY)
     short_sections = (("city_codes", _CITY), ("region_codes", _REGION), ("abbreviations", _CLOCK))
     for section, kind in short_sections:
@@ -601,7 +599,7 @@ def _data() -> _Data:
         exact=exact,
         places=places,
         filler=frozenset(extra.get("filler", ())),
-        person_names=frozenset(_fold(name) for name in extra.get("person_names", ())),
+        person_names=frozenset(fold(name) for name in extra.get("person_names", ())),
         fuzzy_keys=fuzzy_keys,
         region_cities={k: tuple(dict.fromkeys(v)) for k, v in region_cities.items()},
         country_names=tztables.country_names(),

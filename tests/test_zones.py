@@ -370,3 +370,30 @@ def test_a_place_that_is_also_a_first_name_after_same_as_is_only_offered() -> No
     assert match_zone("same as Jordan", WINTER) == ZoneMatch(None, ("Asia/Amman",))
     assert match_zone("Jordan", WINTER) == one("Asia/Amman")
     assert match_zone("I wake up at 7 in Berlin", WINTER) == one("Europe/Berlin")
+
+
+def test_a_curly_apostrophe_folds_like_a_straight_one() -> None:
+    from bot.text import fold
+
+    assert fold("Côte d’Ivoire") == fold("Côte d'Ivoire") == "cote divoire"
+    assert match_zone("Côte d’Ivoire", now=WINTER) == match_zone("Côte d'Ivoire", now=WINTER)
+
+
+@pytest.mark.parametrize(
+    ("zone", "country"),
+    [
+        ("Europe/London", "GB"),
+        ("Asia/Calcutta", "IN"),  # old spellings take the country of the zone they link to
+        ("Europe/Kiev", "UA"),
+        ("Asia/Saigon", "VN"),
+        ("US/Eastern", "US"),
+        ("Europe/Stockholm", "SE"),  # zone.tab's own name first, though it links to Berlin
+        ("UTC", None),
+    ],
+)
+def test_the_tz_tables_place_old_zone_names_in_their_country(
+    zone: str, country: str | None
+) -> None:
+    from bot.tztables import zone_country
+
+    assert zone_country().get(zone) == country

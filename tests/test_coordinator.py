@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.events import MemberRef, Platform
 from tests.conftest import Conversation
+from tests.statement_count import statements
 
 MONDAY = datetime(2027, 3, 1, 14, 0, tzinfo=UTC)
 ANSWER = (
@@ -286,3 +287,41 @@ async def test_the_home_section_shows_the_same_totals_as_this_months_report(
     assert "Practice answers: 5" in shown
     (report,) = await conversation.press(home, "Club report", who="Grace")
     assert report.text.splitlines()[: len(shown)] == shown
+
+
+async def test_the_report_reads_streaks_for_all_its_rows_at_once(
+    any_db_conversation: Conversation,
+) -> None:
+    """Was: one streak query per member shown. Now the report runs the same statements
+    for two sharing members as for six, and each row's streak is still counted in the
+    member's own days (Kiri's two Sunday practices in UTC were Sunday and Monday in
+    Auckland: two days, not one)."""
+    conversation = any_db_conversation
+    conversation.clock.set(MONDAY - timedelta(days=1, hours=5))  # Sunday 09:00 UTC
+    conversation.admins.add("Grace")
+    conversation.zones["Kiri"] = "Pacific/Auckland"
+    await conversation.one("/jobclub timezone UTC", who="Grace")
+    for name in ("Ada", "Bea"):
+        await conversation.one("/jobclub share-progress on", who=name)
+        await practise(conversation, name)
+    await practise(conversation, "Kiri")  # Sunday 22:00 in Auckland
+    conversation.clock.set(MONDAY - timedelta(days=1, hours=2))
+    await practise(conversation, "Kiri")  # Monday 01:00 in Auckland
+    conversation.clock.set(MONDAY)
+    for name in ("Ada", "Bea"):
+        await practise(conversation, name)
+
+    async def report_statements() -> tuple[int, dict[str, int]]:
+        await conversation.one("/jobclub report", who="Grace")  # Grace's last-seen is fresh
+        with statements(conversation.bot) as seen:
+            report = await conversation.one("/jobclub report", who="Grace")
+        return len(seen), {name: row["streak"] for name, row in report.meta["rows"].items()}
+
+    small, streaks = await report_statements()
+    assert streaks == {"Ada": 2, "Bea": 2}
+    for name in ("Cy", "Dee", "Eve", "Kiri"):
+        await conversation.one("/jobclub share-progress on", who=name)
+    await practise(conversation, "Cy")
+    large, streaks = await report_statements()
+    assert streaks == {"Ada": 2, "Bea": 2, "Cy": 1, "Dee": 0, "Eve": 0, "Kiri": 2}
+    assert large == small, (large, small)

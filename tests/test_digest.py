@@ -9,8 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.features.digest import digest_text
+from bot.store.models import Club
 from tests.conftest import Conversation, Delivered
+from tests.statement_count import statements
 
 SECRET = "call Zorblax Industries about the FLAMINGO project"
 NEW_YORK = "America/New_York"
@@ -163,3 +167,29 @@ async def test_the_digest_counts_practice_and_stories(conversation: Conversation
     assert "practice answers: 1" in preview.text
     assert "stories written: 0" in preview.text
     assert "twelve" not in preview.text
+
+
+async def test_the_digest_counts_streaks_in_a_fixed_number_of_statements(
+    conversation: Conversation,
+) -> None:
+    """Was: one streak query per member active this week; now the digest's text takes the
+    same statements for two active members and for six, and still counts the streaks."""
+    conversation.admins.add("Ada")
+    conversation.clock.set(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
+    await conversation.one("/jobclub digest on #jobclub monday 09:00")
+    bot = conversation.bot
+
+    async def digest_statements(crowd: int, monday: int) -> int:
+        for day in range(monday, monday + 3):
+            conversation.clock.set(datetime(2027, 3, day, 17, 0, tzinfo=UTC))
+            for i in range(crowd):
+                await practise_today(conversation, f"Member{i}")
+        async with bot.services.db.session() as session:
+            club = await session.scalar(select(Club))
+            assert club is not None
+            with statements(bot) as seen:
+                text = await digest_text(session, bot.services, club, conversation.clock.now())
+        assert f"members on a 3+ day streak: {crowd}" in text
+        return len(seen)
+
+    assert await digest_statements(2, monday=1) == await digest_statements(6, monday=8)

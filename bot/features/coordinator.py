@@ -462,9 +462,9 @@ class Coordinator(Feature):
         """Admins: this month's club totals (no member's own figures: it is not logged).
 
         Opened on every visit to the Home tab, so it reads a summary, not the report: the
-        members and their active days are counted in one aggregate query, and only the
-        members' ids go to the features for their figures (never every member's row, nor
-        every member's every active day).
+        members' ids once (their number is the members total, and the features take them
+        for their figures), then each member's active days in the grouped query the report
+        counts with (never every member's row, nor every member's every active day).
         """
         if not ctx.is_admin:
             return []
@@ -473,8 +473,10 @@ class Coordinator(Feature):
             await ctx.session.scalars(select(Member.id).where(Member.club_id == ctx.club.id))
         )
         figures = await report_figures(ctx, ids, period)
-        count, active, active_days = await club_activity(ctx.session, ctx.club.id, period)
-        report = Report("this month", period, count, active, active_days, figures, [], 0)
+        days = await days_active(ctx.session, ids, period)
+        report = Report(
+            "this month", period, len(ids), len(days), sum(days.values()), figures, [], 0
+        )
         return [
             Section(
                 title=f"Coordinator · {_period_words(period)}",
@@ -573,46 +575,35 @@ async def build_report(
     `sharing_only` is False: the member's own preview of what sharing shows)."""
     ids = [m.id for m in scope]
     figures = await report_figures(ctx, ids, period)
-    days = (
-        await ctx.session.execute(
-            select(ActivityDay.member_id, ActivityDay.day)
-            .where(
-                ActivityDay.member_id.in_(ids),
-                ActivityDay.day >= period.first,
-                ActivityDay.day <= period.last,
-            )
-            .distinct()
-        )
-    ).all()
-    active_days: dict[int, int] = {}
-    for member_id, _ in days:
-        active_days[member_id] = active_days.get(member_id, 0) + 1
+    active_days = await days_active(ctx.session, ids, period)
     if sharing_only:
         sharing = await sharing_ids(ctx.session, ids)  # once, not once per member
         shown = [m for m in scope if m.id in sharing]
     else:
         shown = list(scope)
-    rows = []
     at = min(ctx.now, period.until - timedelta(seconds=1))
     last_seen = await _last_active(ctx.session, [m.id for m in shown], period.last)
-    for member in sorted(shown, key=lambda m: fold(m.display_name)):
-        zone = members.zone_for(member, ctx.club, ctx.services.settings.timezone)
-        rows.append(
-            MemberRow(
-                member_id=member.id,
-                name=member.display_name,
-                last_active=last_seen.get(member.id),
-                active_days=active_days.get(member.id, 0),
-                streak=await activity.streak(ctx.session, member, zone, at),
-                values={f.key: f.per_member.get(member.id, 0) for f in figures if f.in_rows},
-            )
+    fallback = ctx.services.settings.timezone
+    streaks = await activity.streaks(  # one read for every row, not one per member
+        ctx.session, [(m, members.zone_for(m, ctx.club, fallback)) for m in shown], at
+    )
+    rows = [
+        MemberRow(
+            member_id=member.id,
+            name=member.display_name,
+            last_active=last_seen.get(member.id),
+            active_days=active_days.get(member.id, 0),
+            streak=streaks[member.id],
+            values={f.key: f.per_member.get(member.id, 0) for f in figures if f.in_rows},
         )
+        for member in sorted(shown, key=lambda m: fold(m.display_name))
+    ]
     return Report(
         scope=label,
         period=period,
         members=len(scope),
         active=len(active_days),
-        active_days=len(days),
+        active_days=sum(active_days.values()),
         figures=figures,
         rows=rows,
         not_sharing=len(scope) - len(rows) if sharing_only else 0,
@@ -628,33 +619,26 @@ async def report_figures(ctx: Context, ids: Sequence[int], period: Period) -> li
     return figures
 
 
-async def club_activity(
-    session: AsyncSession, club_id: int, period: Period
-) -> tuple[int, int, int]:
-    """The club's members, how many were active in `period`, and their active days between
-    them (a member's day counted once whatever they did), in one aggregate query."""
-    days = (
-        select(ActivityDay.member_id, ActivityDay.day)
-        .join(Member, Member.id == ActivityDay.member_id)
+async def days_active(
+    session: AsyncSession, member_ids: Sequence[int], period: Period
+) -> dict[int, int]:
+    """How many days in `period` each of these members was active (a day counted once
+    whatever they did), in one grouped query; members never active are left out.
+
+    The report and the Home tab both count from this, so their totals always agree.
+    """
+    if not member_ids:
+        return {}
+    rows = await session.execute(
+        select(ActivityDay.member_id, func.count(func.distinct(ActivityDay.day)))
         .where(
-            Member.club_id == club_id,
+            ActivityDay.member_id.in_(member_ids),
             ActivityDay.day >= period.first,
             ActivityDay.day <= period.last,
         )
-        .distinct()
-        .subquery()
+        .group_by(ActivityDay.member_id)
     )
-    members = (
-        select(func.count()).select_from(Member).where(Member.club_id == club_id).scalar_subquery()
-    )
-    row = (
-        await session.execute(
-            select(members, func.count(func.distinct(days.c.member_id)), func.count()).select_from(
-                days
-            )
-        )
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2])
+    return {member_id: int(days) for member_id, days in rows}
 
 
 async def _last_active(

@@ -220,9 +220,11 @@ async def digest_text(session: AsyncSession, services: Services, club: Club, now
             .distinct()
         )
     )
+    on_streak = await activity.streaks(  # one read for them all, not one per member
+        session, [(member, members.zone_for(member, club, zone)) for member in active], now
+    )
     for member in active:
-        member_zone = members.zone_for(member, club, zone)
-        if await activity.streak(session, member, member_zone, now) >= STREAK_DAYS:
+        if on_streak[member.id] >= STREAK_DAYS:
             streaks += 1
         if member.shoutouts and len(names) < MAX_SHOUTOUTS:
             names.append(member.display_name)

@@ -60,7 +60,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -69,6 +68,7 @@ from bot.dateorder import DateOrder, date_order
 from bot.errors import UserError
 from bot.text import NUMBER_WORDS
 from bot.timezones import add_months, local_instant, show_time
+from bot.typos import keyboard_slips
 
 __all__ = [
     "MissingTextError",
@@ -221,22 +221,6 @@ _TYPO_TARGETS = (
     "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening", "fortnight",
     "midnight", "minutes", "hours", "weeks", "months",
 )  # fmt: skip
-_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_NEAR_KEYS = frozenset(
-    (row[i], row[i + step])
-    for row in _KEY_ROWS
-    for i in range(len(row))
-    for step in (-1, 1)
-    if 0 <= i + step < len(row)
-) | frozenset(
-    (upper[i + shift], lower[i]) if flip else (lower[i], upper[i + shift])
-    for upper, lower in pairwise(_KEY_ROWS)
-    for i in range(len(lower))
-    for shift in (0, 1)
-    for flip in (False, True)
-    if i + shift < len(upper)
-)
-"""Pairs of keys next to each other on a QWERTY keyboard (same row, or the row above)."""
 _REAL_WORDS = frozenset(
     {"sundry", "mourning", "minute", "houses", "weekly", "monthly", "fortnightly", "nightly"}
 )
@@ -1118,32 +1102,9 @@ def _fix_word(word: str) -> str:
         if not short_ok:
             continue
         limit = 2 if len(target) >= 8 and len(word) >= 7 else 1
-        if word != f"{target}s" and _slips(word, target, limit) <= limit:
+        if word != f"{target}s" and keyboard_slips(word, target, limit) <= limit:
             return target
     return word
-
-
-def _slips(a: str, b: str, limit: int) -> int:
-    """Slips of the keyboard from a to b: a letter missed, doubled or swapped with its
-    neighbour, or a key next to the right one ("fridsy"); > limit if more.
-
-    A letter replaced by one far away on the keyboard costs two: that is a different
-    word more often than a typo ("sundar", a name, is not "sunday")."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1 if (a[i - 1], b[j - 1]) in _NEAR_KEYS else 2
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        if min(row) > limit:
-            return limit + 1
-        previous2, previous = previous, row
-    return previous[-1]
 
 
 def _split_word(token: str, *, first: bool) -> str:

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot import tztables
 from bot.text import fold
@@ -387,7 +387,7 @@ def _closest(key: str, names: Sequence[str], data: _Data, now: datetime) -> Zone
     found = [
         (place, distance)
         for place, distance, _ in process.extract(
-            key, names, scorer=OSA.distance, score_cutoff=2, limit=4 * MAX_CANDIDATES
+            key, names, scorer=DamerauLevenshtein.distance, score_cutoff=2, limit=4 * MAX_CANDIDATES
         )
         if place[0] == key[0] and place in data.places
     ]

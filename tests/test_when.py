@@ -617,3 +617,20 @@ async def test_an_old_zone_name_still_gives_the_countrys_date_order(
     conversation.zones["Ada"] = zone
     reply = await conversation.one("/commit book the theory test 4/12")
     assert reply.text == f"Got it: book the theory test\nDue {due}."
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "slips"),
+    [
+        ("fridsy", "friday", 1),  # s is next to a
+        ("thrusday", "thursday", 1),  # two letters swapped
+        ("wendesday", "wednesday", 1),
+        ("sundar", "sunday", 2),  # r is far from y: a name more often than a typo
+        ("tomorrow", "tomorrow", 0),
+        ("xyz", "monday", 2),  # beyond the limit: limit + 1
+    ],
+)
+def test_keyboard_slips(typed: str, meant: str, slips: int) -> None:
+    from bot.typos import keyboard_slips
+
+    assert keyboard_slips(typed, meant, 1) == slips

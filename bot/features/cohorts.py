@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import members
 from bot.context import Context
 from bot.errors import UserError
 from bot.features.base import Feature, Group, feature
@@ -25,12 +26,11 @@ from bot.replies import Reply
 from bot.router import Router, word
 from bot.router import text as text_arg
 from bot.store.models import Cohort, CohortMember, Member
-from bot.text import fold, shorten
+from bot.text import shorten
 from bot.timezones import local_instant
 from bot.typed_days import read_day
 
 _COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 
 
 @feature
@@ -156,7 +156,9 @@ class Cohorts(Feature):
 
     async def on_cohort_join(self, ctx: Context) -> Reply:
         cohort = await _open_cohort(ctx, ctx.args[0])
-        added = await _add_to_cohort(ctx.session, cohort, ctx.member.id, ctx.now, by_admin=False)
+        added = bool(
+            await _add_to_cohort(ctx.session, cohort, [ctx.member.id], ctx.now, by_admin=False)
+        )
         said = "You joined" if added else "You were already in"
         return _private(
             ctx,
@@ -166,7 +168,7 @@ class Cohorts(Feature):
         )
 
     async def on_cohort_leave(self, ctx: Context) -> Reply:
-        cohort = await _named_cohort(ctx, ctx.args[0])
+        cohort = await _known_cohort(ctx.session, ctx.club.id, ctx.args[0])
         gone = await ctx.session.execute(
             delete(CohortMember).where(
                 CohortMember.cohort_id == cohort.id, CohortMember.member_id == ctx.member.id
@@ -178,15 +180,16 @@ class Cohorts(Feature):
 
     async def on_cohort_add(self, ctx: Context) -> Reply:
         cohort = await _open_cohort(ctx, ctx.args[0])
-        found, unknown, ambiguous = await find_members(ctx.session, ctx.club.id, ctx.text)
-        added = []
-        for member in found:
-            if await _add_to_cohort(ctx.session, cohort, member.id, ctx.now, by_admin=True):
-                added.append(member.display_name)
+        found, unknown, ambiguous = await members.find_members(ctx.session, ctx.club.id, ctx.text)
+        new = await _add_to_cohort(
+            ctx.session, cohort, [m.id for m in found], ctx.now, by_admin=True
+        )
+        added = [m.display_name for m in found if m.id in new]
         lines = []
         if added:
             lines.append(f"Added to cohort {cohort.name}: {', '.join(added)}.")
-        already = [m.display_name for m in found if m.display_name not in added]
+        # By id: two members may show the same name (added by mention).
+        already = [m.display_name for m in found if m.id not in new]
         if already:
             lines.append(f"Already in it: {', '.join(already)}.")
         if unknown:
@@ -205,7 +208,7 @@ class Cohorts(Feature):
         return _private(ctx, "\n".join(lines), meta)
 
     async def on_cohort_end(self, ctx: Context) -> Reply:
-        cohort = await _named_cohort(ctx, ctx.args[0])
+        cohort = await _known_cohort(ctx.session, ctx.club.id, ctx.args[0])
         if cohort.ends_at is not None and cohort.ends_at <= ctx.now:
             return _private(ctx, f"Cohort {cohort.name} already ended.")
         cohort.ends_at = ctx.now
@@ -273,10 +276,6 @@ async def _cohort(session: AsyncSession, club_id: int, name: str) -> Cohort | No
     )
 
 
-async def _named_cohort(ctx: Context, name: str) -> Cohort:
-    return await _known_cohort(ctx.session, ctx.club.id, name)
-
-
 async def _known_cohort(session: AsyncSession, club_id: int, name: str) -> Cohort:
     """The club's cohort called `name`; an unknown name gets the list of known ones."""
     cohort = await _cohort(session, club_id, name.strip().lower())
@@ -292,7 +291,7 @@ async def _known_cohort(session: AsyncSession, club_id: int, name: str) -> Cohor
 
 
 async def _open_cohort(ctx: Context, name: str) -> Cohort:
-    cohort = await _named_cohort(ctx, name)
+    cohort = await _known_cohort(ctx.session, ctx.club.id, name)
     if cohort.ends_at is not None and cohort.ends_at <= ctx.now:
         raise UserError(
             f"Cohort {cohort.name} ended on {_day(cohort.ends_at - timedelta(seconds=1), ctx.zone)}"
@@ -302,63 +301,31 @@ async def _open_cohort(ctx: Context, name: str) -> Cohort:
 
 
 async def _add_to_cohort(
-    session: AsyncSession, cohort: Cohort, member_id: int, now: datetime, *, by_admin: bool
-) -> bool:
-    if await session.get(CohortMember, (cohort.id, member_id)) is not None:
-        return False
-    session.add(
+    session: AsyncSession, cohort: Cohort, member_ids: list[int], now: datetime, *, by_admin: bool
+) -> set[int]:
+    """Add these members to the cohort; the ids that were not in it yet (now added).
+
+    Who is in it already is read once, and the rest are added together: an admin adding
+    a dozen names runs the same statements as one.
+    """
+    if not member_ids:
+        return set()
+    there = set(
+        await session.scalars(
+            select(CohortMember.member_id).where(
+                CohortMember.cohort_id == cohort.id, CohortMember.member_id.in_(member_ids)
+            )
+        )
+    )
+    new = [member_id for member_id in dict.fromkeys(member_ids) if member_id not in there]
+    session.add_all(
         CohortMember(
             cohort_id=cohort.id, member_id=member_id, joined_at=now, added_by_admin=by_admin
         )
+        for member_id in new
     )
     await session.flush()
-    return True
-
-
-async def find_members(
-    session: AsyncSession, club_id: int, text: str
-) -> tuple[list[Member], list[str], list[str]]:
-    """Members named in `text` (display names or platform mentions, comma-separated; a
-    piece that names nobody is tried word by word), the names not found, and the names
-    two or more members share (never guessed: the admin uses a mention instead)."""
-    club_members = list(await session.scalars(select(Member).where(Member.club_id == club_id)))
-    by_user = {m.user_id: m for m in club_members}
-    by_name: dict[str, Member] = {}
-    shared: set[str] = set()
-    for m in club_members:
-        name = fold(m.display_name)
-        if name in by_name:
-            shared.add(name)
-        by_name.setdefault(name, m)
-    found: dict[int, Member] = {}
-    unknown: list[str] = []
-    ambiguous: list[str] = []
-
-    def one(piece: str) -> Member | None:
-        piece = piece.strip()
-        mention = _MENTION.match(piece)
-        if mention:
-            return by_user.get(mention.group(1))
-        name = fold(piece.lstrip("@"))
-        return None if name in shared else by_name.get(name)
-
-    for piece in (p.strip() for p in text.split(",")):
-        if not piece:
-            continue
-        member = one(piece)
-        if member is not None:
-            found[member.id] = member
-            continue
-        if fold(piece.lstrip("@")) in shared:
-            ambiguous.append(piece)
-            continue
-        words = piece.split()
-        hits = [one(w) for w in words]
-        if len(words) > 1 and all(hits):
-            found.update({m.id: m for m in hits if m is not None})
-        else:
-            unknown.append(piece)
-    return list(found.values()), unknown, ambiguous
+    return set(new)
 
 
 def _end_of_day(day: date, zone: ZoneInfo) -> datetime:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,13 +14,15 @@ from bot.events import MemberRef, Platform
 from bot.outbox import MemberAddress
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import Club, Member
-from bot.text import shorten
+from bot.text import fold, shorten
 from bot.timezones import effective_zone, zone_or_none
 
 PERSONAL_PREFIX = "dm-"
 """A club id of `dm-<user id>` is a member's personal club (a DM with no shared server)."""
 SEEN_RESOLUTION = timedelta(minutes=5)
 """`last_seen_at` is refreshed at most this often, to spare a write per event."""
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
+"""A platform mention as adapters pass it on: `<@U123>`, `<@!123>` or `<@U123|name>`."""
 
 
 async def resolve(
@@ -117,3 +121,60 @@ def address(club: Club, member: Member) -> MemberAddress:
 def zone_for(member: Member, club: Club, fallback: ZoneInfo) -> ZoneInfo:
     """The member's zone: their own choice, else their profile's, else the club's."""
     return effective_zone(member.tz, member.platform_tz, club.default_tz, fallback=fallback)
+
+
+class Named(NamedTuple):
+    """What `find_members` made of a list of names."""
+
+    found: list[Member]
+    """The members named, each once, in the order first named."""
+    unknown: list[str]
+    """Pieces that name nobody in the club."""
+    ambiguous: list[str]
+    """Names two or more members share: never guessed, a mention is needed."""
+
+
+async def find_members(session: AsyncSession, club_id: int, text: str) -> Named:
+    """The club's members named in `text`: display names (case and accents ignored, a
+    leading @ allowed) or platform mentions, comma-separated; a piece that names nobody
+    is tried word by word ("Ada Bea"). One read of the club's members, whatever the count.
+    """
+    club_members = list(await session.scalars(select(Member).where(Member.club_id == club_id)))
+    by_user = {m.user_id: m for m in club_members}
+    by_name: dict[str, Member] = {}
+    shared: set[str] = set()
+    for m in club_members:
+        name = fold(m.display_name)
+        if name in by_name:
+            shared.add(name)
+        by_name.setdefault(name, m)
+    found: dict[int, Member] = {}
+    unknown: list[str] = []
+    ambiguous: list[str] = []
+
+    def one(piece: str) -> Member | None:
+        mention = _MENTION.match(piece)
+        if mention:
+            return by_user.get(mention.group(1))
+        name = fold(piece.lstrip("@"))
+        return None if name in shared else by_name.get(name)
+
+    for piece in (p.strip() for p in text.split(",")):
+        if not piece:
+            continue
+        member = one(piece)
+        if member is not None:
+            found.setdefault(member.id, member)
+            continue
+        if fold(piece.lstrip("@")) in shared:
+            ambiguous.append(piece)
+            continue
+        words = piece.split()
+        hits = [one(w) for w in words]
+        if len(words) > 1 and all(hits):
+            for hit in hits:
+                if hit is not None:
+                    found.setdefault(hit.id, hit)
+        else:
+            unknown.append(piece)
+    return Named(list(found.values()), unknown, ambiguous)

@@ -10,7 +10,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from bot.events import MemberRef, Platform
+from bot.events import CommandEvent, MemberRef, Place, Platform
 from tests.conftest import Conversation
 from tests.statement_count import statements
 
@@ -325,3 +325,34 @@ async def test_the_report_reads_streaks_for_all_its_rows_at_once(
     large, streaks = await report_statements()
     assert streaks == {"Ada": 2, "Bea": 2, "Cy": 1, "Dee": 0, "Eve": 0, "Kiri": 2}
     assert large == small, (large, small)
+
+
+async def test_adding_members_to_a_cohort_says_who_was_already_in_it_by_person(
+    conversation: Conversation,
+) -> None:
+    """Two members show as "Zoe": added by mention, the one already in the cohort is
+    listed as already in (was: left out, because her name matched the one just added).
+    Adding six takes the same statements as adding two."""
+    conversation.clock.set(MONDAY)
+    conversation.admins.add("Grace")
+    await conversation.one("/jobclub cohort start spring", who="Grace")
+    await conversation.one("/jobclub cohort join spring", who="Zoe")
+    other_zoe = MemberRef(Platform.CONSOLE, "test-club", "zoe2", "Zoe")
+    await conversation.bot.handle(CommandEvent(other_zoe, Place.channel("general"), "jobclub", ""))
+    added = await conversation.one("/jobclub cohort add spring <@zoe>, <@zoe2>", who="Grace")
+    assert added.text.splitlines() == ["Added to cohort spring: Zoe.", "Already in it: Zoe."]
+
+    async def add_statements(names: list[str]) -> int:
+        for name in names:
+            await conversation.one("/jobclub timezone UTC", who=name)
+        await conversation.one("/jobclub cohort", who="Grace")  # Grace's last-seen is fresh
+        with statements(conversation.bot) as seen:
+            reply = await conversation.one(
+                f"/jobclub cohort add spring {', '.join(names)}", who="Grace"
+            )
+        assert reply.meta["added"] == names
+        return len(seen)
+
+    assert await add_statements(["Ada", "Bea"]) == await add_statements(
+        ["Cy", "Dee", "Eve", "Fay", "Gus", "Hal"]
+    )

@@ -125,6 +125,27 @@ async def test_avoid_is_private_and_keeps_two_members_apart(conversation: Conver
     assert "avoid" not in status.text.lower()
 
 
+async def test_avoid_finds_members_as_cohorts_do_and_names_one_at_a_time(
+    conversation: Conversation,
+) -> None:
+    """The avoid list looks members up the way `/jobclub cohort add` does: a mention, or
+    a name with any case, accents or a leading @; two names at once get a clear word."""
+    for name in ("Ada", "Grace", "Zoë"):
+        await conversation.one("/partners on weekdays 12:00-14:00", who=name)
+    (two,) = await conversation.command("/partners avoid Grace, Zoe", who="Ada")
+    assert two.meta["error"] == "user" and "one member at a time" in two.text
+    mention = await conversation.one("/partners avoid <@grace>", who="Ada")
+    assert "won't be paired with Grace" in mention.text
+    accents = await conversation.one("/partners avoid @zoe", who="Ada")
+    assert "won't be paired with Zoë" in accents.text
+    listed = await conversation.one("/partners avoid", who="Ada")
+    assert listed.meta["avoiding"] == ["Grace", "Zoë"]
+    (nobody,) = await conversation.command("/partners avoid Hedy", who="Ada")
+    assert "don't know anyone called “Hedy”" in nobody.text
+    (me,) = await conversation.command("/partners avoid ada", who="Ada")
+    assert "That's you" in me.text
+
+
 async def test_the_only_match_avoids_you_and_you_hear_the_same_as_no_match(
     conversation: Conversation,
 ) -> None:

@@ -72,7 +72,7 @@ from bot.store.models import (
     PartnerSchedule,
     PartnerSeat,
 )
-from bot.text import ascii_number, fold, shorten
+from bot.text import ascii_number, shorten
 from bot.timezones import local_instant, show_time
 from bot.weekly import next_weekly
 from bot.when import WhenError, parse_when
@@ -89,7 +89,6 @@ STALE_ROUND = timedelta(hours=12)
 SHOWN_WINDOWS = 3
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _CHANNEL = re.compile(r"^<#([A-Za-z0-9]+)(?:\|[^>]*)?>$|^#([\w-]{1,64})$")
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 _PAUSE = re.compile(r"^(?:for\s+)?(\d{1,2}|a|an|one|two|three|four)\s*(weeks?|wks?|days?)$")
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4}
 INTRO, NONE, PAUSED, ASK, REMIND = (
@@ -1116,23 +1115,19 @@ def _pause_until(ctx: Context, words: str) -> datetime:
 
 
 async def _find_member(ctx: Context, name: str) -> Member:
-    """A member of this club by mention or display name (case and accents ignored)."""
+    """One member of this club, found as everywhere else (`members.find_members`)."""
     if not name:
         raise UserError("Say who, e.g. `/partners avoid Grace`.")
-    mention = _MENTION.match(name)
-    query = select(Member).where(Member.club_id == ctx.club.id)
-    if mention:
-        found = list(await ctx.session.scalars(query.where(Member.user_id == mention.group(1))))
-    else:
-        wanted = fold(name.lstrip("@"))
-        found = [m for m in await ctx.session.scalars(query) if fold(m.display_name) == wanted]
-    if not found:
+    found, unknown, ambiguous = await members.find_members(ctx.session, ctx.club.id, name)
+    if ambiguous:
+        raise UserError("Two members have that name: mention the one you mean.")
+    if unknown or not found:
         raise UserError(
             f"I don't know anyone called “{shorten(name, 40)}” in this club yet. Use the name "
             "they show here, or mention them."
         )
     if len(found) > 1:
-        raise UserError("Two members have that name: mention the one you mean.")
+        raise UserError("Name one member at a time, e.g. `/partners avoid Grace`.")
     if found[0].id == ctx.member.id:
         raise UserError("That's you! Name someone else.")
     return found[0]

@@ -188,6 +188,19 @@ async def test_five_stars_and_three_weeks_later_are_still_results(
     assert not {"no_result", "vague_result"} & set(reply.meta["flags"])
 
 
+async def test_a_house_move_told_to_the_work_environment_question_misses_its_point(
+    conversation: Conversation,
+) -> None:
+    reply = await feedback(
+        conversation,
+        "best-work-environment",
+        "Last year I moved somewhere new, a flat near the river. It was busy with boxes for "
+        "weeks. My brother helped and I have a lot of respect for him. We finished painting "
+        "in the spring and the place looks great now.",
+    )
+    assert {"misses_point", "off_topic"} & set(reply.meta["flags"])
+
+
 # --- a present-tense story is a story ------------------------------------------------------
 
 

@@ -130,14 +130,20 @@ _ALL = (
         "see it through, learn, learning, curious, drive, driven, keeps me going, gets me going, "
         "get me going, rewarding, satisfying, buzz, energises, energizes, makes my day",
     ),
+    # Cues match on stems, so a bare "helpful", "friendly", "organised" or "busy" would also
+    # fire on "my brother helped", "a friend", "I organised the rota", "it was busy": those
+    # are written here as phrases about a place or a team.
     _c(
         "environment",
         "how you like to work",
         "environment, team, feedback, clear, goal, quiet, autonomy, independent, independently, "
         "collaborate, collaborative, support, supportive, structure, pace, manager, trust, open, "
         "flexible, remote, office, communicate, colleague, culture, focus, routine, fast, "
-        "priorities, freedom, together, ownership, somewhere, a place where, a team where, calm, "
-        "friendly, helpful, help each other, respect, busy, variety, varied, organised, organized",
+        "priorities, freedom, together, ownership, somewhere where, somewhere with, somewhere i, "
+        "a place where, a team where, calm place, calm team, calm office, friendly team, "
+        "friendly place, friendly people, helpful team, helpful people, help each other, "
+        "respect each other, mutual respect, busy place, busy team, busy shop, busy office, "
+        "variety, varied work, varied days, varied tasks, well organised, well organized",
     ),
     _c(
         "role_wish",

@@ -8,13 +8,18 @@ dateparser reads only what is left without digits, day or month names, today/tom
 or am/pm ("last week"): it skips words it doesn't know, so "the PM tomorrow" would lose
 "the PM".
 
-Members' own words are read too: short forms ("tmrw", "thurs", "nxt wk", "b4"), typos
-on day, month and time words ("wendesday", "tomorow": same first letter, one slip, two
-in long words, a wrong letter only from a neighbouring key, never a real English word),
-"arvo", "eve", "first thing" (the member's day start), "after lunch" (13:00),
-"by/before lunch" (noon), ordinal words ("the fourth"), and words after the time that
+Members' own words are read too: short forms and common misspellings ("tmrw", "thurs",
+"nxt wk", "b4", "tomorow"), "arvo", "first thing" (the member's day start), "after
+lunch" (13:00), "by/before/at lunch" (noon; a bare "lunch" is the task's own word: "book
+lunch tomorrow"), "eve"/"morn"/"aft" typed in lower case right after a day word ("tmrw
+eve"; "call Eve" is a name), ordinal words ("the fourth"), and words after the time that
 don't change it ("friday pls", "10:30 sharp", "at the latest", emoji). A clear time at
 the start counts when none ends the text ("tmrw: call Ana").
+
+Typos on day, month and time words ("wendesday", "fridsy": `bot.typos`, same first
+letter, one slip, two in long words) are read, but only offered: "Did you mean Wed 2
+Dec?" with that reading as the one choice, since "call fridah" may be a name. A word
+typed with a capital after the first ("call Fridah", "Augusta") is never corrected.
 
 Clock times ("3pm", "19h00", "half past 7", "tonight", "8 in the evening") are read by
 `bot.clocktime`, the one reader the whole bot shares: morning 09:00, afternoon 14:00,
@@ -1088,8 +1093,10 @@ def _fix_word(word: str) -> str:
 
     "nxt" → next, "wendesday" → wednesday, "tomorow" → tomorrow. A typo counts only with
     the same first letter, at most one slip (two for words of eight letters or more), in
-    words of six letters or more (five for months), and never for a real English word
-    ("sundry" is not Sunday): a wrong day is worse than a question.
+    words of six letters or more (five for months), and never for the few real English
+    words that close (`_REAL_WORDS`: "sundry" is not Sunday). A reading that needed a
+    typo fixed is asked about anyway (`_read_through_typo`); the list only spares members
+    pointless questions.
     """
     if word in _ABBREVIATIONS:
         return _ABBREVIATIONS[word]

@@ -219,10 +219,10 @@ class JobClubBot:
             if spec is None:
                 # a typo or another word for a command: run it when plainly meant,
                 # else "Did you mean" buttons (bot.offers)
-                handler, read = offers.unregistered(router, name, text)
-                if handler is not None or read:
-                    return handler, read, ()
-                return None, _unknown_command(name, router.suggest(name)), ()
+                handler = offers.unregistered(router, name, text)
+                if handler is not None:
+                    return handler, text, ()
+                return None, _unknown_command(name, None), ()
             return spec.handler, text, ()
         # A direct message: bot.dm decides, once, whether it is help, cancel, a command,
         # the conversation holding the DM (bot.focus), a fallback reader, or a greeting.

@@ -8,17 +8,20 @@ The order, first match wins:
    (`bot.understanding.commands`): `tip networking`, `progress`, `/comit email Ana
    friday`, `jobclub still open 4`. With the slash, typos and other words for a
    command count in any state. Without it:
-   - a command's exact name counts; while a conversation holds the DM, only in a short
-     message (fewer than `FOCUSED_COMMAND_WORDS` words), so an answer that happens to
-     start with "practice" or "story" still reaches the conversation; and not when the
-     words after it ask for advice ("interview tips please" goes to the tips reader),
-     nor when its next word is no sub-command of it in a longer message ("nudges are
-     helpful, thanks" is chat); a destructive one (`landed Acme`, `jobclub delete`) is
-     only offered without its slash ("landed an interview at Monzo" is news, and goes
-     to step 5 when it reads as a sentence);
+   - a command's exact name counts; while a conversation holds the DM, only as the
+     first word of a short message (fewer than `FOCUSED_COMMAND_WORDS` words) and with
+     its verb typed exactly, so an answer that happens to start with "practice" or
+     "story", or joins into a name ("check in"), still reaches the conversation; and
+     not when the words after it ask for advice ("interview tips please" goes to the
+     tips reader) unless the command takes questions itself (`tip how to prepare`,
+     `takes_questions` on its registration), nor when its next word is no sub-command
+     of it in a longer message ("nudges are helpful, thanks" is chat); a destructive
+     one (`landed Acme`, `jobclub delete`) is only offered without its slash ("landed
+     an interview at Monzo" is news, and goes to step 5 when it reads as a sentence);
    - another word or a typo for a name (`tips`, `reminders`, `progres`) counts only in
      a message of at most `LOOSE_WORDS` words and only when no conversation holds the
-     DM ("stories about failure are hard" is not `/story`).
+     DM ("stories about failure are hard" is not `/story`); a slip in a word shorter
+     than `SURE_SLIP_LETTERS` is only offered ("trip" may mean a trip, not `/tip`).
    An unsure reading (`/pr`, a slip that fits two commands, any slip in a destructive
    command) runs nothing: the member gets "Did you mean" buttons (`bot.offers`).
 4. The conversation holding the DM (`bot.focus`), which may pass (None). Nothing
@@ -26,7 +29,11 @@ The order, first match wins:
 5. A plain sentence that clearly asks for a command (`bot.understanding.sentences`):
    "remind me to email Ana friday 3pm", "I have an interview at Acme next Tuesday
    2pm", "Initech rejected me". A sentence asking for advice is not one of these.
-   Deleting your data or "I got the job" is only offered as a button, never run.
+   Deleting your data or "I got the job" is only offered as a button, never run, and
+   so is a sentence whose company is no plain name ("I think Acme rejected me").
+   This step also runs while a conversation holds the DM, but only for text the
+   conversation passed on (None from its `on_text`). It is read once per message:
+   step 3 already reads it when nothing waits, and step 5 reuses that reading.
 6. The DM fallbacks features register (the tips feature reads advice requests).
 7. A friendly greeting that points to help and repeats what the bot is waiting for.
 
@@ -41,7 +48,15 @@ from typing import TYPE_CHECKING
 from bot import focus, offers
 from bot.replies import Button, Reply, Visibility
 from bot.text import fold
-from bot.understanding.commands import NONE, Offer, Reading, is_destructive, read, remainder
+from bot.understanding.commands import (
+    NONE,
+    STOP_WORDS,
+    Offer,
+    Reading,
+    is_destructive,
+    read,
+    remainder,
+)
 from bot.understanding.sentences import ADVICE, read_sentence
 
 if TYPE_CHECKING:
@@ -52,9 +67,7 @@ HELP_WORDS = frozenset({"help", "menu", "commands", "what can you do", "help me"
 """A whole message that asks for the help (after folding; `?` alone folds to nothing)."""
 HELP_COMMANDS = frozenset({"help", "menu"})
 """`/help` and `/menu` work as commands too, without being registered with platforms."""
-CANCEL_WORDS = frozenset(
-    {"cancel", "stop", "quit", "exit", "leave", "nevermind", "never mind", "forget it"}
-)
+CANCEL_WORDS = STOP_WORDS | {"never mind", "forget it"}
 _COURTESY = frozenset("please thanks thank you ok okay just that it this now for".split())
 FOCUSED_COMMAND_WORDS = 3
 """While a conversation holds the DM, a slash-less command is read only in a message
@@ -63,6 +76,9 @@ LOOSE_WORDS = 2
 """A slash-less typo or other word for a command is read only in a message this short
 (`progres`, `tips salary`); a longer one is a sentence, and sentences have their own
 reader."""
+SURE_SLIP_LETTERS = 5
+"""Without the slash, a one-slip reading runs only for a word this long (`progres`); a
+shorter one is offered (`trip`, `quit` and `tipp` are words of their own, or nearly)."""
 
 
 def is_cancel(text: str) -> bool:
@@ -81,40 +97,61 @@ def is_help(text: str) -> bool:
     return folded in HELP_WORDS
 
 
-def read_typed(router: Router, text: str, *, focused: bool) -> Reading:
-    """The command a DM types, with or without its slash (step 3 of the module docstring)."""
+def read_typed(
+    router: Router, text: str, *, focused: bool, sentence: Reading | None = None
+) -> Reading:
+    """The command a DM types, with or without its slash (step 3 of the module docstring).
+
+    `sentence` is `read_plain(router, text)` when the caller already has it (it is read
+    here when nothing waits, and reused at step 5 rather than read twice).
+    """
     slashed = text.startswith("/")
     line = text.lstrip("/").strip()
     if not line:
         return NONE
     if slashed:
         return read(router, line)
+    if focused:  # a waiting conversation's answer: only a short, exact command is one
+        exact = read(router, line, loose=False, focused=True)
+        if exact.kind == "none" or exact.unread_verb:
+            return NONE
+        if len(fold(text).split()) >= FOCUSED_COMMAND_WORDS:
+            return NONE
+        return _offered_if_destructive(router, exact)
     exact = read(router, line, loose=False)
     if exact.kind != "none":
-        if focused and len(fold(text).split()) >= FOCUSED_COMMAND_WORDS:
-            return NONE
-        if not focused and exact.root != "tip" and ADVICE.search(remainder(line, 1).lower()):
+        spec = router.command(exact.root)
+        questions = spec is not None and spec.takes_questions
+        if not questions and ADVICE.search(remainder(line, 1).lower()):
             return NONE  # "interview tips please" asks for advice: the tips reader has it
         if exact.unread_verb and len(line.split()) > LOOSE_WORDS:
             return NONE  # "nudges are helpful, thanks": a sentence, not a mistyped verb
-        if not focused:  # "practice with me", "quiz me": the sentence reads the filler away
-            sentence = read_plain(router, line)
-            if sentence.kind != "none" and (
-                sentence.root == exact.root or is_destructive(exact.path)
-            ):
-                return sentence
-        if is_destructive(exact.path):  # "landed …" without the slash may be a sentence
-            return Reading("ask", how="word", offers=(Offer(exact.path, exact.rest),))
-        return exact
-    if focused or len(line.split()) > LOOSE_WORDS:
+        # "practice with me", "quiz me": the sentence reads the filler away
+        plain = sentence if sentence is not None else read_plain(router, line)
+        if plain.kind != "none" and (
+            plain.root == exact.root or is_destructive(router, exact.path)
+        ):
+            return plain
+        return _offered_if_destructive(router, exact)
+    if len(line.split()) > LOOSE_WORDS:
         return NONE
     loose = read(router, line)
+    if loose.kind == "run" and loose.how == "typo" and len(line) < SURE_SLIP_LETTERS:
+        return Reading("ask", how="typo", offers=(Offer(loose.path, loose.rest),))
     return loose if loose.kind == "run" or loose.how == "word" else NONE
+
+
+def _offered_if_destructive(router: Router, reading: Reading) -> Reading:
+    """Without its slash a destructive name may be a sentence ("landed an interview"):
+    it is offered, never run."""
+    if reading.kind == "run" and is_destructive(router, reading.path):
+        return Reading("ask", how="word", offers=(Offer(reading.path, reading.rest),))
+    return reading
 
 
 def read_plain(router: Router, text: str) -> Reading:
     """A plain sentence that clearly asks for one of the router's commands (step 5)."""
-    return read_sentence(text, known=lambda path: router.command(path.split()[0]) is not None)
+    return read_sentence(router, text)
 
 
 async def answer(ctx: Context) -> Reply | list[Reply] | None:
@@ -142,7 +179,8 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
             visibility=Visibility.DM,
             meta={"cancelled": True, "left": owner},
         )
-    typed = read_typed(router, text, focused=held is not None)
+    sentence = None if held or text.startswith("/") else read_plain(router, text)
+    typed = read_typed(router, text, focused=held is not None, sentence=sentence)
     if typed.kind != "none":
         return await _act(ctx, typed, text.split()[0])
     if text.startswith("/"):
@@ -153,7 +191,8 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
         result = await spec.on_text(ctx, dict(row.state or {}))
         if result is not None:
             return result
-    sentence = read_plain(router, text)
+    if sentence is None:
+        sentence = read_plain(router, text)
     if sentence.kind != "none":
         return await _act(ctx, sentence, text)
     for fallback in router.dm_fallbacks:
@@ -166,7 +205,7 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
 async def _act(ctx: Context, reading: Reading, typed: str) -> Reply | list[Reply] | None:
     if reading.kind == "run":
         return await offers.run(ctx, reading)
-    return offers.ask(reading, typed, Visibility.DM)
+    return ctx.private(offers.ask(ctx.services.router, reading, typed))
 
 
 def _with_waiting(result: Reply | list[Reply] | None, waiting: str) -> Reply | list[Reply] | None:

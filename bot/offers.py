@@ -6,8 +6,9 @@ parsing and admin checks are the same as for a typed command), an unsure one bec
 "Did you mean …?" with one button per candidate. A button carries the command path
 and the member's text in its action id (`cmd:run:commitments.done:2`), so it still
 works after a restart. A destructive command that does not confirm by itself
-(`/jobclub cohort leave`) gets a confirmation step before it runs: nothing that
-deletes or leaves ever runs from a guess.
+(`/jobclub cohort leave`, `/story new`: declared on its registration) gets a
+confirmation step before it runs: nothing that deletes or leaves ever runs from a guess.
+Every reply here is private: in the DM, or seen only by the member in a channel.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.text import shorten
-from bot.understanding.commands import SELF_CONFIRMING, Offer, Reading, is_destructive, read
+from bot.understanding.commands import Offer, Reading, confirms_itself, is_destructive, read
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -45,11 +46,12 @@ def offer_from(args: list[str]) -> Offer | None:
     return Offer(args[0].replace(".", " "), ":".join(args[1:]).strip())
 
 
-def ask(reading: Reading, typed: str, visibility: Visibility) -> Reply:
-    """ "Did you mean …?" with a button for each offer; nothing has run."""
+def ask(router: Router, reading: Reading, typed: str) -> Reply:
+    """ "Did you mean …?" with a button for each offer; nothing has run. Seen only by the
+    member (the caller passes it through `ctx.private`, which makes it a DM in a DM)."""
     buttons: list[Button] = []
     for offer in reading.offers:
-        step = "confirm" if _needs_confirming(offer.path) else "run"
+        step = "confirm" if _needs_confirming(router, offer.path) else "run"
         action = action_for(offer, step)
         if len(action) <= ACTION_LIMIT:
             buttons.append(Button(shorten(offer.line, 70), action))
@@ -64,7 +66,7 @@ def ask(reading: Reading, typed: str, visibility: Visibility) -> Reply:
     return Reply(
         text=text,
         buttons=[*buttons, Button("Show help", "jobclub:help")],
-        visibility=visibility,
+        visibility=Visibility.ONLY_MEMBER,
         meta={
             "did_you_mean": [o.path for o in reading.offers],
             "suggestion": reading.offers[0].path if reading.offers else None,
@@ -72,8 +74,8 @@ def ask(reading: Reading, typed: str, visibility: Visibility) -> Reply:
     )
 
 
-def _needs_confirming(path: str) -> bool:
-    return is_destructive(path) and path not in SELF_CONFIRMING
+def _needs_confirming(router: Router, path: str) -> bool:
+    return is_destructive(router, path) and not confirms_itself(router, path)
 
 
 async def run(ctx: Context, reading: Reading) -> Reply | list[Reply] | None:
@@ -82,6 +84,7 @@ async def run(ctx: Context, reading: Reading) -> Reply | list[Reply] | None:
     if spec is None:
         return None
     ctx.text = reading.text
+    ctx.args = ()  # a button's action parts are not the command's arguments
     result = await spec.handler(ctx)
     for reply in result if isinstance(result, list) else [result] if result else []:
         reply.meta.setdefault("read_as", f"/{reading.path}")
@@ -92,7 +95,7 @@ async def on_run(ctx: Context) -> Reply | list[Reply] | None:
     """A "Did you mean" button (or "Yes" on a confirmation) pressed: run what it names."""
     offer = offer_from(list(ctx.args))
     if offer is None or ctx.services.router.command(offer.path.split()[0]) is None:
-        return _gone()
+        return _gone(ctx)
     return await run(ctx, Reading("run", offer.path, offer.rest, "exact"))
 
 
@@ -100,27 +103,29 @@ async def on_confirm(ctx: Context) -> Reply:
     """Before a destructive command offered from a guess runs: are you sure?"""
     offer = offer_from(list(ctx.args))
     if offer is None:
-        return _gone()
-    return Reply(
-        text=f"Do you want me to run `{shown(offer.line)}`? It can't be undone from here.",
-        buttons=[
-            Button("Yes, do it", action_for(offer), ButtonStyle.DANGER),
-            Button("No", "cmd:no"),
-        ],
-        visibility=Visibility.ONLY_MEMBER,
-        meta={"confirm": offer.path},
+        return _gone(ctx)
+    return ctx.private(
+        Reply(
+            text=f"Do you want me to run `{shown(offer.line)}`? It can't be undone from here.",
+            buttons=[
+                Button("Yes, do it", action_for(offer), ButtonStyle.DANGER),
+                Button("No", "cmd:no"),
+            ],
+            meta={"confirm": offer.path},
+        )
     )
 
 
 async def on_no(ctx: Context) -> Reply:
-    return Reply(text="Okay, I left it as it was.", visibility=Visibility.ONLY_MEMBER)
+    return ctx.private(Reply(text="Okay, I left it as it was."))
 
 
-def _gone() -> Reply:
-    return Reply(
-        text="That button no longer matches a command. Type `help` to see them all.",
-        visibility=Visibility.ONLY_MEMBER,
-        meta={"error": "unknown_action"},
+def _gone(ctx: Context) -> Reply:
+    return ctx.private(
+        Reply(
+            text="That button no longer matches a command. Type `help` to see them all.",
+            meta={"error": "unknown_action"},
+        )
     )
 
 
@@ -131,15 +136,21 @@ def register(router: Router) -> None:
     router.add_action("cmd:no", on_no)
 
 
-def unregistered(router: Router, name: str, text: str) -> tuple[Handler | None, str | Reply]:
-    """A slash command the router does not have (`/comit`, `/tips`): (the handler and
-    text to run, when plainly meant) or (None, a "Did you mean" reply). (None, "") when
-    it reads as nothing at all."""
+def unregistered(router: Router, name: str, text: str) -> Handler | None:
+    """A slash command the router does not have (`/comit`, `/tips`): a handler that runs
+    what it plainly means (through `run`, so the reply says what it was read as) or
+    answers "Did you mean"; None when it reads as nothing at all."""
     reading = read(router, f"{name} {text}".strip())
-    if reading.kind == "run":
-        spec = router.command(reading.root)
-        if spec is not None:
-            return spec.handler, reading.text
+    if reading.kind == "run" and router.command(reading.root) is not None:
+
+        async def run_it(ctx: Context) -> Reply | list[Reply] | None:
+            return await run(ctx, reading)
+
+        return run_it
     if reading.kind == "ask":
-        return None, ask(reading, f"/{name}", Visibility.ONLY_MEMBER)
-    return None, ""
+
+        async def offer_it(ctx: Context) -> Reply:
+            return ctx.private(ask(router, reading, f"/{name}"))
+
+        return offer_it
+    return None

@@ -6,13 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from rapidfuzz import fuzz, process
-
 from bot import offers
 from bot.errors import UserError
-from bot.replies import Visibility
 from bot.text import shorten
-from bot.understanding.commands import Offer, Reading, is_destructive, read_verb, remainder
+from bot.understanding.commands import key, read, read_path, verbs_of
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -57,6 +54,13 @@ class CommandSpec:
     handler: Handler
     options: tuple[str, ...] = ()
     """Well-known first words (e.g. tip topics), offered as choices where platforms allow."""
+    destructive: bool = False
+    """It deletes, ends or closes something (`/landed`): run only when typed exactly."""
+    confirms_itself: bool = False
+    """Its handler asks "are you sure?" itself, so an offered button may run it directly."""
+    takes_questions: bool = False
+    """Its text may be a question (`tip how to prepare`): typed without the slash, words
+    that ask for advice still go to it rather than to the tips reader."""
 
 
 ArgKind = Literal["number", "word", "text"]
@@ -110,6 +114,12 @@ class SubcommandSpec:
     admin_only: bool = False
     aliases: tuple[str, ...] = ()
     example: str = ""
+    destructive: bool = False
+    """It deletes, drops, leaves or ends something: run only when typed exactly, never from
+    a typo, another word or a sentence (`bot.understanding.commands.is_destructive`)."""
+    confirms_itself: bool = False
+    """Its handler asks "are you sure?" before doing anything, so an offered button may
+    run it directly; a destructive verb without this gets a confirmation step first."""
 
     @property
     def path(self) -> str:
@@ -139,7 +149,16 @@ class Router:
     """What `help`, `menu`, `?` and `/help` show, in any DM state (set by `set_help`)."""
 
     def add_command(
-        self, name: str, summary: str, usage: str, handler: Handler, options: tuple[str, ...] = ()
+        self,
+        name: str,
+        summary: str,
+        usage: str,
+        handler: Handler,
+        options: tuple[str, ...] = (),
+        *,
+        destructive: bool = False,
+        confirms_itself: bool = False,
+        takes_questions: bool = False,
     ) -> None:
         """`handler` answers `/name TEXT`, or `/name` alone once the command has sub-commands."""
         if name in self.commands:
@@ -148,7 +167,16 @@ class Router:
         async def entry(ctx: Context) -> Reply | list[Reply] | None:
             return await self._dispatch(name, handler, ctx)
 
-        self.commands[name] = CommandSpec(name, summary, usage, entry, options)
+        self.commands[name] = CommandSpec(
+            name,
+            summary,
+            usage,
+            entry,
+            options,
+            destructive=destructive,
+            confirms_itself=confirms_itself,
+            takes_questions=takes_questions,
+        )
 
     def add_subcommand(
         self,
@@ -161,15 +189,33 @@ class Router:
         admin_only: bool = False,
         aliases: tuple[str, ...] = (),
         example: str = "",
+        destructive: bool = False,
+        confirms_itself: bool = False,
     ) -> None:
         """Register `/parent name ARGS`; the core parses `args` into `ctx.args` (in order,
         numbers as digit strings, a missing optional one as "") and `ctx.text` (the text
-        argument, or what is left over), and refuses non-admins when `admin_only`."""
+        argument, or what is left over), and refuses non-admins when `admin_only`.
+
+        Declare `destructive=True` for a verb that deletes, drops, leaves or ends something
+        (and `confirms_itself=True` when its handler asks first): the readers then run it
+        only when typed exactly, and offer it as a button otherwise."""
         if any(a.kind == "text" for a in args[:-1]):
             raise ValueError(f"/{parent} {name}: a text argument must come last")
-        spec = SubcommandSpec(parent, name, summary, handler, args, admin_only, aliases, example)
+        spec = SubcommandSpec(
+            parent,
+            name,
+            summary,
+            handler,
+            args,
+            admin_only,
+            aliases,
+            example,
+            destructive=destructive,
+            confirms_itself=confirms_itself,
+        )
+        taken = verbs_of(self, parent)  # keyed as the readers key verbs: `still-open` = `stillopen`
         for verb in (name, *aliases):
-            if self._find(parent, verb) is not None:
+            if key(verb) in taken:
                 raise ValueError(f"/{parent} {verb} registered twice")
         self.subcommands[(parent, name)] = spec
 
@@ -202,6 +248,11 @@ class Router:
     def subcommand(self, parent: str, name: str) -> SubcommandSpec | None:
         return self.subcommands.get((parent, name))
 
+    def spec_at(self, path: str) -> CommandSpec | SubcommandSpec | None:
+        """The command (`landed`) or sub-command (`jobclub cohort leave`) a path names."""
+        parent, _, name = path.rpartition(" ")
+        return self.subcommand(parent, name) if parent else self.command(name)
+
     def subcommands_of(self, parent: str) -> list[SubcommandSpec]:
         return [s for (p, _), s in self.subcommands.items() if p == parent]
 
@@ -231,44 +282,46 @@ class Router:
         forms += [s.usage for s in self.all_subcommands(name) if admin or not s.admin_only]
         return " · ".join(forms)
 
-    def _find(self, parent: str, verb: str) -> SubcommandSpec | None:
-        verb = verb.lower().strip(".,:;!?")
-        for (p, _), spec in self.subcommands.items():
-            if p == parent and (verb == spec.name or verb in spec.aliases):
-                return spec
-        return None
-
     async def _dispatch(
         self, path: str, default: Handler, ctx: Context
     ) -> Reply | list[Reply] | None:
         """Run `/path VERB ARGS` for the verb's spec, or `default` when no verb is given.
 
-        The verb is read as members type it (`bot.understanding.commands.read_verb`):
-        `Still-Open`, `still open`, `2 done`, `please pause`, one slip (`snoze`). A slip
-        that fits two verbs, or a destructive verb read any way but exactly (`delet`,
-        `remove` for `delete`), is offered as buttons instead of run.
+        The verbs are read by `bot.understanding.commands.read_path`, the same reading a
+        DM or a mistyped command name gets: `Still-Open`, `still open`, `2 done`, `please
+        pause`, one slip (`snoze`). What it is unsure of (a slip that fits two verbs, a
+        destructive verb read any way but exactly) comes back as "Did you mean" buttons.
         """
         if not self.subcommands_of(path):
             return await default(ctx)
         typed = ctx.text.strip()
-        verb = read_verb(self, path, typed.split())
-        if verb is None:
-            return await default(ctx)
-        if verb.candidates or (verb.how not in ("exact", "") and is_destructive(verb.path)):
-            tail = remainder(typed, verb.used)
-            paths = verb.candidates or (verb.path,)
-            reading = Reading("ask", how="typo", offers=tuple(Offer(p, tail) for p in paths))
-            return offers.ask(reading, f"/{path} {typed.split()[0]}", _visibility(ctx))
-        spec = self.subcommands.get(tuple(verb.path.rsplit(" ", 1)))  # type: ignore[arg-type]
+        reading = read_path(self, path, typed)
+        if reading.kind == "ask":
+            said = f"/{path} {typed.split()[0]}" if typed else f"/{path}"
+            return ctx.private(offers.ask(self, reading, said))
+        spec = self.subcommand(*reading.path.rsplit(" ", 1)) if reading.path != path else None
+        for step in self._chain(path, reading.path):
+            if step.admin_only and not ctx.is_admin:
+                raise UserError("Only club admins can do that.")
+        ctx.text = reading.rest
+        if reading.unread_verb:
+            raise UserError(self._unknown_verb(reading.path, reading.rest.split()[0], ctx.is_admin))
         if spec is None:
-            raise UserError(self._unknown_verb(path, typed.split()[0], ctx.is_admin))
-        if spec.admin_only and not ctx.is_admin:
-            raise UserError("Only club admins can do that.")
-        ctx.text = remainder(typed, verb.used, verb.number)
+            return await default(ctx)
         if self.subcommands_of(spec.path):
-            return await self._dispatch(spec.path, spec.handler, ctx)
+            return await spec.handler(ctx)  # a group named without its verb: its own answer
         ctx.args, ctx.text = parse_args(spec, ctx.text)
         return await spec.handler(ctx)
+
+    def _chain(self, root: str, path: str) -> list[SubcommandSpec]:
+        """The sub-commands from below `root` down to `path`, for their admin checks."""
+        out: list[SubcommandSpec] = []
+        while path != root and " " in path:
+            spec = self.spec_at(path)
+            if isinstance(spec, SubcommandSpec):
+                out.append(spec)
+            path = path.rpartition(" ")[0]
+        return out
 
     def _unknown_verb(self, path: str, verb: str, admin: bool) -> str:
         forms = [f"`{s.usage}`" for s in self.all_subcommands(path) if admin or not s.admin_only]
@@ -288,14 +341,12 @@ class Router:
         return None
 
     def suggest(self, name: str) -> str | None:
-        """The closest command name to a mistyped one, if any is close."""
-        match = process.extractOne(name, list(self.commands), scorer=fuzz.ratio, score_cutoff=60)
-        return match[0] if match else None
-
-
-def _visibility(ctx: Context) -> Visibility:
-    """Offers go where the command was typed: the DM, or only to the member in a channel."""
-    return Visibility.DM if ctx.event.place.is_dm else Visibility.ONLY_MEMBER
+        """The command a mistyped name plainly means, or the first it may mean; the same
+        reading as everywhere else (`bot.understanding.commands.read`)."""
+        reading = read(self, name)
+        if reading.kind == "run":
+            return reading.root
+        return reading.offers[0].path.partition(" ")[0] if reading.offers else None
 
 
 def parse_args(spec: SubcommandSpec, rest: str) -> tuple[tuple[str, ...], str]:

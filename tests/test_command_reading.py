@@ -3,7 +3,9 @@ plain DM sentences, and the "Did you mean" buttons for everything unsure or dest
 
 from __future__ import annotations
 
-from bot import offers
+import pytest
+
+from bot import dm, offers
 from bot.features import load_features
 from bot.replies import Visibility
 from bot.router import Router
@@ -135,11 +137,29 @@ async def test_a_long_sentence_starting_like_a_command_is_not_one(
 
 def test_destructive_paths_are_never_run_from_a_loose_reading() -> None:
     router = _router()
-    for line in ("jobclub delte", "landd acme", "story delet 2", "jobclub forget me"):
-        reading = read(router, line)
-        assert reading.kind == "ask" or reading.how == "exact", line
-    assert is_destructive("jobclub delete") and is_destructive("landed")
-    assert not is_destructive("nudges pause")
+    offered = {
+        "jobclub delte": Offer("jobclub delete"),
+        "landd acme": Offer("landed", "acme"),
+        "story delet 2": Offer("story delete", "2"),
+        "story nwe": Offer("story new"),
+        "story canel": Offer("story cancel"),
+        "story stpo": Offer("story cancel"),
+        "story quite": Offer("story cancel"),
+        "commitments 2 drpo": Offer("commitments drop", "2"),
+        "jobclub cohort leav spring": Offer("jobclub cohort leave", "spring"),
+    }
+    for line, offer in offered.items():
+        assert read(router, line) == Reading("ask", how=read(router, line).how, offers=(offer,))
+    assert read(router, "jobclub forget me").path == "jobclub forget-me"
+    assert read(router, "jobclub forget me").how == "exact"
+
+
+def test_what_is_destructive_is_declared_where_the_feature_registers_it() -> None:
+    router = _router()
+    for path in ("jobclub delete", "landed", "story new", "story cancel", "commitments drop"):
+        assert is_destructive(router, path), path
+    for path in ("nudges pause", "story start", "commitments done", "tip"):
+        assert not is_destructive(router, path), path
 
 
 def test_the_rest_of_a_line_keeps_its_line_breaks() -> None:
@@ -149,11 +169,108 @@ def test_the_rest_of_a_line_keeps_its_line_breaks() -> None:
 
 
 def test_sentences_read_only_their_own_shape() -> None:
-    assert read_sentence("remind me to call HR at 2pm").rest == "call HR at 2pm"
-    assert read_sentence("should I remind the recruiter about my CV?").kind == "none"
-    assert read_sentence("Hooli turned me down").rest == "Hooli"
-    assert read_sentence("they rejected me").rest == ""
-    assert read_sentence("deleted my linkedin by accident").kind == "none"
+    router = _router()
+    assert read_sentence(router, "remind me to call HR at 2pm").rest == "call HR at 2pm"
+    assert read_sentence(router, "should I remind the recruiter about my CV?").kind == "none"
+    assert read_sentence(router, "Hooli turned me down").rest == "Hooli"
+    assert read_sentence(router, "Hooli just turned me down").rest == "Hooli"
+    assert read_sentence(router, "they rejected me").offers == (Offer("rejected"),)
+    assert read_sentence(router, "deleted my linkedin by accident").kind == "none"
+
+
+def test_a_sentence_records_only_a_plain_company_name() -> None:
+    """A company is one to three words with no pronoun, quantifier or hedge; otherwise the
+    command is offered, with the company only when it is plain."""
+    router = _router()
+    vague = {
+        "loads of firms rejected me": Offer("rejected"),
+        "I reckon Globex maybe rejected me": Offer("rejected"),
+        "everybody rejected me": Offer("rejected"),
+        "my interview with Initech went badly today": Offer("interview", "at Initech today"),
+    }
+    for said, offer in vague.items():
+        assert read_sentence(router, said) == Reading("ask", how="sentence", offers=(offer,))
+    assert read_sentence(router, "nobody wants me, everybody rejected me").kind == "none"
+    sure = read_sentence(router, "Umbrella Corp rejected me")
+    assert (sure.kind, sure.rest) == ("run", "Umbrella Corp")
+
+
+async def test_venting_about_rejections_records_nothing_and_offers_the_command(
+    conversation: Conversation,
+) -> None:
+    (asked,) = await conversation.dm("honestly so many places rejected me this month")
+    assert "nothing has changed yet" in asked.text
+    assert asked.meta["did_you_mean"] == ["rejected"]
+    (told,) = await conversation.dm("my interview with Globex was rough yesterday")
+    assert told.meta["did_you_mean"] == ["interview"]
+    assert [b.label for b in told.buttons] == ["/interview at Globex yesterday", "Show help"]
+    listed = await conversation.one("/commitments")
+    assert "globex" not in listed.plain_text().lower()
+
+
+async def test_a_slip_in_a_story_verb_never_drops_the_draft(conversation: Conversation) -> None:
+    await conversation.command("/story", dm=True)
+    await conversation.dm("Cut onboarding time for new analysts")
+    (asked,) = await conversation.dm("/story canel")
+    assert asked.meta["did_you_mean"] == ["story cancel"]
+    (sure,) = await conversation.press(asked, "/story cancel")
+    assert "can't be undone" in sure.text
+    (kept,) = await conversation.press(sure, "No")
+    assert "left it as it was" in kept.text
+    listed = await conversation.one("/story list")
+    assert "half built" in listed.text
+    (fresh,) = await conversation.dm("/story nwe")
+    assert fresh.meta["did_you_mean"] == ["story new"]
+    assert "half built" in (await conversation.one("/story list")).text
+
+
+async def test_a_number_before_a_mistyped_verb_stays_on_the_offer(
+    conversation: Conversation,
+) -> None:
+    await conversation.one("/commit email Ana friday 3pm")
+    await conversation.one("/commit call Raj monday 10am")
+    asked = await conversation.one("/commitments 2 drpo")
+    assert asked.meta["did_you_mean"] == ["commitments drop"]
+    (sure,) = await conversation.press(asked, "/commitments drop 2")
+    (dropped,) = await conversation.press(sure, "Yes, do it")
+    assert dropped.text.startswith("Dropped: call Raj")
+
+
+async def test_synonym_slips_and_short_words_never_run_a_command(
+    conversation: Conversation,
+) -> None:
+    (trip,) = await conversation.dm("trip")
+    assert "tip_id" not in trip.meta and trip.meta["did_you_mean"] == ["tip"]
+    (shore,) = await conversation.dm("shore")
+    assert "streak" not in shore.meta and "read_as" not in shore.meta
+    quit_ = await conversation.one("/quit")
+    assert quit_.meta["error"] == "unknown_command" and "question" not in quit_.text.lower()
+    offered = await conversation.one("/scroe")
+    assert offered.meta["did_you_mean"] == ["progress"], "a synonym's slip is only offered"
+
+
+async def test_a_slash_typo_says_what_it_was_read_as(conversation: Conversation) -> None:
+    reply = await conversation.one("/progres")
+    assert reply.meta["read_as"] == "/progress"
+    offered = await conversation.one("/delet")
+    assert offered.visibility == Visibility.ONLY_MEMBER
+    (in_dm,) = await conversation.dm("/delet")
+    assert in_dm.visibility == Visibility.DM
+
+
+async def test_a_dm_is_read_as_a_sentence_once(
+    conversation: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counted(router: Router, text: str) -> Reading:
+        calls.append(text)
+        return read_sentence(router, text)
+
+    monkeypatch.setattr(dm, "read_sentence", counted)
+    await conversation.dm("nudges are helpful, thanks")
+    await conversation.dm("remind me to email Ana friday 3pm")
+    assert calls == ["nudges are helpful, thanks", "remind me to email Ana friday 3pm"]
 
 
 async def test_a_destructive_name_without_its_slash_is_only_offered(
@@ -175,6 +292,6 @@ def test_an_offer_button_carries_text_with_colons_and_long_text_gets_no_button()
     assert found is not None
     assert offers.offer_from(found[1]) == Offer("commit", "call Jo at 3:30pm")
     long = Reading("ask", offers=(Offer("commit", "x" * 200),))
-    reply = offers.ask(long, "/comit", Visibility.DM)
+    reply = offers.ask(router, long, "/comit")
     assert [b.label for b in reply.buttons] == ["Show help"]
     assert "Type the command again in full" in reply.text

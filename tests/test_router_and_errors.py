@@ -85,11 +85,26 @@ async def test_a_plain_typo_runs_the_command_it_means(conversation: Conversation
     assert reply.meta["topic"] == "money"
 
 
-async def test_unknown_command_suggests_the_closest(conversation: Conversation) -> None:
+async def test_unknown_command_offers_the_closest(conversation: Conversation) -> None:
     reply = await conversation.one("/tipsy networking")
-    assert reply.meta["error"] == "unknown_command"
-    assert reply.meta["suggestion"] == "tip"
-    assert "/tip" in reply.text and "/jobclub help" in reply.text
+    assert reply.meta["did_you_mean"] == ["tip"]
+    assert [b.label for b in reply.buttons] == ["/tip networking", "Show help"]
+    (tip,) = await conversation.press(reply, "/tip networking")
+    assert tip.meta["read_as"] == "/tip"
+
+
+async def test_a_verb_registered_twice_in_another_spelling_is_refused() -> None:
+    router = Router()
+    router.add_command("x", "X.", "/x", _nothing)
+    router.add_subcommand("x", "still-open", "Once.", _nothing)
+    with pytest.raises(ValueError, match="registered twice"):
+        router.add_subcommand("x", "stillopen", "Twice.", _nothing)
+    with pytest.raises(ValueError, match="registered twice"):
+        router.add_subcommand("x", "other", "Alias.", _nothing, aliases=("Still_Open",))
+
+
+async def _nothing(ctx: object) -> None:
+    return None
 
 
 async def test_a_name_that_means_nothing_gets_no_guess(conversation: Conversation) -> None:

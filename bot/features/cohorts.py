@@ -66,6 +66,7 @@ class Cohorts(Feature):
             self.on_cohort_leave,
             args=(word("NAME", ask="Say which cohort"),),
             example="leave spring",
+            destructive=True,
         )
         cohort(
             "add",
@@ -82,6 +83,7 @@ class Cohorts(Feature):
             args=(word("NAME", ask="Say which cohort"),),
             admin_only=True,
             example="end spring",
+            destructive=True,
         )
         cohort("list", "The club's cohorts.", self.on_cohort_list)
 

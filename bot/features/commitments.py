@@ -87,6 +87,7 @@ class Commitments(Feature):
             self._numbered(self._cmd_drop),
             args=(number(),),
             example="drop 2",
+            destructive=True,
         )
         sub(
             "snooze",

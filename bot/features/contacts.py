@@ -75,6 +75,8 @@ class Contacts(Feature):
             args=(text("NAME", ask="Say who to remove"),),
             aliases=("delete",),
             example="remove Ana",
+            destructive=True,
+            confirms_itself=True,
         )
         router.add_subcommand(
             "jobclub", "contacts", "People you stay in touch with.", self.on_contacts

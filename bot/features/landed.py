@@ -77,6 +77,8 @@ class Landed(Feature):
             "You got the job: close the search (one confirmation), celebrate if you like.",
             "/landed COMPANY [as ROLE] [start DATE] · /landed undo",
             self.on_landed,
+            destructive=True,
+            confirms_itself=True,
         )
         router.add_action("landed:yes", self.on_confirm)
         router.add_action("landed:no", self.on_cancel)

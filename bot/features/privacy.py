@@ -36,10 +36,20 @@ class Privacy(Feature):
             "jobclub", "export", "Get a copy of everything I keep about you.", self.on_export
         )
         router.add_subcommand(
-            "jobclub", "delete", "Delete everything I keep about you.", self.on_delete
+            "jobclub",
+            "delete",
+            "Delete everything I keep about you.",
+            self.on_delete,
+            destructive=True,
+            confirms_itself=True,
         )
         router.add_subcommand(
-            "jobclub", "forget-me", "The same as `/jobclub delete`.", self.on_delete
+            "jobclub",
+            "forget-me",
+            "The same as `/jobclub delete`.",
+            self.on_delete,
+            destructive=True,
+            confirms_itself=True,
         )
         router.add_action("privacy:delete:confirm", self.on_delete_confirmed)
         router.add_action("privacy:delete:cancel", self.on_delete_cancelled)

@@ -174,6 +174,8 @@ class Stories(Feature):
             args=(number(),),
             aliases=("remove",),
             example="delete 2",
+            destructive=True,
+            confirms_itself=True,
         )
         sub(
             "tag",
@@ -196,12 +198,13 @@ class Stories(Feature):
             self.on_start,
             aliases=("build",),
         )
-        sub("new", "Start a fresh story, dropping the draft.", self.on_restart)
+        sub("new", "Start a fresh story, dropping the draft.", self.on_restart, destructive=True)
         sub(
             "cancel",
             "Drop the story draft.",
             self._discard,
             aliases=tuple(sorted(CANCEL_WORDS - {"cancel"})),
+            destructive=True,
         )
         router.add_action("story:start", self.on_start)
         router.add_action("story:restart", self.on_restart)

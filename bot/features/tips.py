@@ -59,6 +59,7 @@ class Tips(Feature):
             "Interview advice: a new tip, or one on what you ask about.",
             "/tip [words] · /tip topics",
             self.on_tip,
+            takes_questions=True,
         )
         router.add_action("tip:another", self.on_another)
         router.add_action("tip:topic", self.on_topic)

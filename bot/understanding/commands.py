@@ -14,11 +14,16 @@ surest to the loosest:
    Damerau-Levenshtein distance, so a swapped pair of letters counts as one slip.
    A three-letter word only counts as a swapped pair (`/tpi`) or a dropped letter
    or an added one (`lst`, `onn`): too many short words are one changed letter from `tip` or `off`.
+   Stems and typos are run only from the registered names and aliases: a slip of a
+   synonym from step 2 is at most offered (`/shore` asks about `/progress`), and a
+   word that says stop (`quit`, `exit`) is never a slip of anything (`/quit` is no quiz).
 
 Anything looser (a prefix like `/pr`, a slip that fits two commands) is never run:
 the member gets the candidates as buttons (`Reading.kind == "ask"`). And a reading
-that is not exact never runs a destructive command (`is_destructive`): `/delet`, `/landd acme` and
-`/jobclub cohort leav spring` are offered as a button, which then asks to confirm.
+that is not exact never runs a destructive command (`is_destructive`, declared where the
+feature registers it: `add_subcommand(..., destructive=True)`): `/delet`, `/landd acme`,
+`/story nwe` and `/jobclub cohort leav spring` are offered as a button, which then asks
+to confirm unless the command asks by itself.
 """
 
 from __future__ import annotations
@@ -37,24 +42,22 @@ if TYPE_CHECKING:
 Kind = Literal["run", "ask", "none"]
 How = Literal["exact", "word", "typo", "sentence", ""]
 
-DESTRUCTIVE_VERBS = frozenset({"delete", "remove", "leave", "end", "drop", "forgetme"})
-"""Verbs that delete, leave or close something, in any command (a new feature's
-`/x delete` is covered by its name)."""
-DESTRUCTIVE_COMMANDS = frozenset({"landed"})
-"""Whole commands that close something: `/landed` ends the job search."""
+STOP_WORDS = frozenset({"cancel", "stop", "quit", "exit", "leave", "nevermind"})
+"""Words that say "stop": never read as a slip of a command name (`/quit` is no `/quiz`)."""
 
 
-def is_destructive(path: str) -> bool:
-    """Run only when typed exactly: never from a typo, another word or a sentence."""
-    words = path.split()
-    return path in DESTRUCTIVE_COMMANDS or (bool(words) and key(words[-1]) in DESTRUCTIVE_VERBS)
+def is_destructive(router: Router, path: str) -> bool:
+    """`path` deletes, drops, leaves or ends something, as its registration declares: it
+    runs only when typed exactly, never from a typo, another word or a sentence."""
+    spec = router.spec_at(path)
+    return spec is not None and spec.destructive
 
 
-SELF_CONFIRMING = frozenset(
-    {"landed", "jobclub delete", "jobclub forget-me", "jobclub contact remove", "story delete"}
-)
-"""Destructive paths whose own handler asks "are you sure?" before doing anything, so an
-offered button may run them directly; the others get a confirmation step first."""
+def confirms_itself(router: Router, path: str) -> bool:
+    """`path`'s own handler asks "are you sure?", so an offered button may run it."""
+    spec = router.spec_at(path)
+    return spec is not None and spec.confirms_itself
+
 
 COMMAND_WORDS = {
     "advice": "tip",
@@ -251,45 +254,58 @@ def _stem_paths(typed: str, targets: dict[str, str]) -> list[str]:
     return sorted({path for target, path in targets.items() if snowball(target) == stem})
 
 
-def read_name(router: Router, words: list[str], *, loose: bool = True) -> _Match | None:
+def read_name(
+    router: Router, words: list[str], *, loose: bool = True, joined: bool = True
+) -> _Match | None:
     """The command the first word (or two run together: `/check in`) names.
 
-    `loose=False` allows only exact names (a DM in which a conversation is waiting).
+    `loose=False` allows only exact names (a DM typed without the slash); `joined=False`
+    reads the first word alone (a DM in which a conversation waits: "check in" there is
+    an answer, not `/checkin`).
     """
     if not words:
         return None
+    spans = (1, 2) if joined else (1,)
     names = {key(name): name for name in router.commands}
-    for n in (1, 2):
+    for n in spans:
         if _joined(words, n) in names:
             return _Match(names[_joined(words, n)], n, "exact")
     if not loose:
         return None
     others = {word: path for word, path in COMMAND_WORDS.items() if path.split()[0] in names}
-    for n in (1, 2):
+    for n in spans:
         if _joined(words, n) in others:
             return _Match(others[_joined(words, n)], n, "word")
-    targets = {**names, **others}
     typed = key(words[0])
-    stems = _stem_paths(typed, targets)
+    if typed in STOP_WORDS:
+        return None
+    stems = _stem_paths(typed, names)  # stems and slips: real names only, never synonyms
     if len(stems) == 1:
         return _Match(stems[0], 1, "word")
     paths: list[str] = []
-    for n in (1, 2):
-        paths, _ = _best(_joined(words, n), targets)
+    for n in spans:
+        paths, _ = _best(_joined(words, n), names)
         if len(paths) == 1:
             return _Match(paths[0], n, "typo")
         if paths:
             break
+    for n in spans if not paths else ():  # a slip of another word (`/delet`): only offered
+        paths, _ = _best(_joined(words, n), others)
+        if paths:
+            break
     candidates = paths or stems
-    if not candidates and len(typed) >= 2:
+    if not candidates and len(typed) >= 2:  # `/pr`: a name it begins
         candidates = sorted(name for name in names.values() if key(name).startswith(typed))
+    if not candidates and len(typed) >= 4:  # `/tipsy`: a name with letters added after it
+        candidates = sorted(name for name in names.values() if typed.startswith(key(name)))
     if candidates:
         return _Match("", 1, "typo", tuple(candidates[:3]))
     return None
 
 
-def _verbs_of(router: Router, path: str) -> dict[str, SubcommandSpec]:
-    """Every key that names a verb of `path`: names and aliases."""
+def verbs_of(router: Router, path: str) -> dict[str, SubcommandSpec]:
+    """Every key that names a verb of `path`: names and aliases (the router refuses a
+    second registration of any of these keys)."""
     out: dict[str, SubcommandSpec] = {}
     for spec in router.subcommands_of(path):
         for verb in (spec.name, *spec.aliases):
@@ -302,10 +318,11 @@ def _is_number(word: str) -> bool:
     return digits.isascii() and digits.isdigit()
 
 
-def read_verb(router: Router, path: str, words: list[str]) -> _Match | None:
+def read_verb(router: Router, path: str, words: list[str], *, loose: bool = True) -> _Match | None:
     """The sub-command of `path` that `words` begin with (after filler words, and with a
-    number typed first put back after its verb: `2 done`); None when no verb is typed."""
-    verbs = _verbs_of(router, path)
+    number typed first put back after its verb: `2 done`); None when no verb is typed.
+    `loose=False` takes a verb only as registered (a waiting conversation's answer)."""
+    verbs = verbs_of(router, path)
     skip = 0
     while skip < len(words) - 1 and key(words[skip]) in FILLER and key(words[skip]) not in verbs:
         skip += 1
@@ -313,12 +330,15 @@ def read_verb(router: Router, path: str, words: list[str]) -> _Match | None:
     if not words:
         return None
     if len(words) >= 2 and _is_number(words[0]):
-        after = read_verb(router, path, words[1:])
-        if after is not None and after.path:
-            return _Match(after.path, skip + 1 + after.used, after.how, number=words[0])
+        after = read_verb(router, path, words[1:], loose=loose)
+        if after is not None and (after.path or after.candidates):
+            used = skip + 1 + after.used
+            return _Match(after.path, used, after.how, after.candidates, number=words[0])
     for n in (3, 2, 1):
         if _joined(words, n) in verbs:
             return _Match(verbs[_joined(words, n)].path, skip + n, "exact")
+    if not loose:
+        return _Match("", skip, "", ())
     names = {key(s.name): s.path for s in router.subcommands_of(path)}
     for n in (2, 1):
         verb = VERB_WORDS.get(_joined(words, n))
@@ -352,31 +372,47 @@ def remainder(text: str, used: int, number: str = "") -> str:
     return rest.strip()
 
 
-def read(router: Router, line: str, *, loose: bool = True) -> Reading:
-    """`line` (a command name and its text, without the slash) read to the deepest
-    sub-command it names; `loose=False` takes the command name only as typed."""
-    found = read_name(router, line.split(), loose=loose)
-    if found is None:
-        return NONE
-    if found.candidates:
-        return Reading("ask", how="typo", offers=tuple(Offer(p) for p in found.candidates))
-    path, how, rest = found.path, found.how, remainder(line, found.used)
+def read_path(
+    router: Router, path: str, rest: str, how: How = "exact", *, loose: bool = True
+) -> Reading:
+    """`rest` read for the verbs under `path`, as deep as it names them, and judged.
+
+    One reading for every caller: `read` after the command name, and the router's
+    dispatcher for a registered command's text, so both keep a number typed before its
+    verb (`2 drpo` offers `/commitments drop 2`) and both offer what they are unsure of.
+    `how` is how surely `path` itself was read; `loose=False` takes verbs only exactly.
+    """
     unread = False
     while router.subcommands_of(path):
-        verb = read_verb(router, path, rest.split())
+        verb = read_verb(router, path, rest.split(), loose=loose)
         if verb is None or not (verb.path or verb.candidates):
             unread = verb is not None
             break
+        tail = remainder(rest, verb.used, verb.number)
         if verb.candidates:
-            tail = remainder(rest, verb.used)
             return Reading("ask", how="typo", offers=tuple(Offer(p, tail) for p in verb.candidates))
-        path, rest = verb.path, remainder(rest, verb.used, verb.number)
+        path, rest = verb.path, tail
         how = max(how, verb.how, key=_RANK.index)
-    return judged(Reading("run", path, rest, how, unread_verb=unread))
+    return judged(router, Reading("run", path, rest, how, unread_verb=unread))
 
 
-def judged(reading: Reading) -> Reading:
+def read(router: Router, line: str, *, loose: bool = True, focused: bool = False) -> Reading:
+    """`line` (a command name and its text, without the slash) read to the deepest
+    sub-command it names. `loose=False` takes the command name only as typed;
+    `focused=True` (a conversation waits for an answer) takes the first word only, and
+    names and verbs only exactly: no joined words, synonyms, stems or slips."""
+    found = read_name(router, line.split(), loose=loose and not focused, joined=not focused)
+    if found is None:
+        return NONE
+    rest = remainder(line, found.used)
+    if found.candidates:  # the member's text goes on every button: `/pr conflict`
+        return Reading("ask", how="typo", offers=tuple(Offer(p, rest) for p in found.candidates))
+    return read_path(router, found.path, rest, found.how, loose=not focused)
+
+
+def judged(router: Router, reading: Reading) -> Reading:
     """A reading that is not exact never runs a destructive command: it is offered."""
-    if reading.kind == "run" and reading.how != "exact" and is_destructive(reading.path):
+    destructive = is_destructive(router, reading.path)
+    if reading.kind == "run" and reading.how != "exact" and destructive:
         return Reading("ask", how=reading.how, offers=(Offer(reading.path, reading.rest),))
     return reading

@@ -3,8 +3,8 @@
 A sentence is read as a command only on a clear signal: a request shaped the way people
 ask for that one thing (`remind me to …`, `I have an interview at …`, `<company>
 rejected me`, `pause my nudges`). Everything else is left alone, so an advice question
-still reaches the tips reader and a waiting conversation still gets its answer (the
-caller never asks this module while a conversation holds the DM).
+still reaches the tips reader. While a conversation holds the DM, `bot.dm` asks this
+module only about text the conversation passed on, so an answer stays an answer.
 
 The shapes are rules over words, not stored sentences: each names the verbs, the
 things and the connecting words members use, so "pls remind me 2 ring Dave" and
@@ -12,11 +12,16 @@ things and the connecting words members use, so "pls remind me 2 ring Dave" and
 word one slip from a keyword is corrected ("rmind", "intervew") and emoji and
 exclamation marks are dropped.
 
-Two guards keep the reading honest:
+Three guards keep the reading honest:
 - a sentence that asks for advice ("how should I prepare?", "any tips") is not turned
   into a set-up: it goes to the tips reader as before;
+- a record is made only for a plain company name: one to three words, none of them a
+  pronoun, a quantifier or a hedge ("so many companies", "everyone", "I think Acme"),
+  and an interview only when the sentence schedules it rather than tells how it went
+  ("my interview with Google was rough"); otherwise the command is offered as a button;
 - what deletes or closes something (delete my data, I got the job) is only ever
-  offered as a button, never run from a sentence (`commands.judged`).
+  offered as a button, never run from a sentence (`commands.judged`, from what the
+  feature declared when it registered the command).
 """
 
 from __future__ import annotations
@@ -24,9 +29,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.text import fold
-from bot.understanding.commands import Reading, judged, slipped
+from bot.understanding.commands import Offer, Reading, judged, slipped
+
+if TYPE_CHECKING:
+    from bot.router import Router
 
 KEYWORDS = (
     "remind",
@@ -69,6 +78,48 @@ _TIMEISH = re.compile(
 )
 _QUESTION_WORD = re.compile(r"^\s*(?:what|how|why|who|which|where|whether|if)\b", re.I)
 _PRONOUN = {"they", "them", "he", "she", "it", "the company", "the recruiter", "the employer"}
+_VAGUE = frozenset(
+    (
+        # pronouns and determiners: who, not which company
+        "i me my we us our you your they them their he him his she her it its this that "
+        "these those there someone somebody everyone everybody anyone anybody nobody noone "
+        "one another other others "
+        # quantifiers
+        "so many much most all every each some any few several lots lot loads tons no none "
+        "both half another more "
+        # hedges and fillers
+        "think guess maybe perhaps probably possibly apparently seems seem looks like feel "
+        "kinda sorta basically literally actually honestly again still also even already "
+        # general nouns that name no company
+        "company companies employer employers firm firms recruiter recruiters people place "
+        "places job jobs role roles"
+    ).split()
+)
+"""Words a plain company name does not hold; a "company" with one is no name to record."""
+_COMPANY_WORDS = 3
+_LEAD_TRAIL = frozenset("just finally also officially again today".split())
+_TOLD = re.compile(
+    r"\b(?:was|were|went|felt|seemed|did|didn'?t|had|has been|have been|is over|"
+    r"went\s+\w+|got\s+cancel+ed|wasn'?t)\b",
+    re.I,
+)
+"""Words that tell how an interview went rather than set one up ("was rough")."""
+
+
+def plain_company(text: str) -> bool:
+    """One to three words, none of them a pronoun, a quantifier or a hedge."""
+    words = [w.strip(".,!'") for w in fold(text).split()]
+    return 0 < len(words) <= _COMPANY_WORDS and not any(w in _VAGUE for w in words)
+
+
+def _trimmed(company: str) -> str:
+    """Adverbs around a name gone: "Acme just" (rejected me) is Acme."""
+    words = company.split()
+    while words and fold(words[-1]) in _LEAD_TRAIL:
+        words.pop()
+    while words and fold(words[0]) in _LEAD_TRAIL:
+        words.pop(0)
+    return " ".join(words)
 
 
 def _clean(text: str) -> str:
@@ -131,7 +182,7 @@ def _interview(match: re.Match[str]) -> str:
 
 
 def _rejected(match: re.Match[str]) -> str:
-    return _company(match.group("company") or "")
+    return _trimmed(_company(match.group("company") or ""))
 
 
 def _landed(match: re.Match[str]) -> str:
@@ -387,26 +438,65 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def read_sentence(text: str, known: Callable[[str], bool] = lambda path: True) -> Reading:
-    """The command a plain DM sentence clearly asks for, or `NONE`.
-
-    `known(path)` says whether the bot has that command (a club may run without one).
-    """
+def read_sentence(router: Router, text: str) -> Reading:
+    """The command a plain DM sentence clearly asks for, or `NONE`, among the router's
+    commands (a club may run without one); unsure or destructive readings are offers."""
     cleaned = _clean(text)
     if not cleaned or cleaned.startswith("/"):
         return Reading("none")
     advice = bool(ADVICE.search(cleaned.lower())) or ("?" in text and not _polite_ask(text))
     for rule in RULES:
         match = rule.pattern.search(cleaned)
-        if match is None or not known(rule.path):
+        if match is None or router.command(rule.path.split()[0]) is None:
             continue
         if rule.advice_guard and advice:
             return Reading("none")
         args = rule.args(match)
         if rule.path == "commit" and _QUESTION_WORD.match(args):
             return Reading("none")  # "remind me what the STAR method is" asks something
-        return judged(Reading("run", rule.path, args, "sentence"))
+        if not _plain_enough(rule.path, args):
+            offer = Offer(rule.path, _offered(rule.path, args))
+            return Reading("ask", how="sentence", offers=(offer,))
+        return judged(router, Reading("run", rule.path, args, "sentence"))
     return Reading("none")
+
+
+def _plain_enough(path: str, args: str) -> bool:
+    """A record-making reading names a plain company; an interview is being set up."""
+    if path == "rejected":
+        return plain_company(args)
+    if path == "interview":
+        company = re.split(r"\s(?:on|with|for|at\s+\d)\s|\s(?=\d)", f" {args} ")[0].strip()
+        company = re.sub(r"^(?:at|with|in|from)\s", "", company, flags=re.I)
+        return not _TOLD.search(args) and (not company or plain_company(_first_name(company)))
+    return True
+
+
+_DAY_WORD = (
+    r"next|this|on|mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|"
+    r"fri|friday|sat|saturday|sun|sunday|\d\w*"
+)
+
+
+def _first_name(company: str) -> str:
+    """The company part before a time word: "Acme next tuesday 2pm" is Acme."""
+    return re.split(
+        rf"\s(?:{_DAYTIME}|{_DAY_WORD})\b",
+        f" {company} ",
+        flags=re.I,
+    )[0].strip()
+
+
+def _offered(path: str, args: str) -> str:
+    """What the offered button carries: the company only when it is a plain name, and for
+    an interview told about, only the company and when it was ("at Google yesterday")."""
+    if path == "interview":
+        told = _TOLD.search(args)
+        if told:
+            when = re.search(rf"\b(?:{_DAYTIME})\b", args[told.end() :], re.I)
+            args = args[: told.start()].strip() + (f" {when.group(0)}" if when else "")
+    company = _first_name(re.sub(r"^(?:at|with)\s", "", args, flags=re.I))
+    return args if plain_company(company) else ""
 
 
 def _polite_ask(text: str) -> bool:

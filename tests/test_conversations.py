@@ -261,3 +261,26 @@ async def test_with_nothing_waiting_a_clear_sentence_runs_its_command(
     assert made.text.startswith("Got it: send my CV to Rahul")
     (paused,) = await conversation.dm("pause my daily tasks")
     assert paused.meta.get("read_as") == "/nudges pause"
+
+
+async def test_a_two_word_answer_that_joins_into_a_command_name_stays_an_answer(
+    conversation: Conversation,
+) -> None:
+    """Was: with a practice question open, the answer "check in" ran `/checkin`."""
+    await conversation.command("/practice sensitive")
+    (answer,) = await conversation.dm("check in")
+    assert "checkin" not in str(answer.meta.get("read_as", ""))
+    assert [owner for owner, _ in await focus_rows(conversation)] == ["practice"]
+
+
+async def test_a_story_answer_that_looks_like_a_mistyped_verb_keeps_the_draft(
+    conversation: Conversation,
+) -> None:
+    """Was: while the story held the DM, "story nwe" ran `/story new` and dropped the draft."""
+    await conversation.command("/story", dm=True)
+    await conversation.dm(STORY["title"])
+    (step,) = await conversation.dm("story nwe")
+    assert "read_as" not in step.meta and "did_you_mean" not in step.meta
+    assert await count(conversation, StoryDraft) == 1
+    (paused,) = await conversation.dm("nudges paused")
+    assert "read_as" not in paused.meta, "only an exact verb counts while a conversation waits"

@@ -175,6 +175,22 @@ async def test_pause_skips_rounds_and_resume_brings_you_back(conversation: Conve
     assert sorted(second) == ["Ada", "Grace", "Hedy"]
 
 
+async def test_pause_until_a_date_reads_the_day_and_refuses_one_already_begun(
+    conversation: Conversation,
+) -> None:
+    """`pause until DATE` reads the day as every other date in the bot does; a day that
+    has already begun would pause nothing (was: "Paused until today 00:00")."""
+    await conversation.one("/partners on weekdays 12:00-14:00", who="Hedy")
+    (today,) = await conversation.command("/partners pause until today", who="Hedy")
+    assert today.meta["error"] == "user" and "a day after today" in today.text
+    status = await conversation.one("/partners", who="Hedy")
+    assert "Paused" not in status.text
+    (vague,) = await conversation.command("/partners pause until whenever", who="Hedy")
+    assert "Dates look like" in vague.text and "/partners pause 2 weeks" in vague.text
+    friday = await conversation.one("/partners pause until friday 3pm", who="Hedy")
+    assert "Paused: no partner until Fri 27 Nov, 00:00" in friday.text
+
+
 async def test_we_booked_it_asks_when_and_reminds_both_an_hour_before(
     conversation: Conversation,
 ) -> None:

@@ -200,7 +200,7 @@ class WeeklyCheckin(Feature):
         prefs = await _prefs(ctx.session, ctx.member, ctx.now)
         prefs.on, prefs.weekday, prefs.minutes = True, weekday, minutes
         prefs.offered_at = prefs.offered_at or ctx.now
-        prefs.next_at = next_checkin(prefs, ctx.zone, ctx.now)
+        prefs.next_at = next_weekly(prefs.weekday, prefs.minutes, ctx.zone, ctx.now)
         prefs.updated_at = ctx.now
         return await self._status(ctx, prefs, "The weekly check-in is on.")
 
@@ -430,7 +430,7 @@ class WeeklyCheckin(Feature):
             row = CheckinSummary(club_id=ctx.club.id, updated_at=ctx.now)
             ctx.session.add(row)
         row.channel, row.updated_at = channel, ctx.now
-        row.next_at = next_summary(zone, ctx.now)
+        row.next_at = next_weekly(SUMMARY_WEEKDAY, SUMMARY_MINUTES, zone, ctx.now)
         return _private(
             ctx,
             f"The weekly check-in summary will go to that channel every Monday at 09:00 "
@@ -552,7 +552,7 @@ class WeeklyCheckin(Feature):
         if not state.get("on") or prefs is None:
             return None
         prefs.on, prefs.updated_at = True, now
-        prefs.next_at = next_checkin(prefs, zone, now)
+        prefs.next_at = next_weekly(prefs.weekday, prefs.minutes, zone, now)
         return "weekly check-ins are back on"
 
     async def export_member(self, session: AsyncSession, member: Member) -> dict[str, Any]:
@@ -825,16 +825,6 @@ def _new_week(member_id: int, start: date, now: datetime) -> dict[str, Any]:
 # -- schedules -----------------------------------------------------------------------------
 
 
-def next_checkin(prefs: CheckinPrefs, zone: ZoneInfo, after: datetime) -> datetime:
-    """The member's next check-in instant strictly after `after`, on their wall clock."""
-    return next_weekly(prefs.weekday, prefs.minutes, zone, after)
-
-
-def next_summary(zone: ZoneInfo, after: datetime) -> datetime:
-    """The club summary's next instant, on the club's wall clock."""
-    return next_weekly(SUMMARY_WEEKDAY, SUMMARY_MINUTES, zone, after)
-
-
 class WeeklyAsk:
     """Claims due check-ins from `checkin_prefs.next_at`; one per member per week.
 
@@ -868,7 +858,7 @@ class WeeklyAsk:
             due = prefs.next_at
             assert due is not None
             zone = members.zone_for(member, club, services.settings.timezone)
-            following = next_checkin(prefs, zone, max(now, due))
+            following = next_weekly(prefs.weekday, prefs.minutes, zone, max(now, due))
             result = await session.execute(
                 update(CheckinPrefs)
                 .where(CheckinPrefs.member_id == member.id, CheckinPrefs.next_at == due)
@@ -1031,7 +1021,7 @@ class WeeklySummary:
             due = row.next_at
             assert due is not None
             zone = club_zone(club, services)
-            following = next_summary(zone, max(now, due))
+            following = next_weekly(SUMMARY_WEEKDAY, SUMMARY_MINUTES, zone, max(now, due))
             result = await session.execute(
                 update(CheckinSummary)
                 .where(CheckinSummary.club_id == club.id, CheckinSummary.next_at == due)

@@ -74,6 +74,7 @@ from bot.store.models import (
 )
 from bot.text import ascii_number, shorten
 from bot.timezones import local_instant, show_time
+from bot.typed_days import read_day
 from bot.weekly import next_weekly
 from bot.when import WhenError, parse_when
 
@@ -333,7 +334,7 @@ class Partners(Feature):
             schedule = PartnerSchedule(club_id=ctx.club.id, rounds_run=0, created_at=ctx.now)
             ctx.session.add(schedule)
         schedule.weekday, schedule.minutes, schedule.channel_id = weekday, minutes, channel
-        schedule.next_round_at = next_round(weekday, minutes, zone, ctx.now)
+        schedule.next_round_at = next_weekly(weekday, minutes, zone, ctx.now)
         where = (
             " Pairs on Discord meet in a private thread in that channel."
             if channel
@@ -574,7 +575,7 @@ class Rounds:
             club_id, due = club.id, schedule.next_round_at
             assert due is not None
             zone = club_zone(club, services)
-            following = next_round(schedule.weekday, schedule.minutes, zone, max(now, due))
+            following = next_weekly(schedule.weekday, schedule.minutes, zone, max(now, due))
             result = await session.execute(
                 update(PartnerSchedule)
                 .where(PartnerSchedule.club_id == club_id, PartnerSchedule.next_round_at == due)
@@ -1083,11 +1084,6 @@ def _span(a: datetime, b: datetime, zone: ZoneInfo) -> str:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def next_round(weekday: int, minutes: int, zone: ZoneInfo, after: datetime) -> datetime:
-    """The next round instant strictly after `after`, on the club's wall clock."""
-    return next_weekly(weekday, minutes, zone, after)
-
-
 def _when(schedule: PartnerSchedule, zone: ZoneInfo) -> str:
     return (
         f"{_WEEKDAYS[schedule.weekday].title()} at {schedule.minutes // 60:02d}:"
@@ -1107,10 +1103,15 @@ def _pause_until(ctx: Context, words: str) -> datetime:
             raise UserError("Pause for between a day and about four months.")
     else:
         try:
-            when = parse_when(words.removeprefix("until "), ctx.now, ctx.zone)
-        except WhenError as exc:
-            raise UserError(f"{exc} For example `/partners pause 2 weeks`.") from None
-        return local_instant(when.due_at.astimezone(ctx.zone).date(), time(0, 0), ctx.zone)
+            day = read_day(words.removeprefix("until "), ctx.now, ctx.zone, past=False)
+        except UserError as exc:
+            raise UserError(f"{exc} Or a length: `/partners pause 2 weeks`.") from None
+        if day <= local_today:  # the pause would end before it began
+            raise UserError(
+                "Pick a day after today, e.g. `/partners pause until friday`, or a length: "
+                "`/partners pause 2 weeks`."
+            )
+        days = (day - local_today).days
     return local_instant(local_today + timedelta(days=days), time(0, 0), ctx.zone)
 
 

@@ -295,3 +295,17 @@ def test_an_offer_button_carries_text_with_colons_and_long_text_gets_no_button()
     reply = offers.ask(router, long, "/comit")
     assert [b.label for b in reply.buttons] == ["Show help"]
     assert "Type the command again in full" in reply.text
+
+
+def test_a_command_that_takes_questions_keeps_them_without_its_slash() -> None:
+    """The advice guard asks the registration, not a command's name."""
+    router = Router()
+
+    async def answer(ctx: object) -> None:
+        return None
+
+    router.add_command("ask", "Questions.", "/ask WORDS", answer, takes_questions=True)
+    router.add_command("note", "Notes.", "/note WORDS", answer)
+    asked = dm.read_typed(router, "ask how should I prepare", focused=False)
+    assert (asked.kind, asked.path, asked.rest) == ("run", "ask", "how should I prepare")
+    assert dm.read_typed(router, "note how should I prepare", focused=False).kind == "none"

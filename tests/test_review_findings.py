@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 
 from bot.replies import Reply, Visibility
+from bot.review import MainFix, Review, WordStats, structure
 from bot.review import wordlists as wl
-from bot.review.coherence import PRAISE_CONTRADICTS, RULES_OUT_NOTHING
+from bot.review.coherence import PRAISE_CONTRADICTS, PRAISE_MODULES, contradictions
 from bot.review.text import hits
 from bot.text import fold
 from tests.conftest import Conversation
@@ -221,28 +222,47 @@ async def test_a_short_present_tense_story_asks_for_the_action_not_off_topic(
 # --- coherence: every strength is known to the contradiction check ---------------------------
 
 
-def _strength_leads() -> list[str]:
-    """The fixed opening of every `Strength(weight, lead, …)` in bot/review."""
-    leads: list[str] = []
-    for path in (ROOT / "bot/review").glob("*.py"):
+def _strength_praise() -> list[tuple[str, str]]:
+    """For every `Strength(weight, lead, …)` in bot/review: its module and the name of the
+    `Praise` its lead is built from (`X.lead`, or an f-string opening with `{X.lead}`)."""
+    found: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "bot/review").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Strength"):
                 continue
             lead = node.args[1]
-            if isinstance(lead, ast.JoinedStr):
-                lead = lead.values[0]
-            assert isinstance(lead, ast.Constant), f"{path.name}: a lead must open with text"
-            leads.append(str(lead.value))
-    return leads
+            if isinstance(lead, ast.JoinedStr) and isinstance(lead.values[0], ast.FormattedValue):
+                lead = lead.values[0].value
+            ok = isinstance(lead, ast.Attribute) and lead.attr == "lead"
+            assert ok, f"{path.name}:{node.lineno}: build the lead from a declared Praise"
+            assert isinstance(lead, ast.Attribute) and isinstance(lead.value, ast.Name)
+            found.append((path.stem, lead.value.id))
+    return found
 
 
-def test_each_praise_lead_matches_a_strength_the_reviewer_can_give() -> None:
-    leads = _strength_leads()
-    stale = [lead for lead, _ in PRAISE_CONTRADICTS if not any(s.startswith(lead) for s in leads)]
-    assert not stale, f"no strength starts with {stale}: reworded without the coherence check?"
+def test_every_strength_is_built_from_praise_the_coherence_check_reads() -> None:
+    modules = {m.__name__.rsplit(".", 1)[1]: m for m in PRAISE_MODULES}
+    used = _strength_praise()
+    assert used
+    for module, name in used:
+        assert module in modules, f"{module}.py gives strengths: add it to PRAISE_MODULES"
+        praise = getattr(modules[module], name)
+        assert praise in modules[module].PRAISES, f"{module}.{name} is not in its PRAISES"
 
 
-def test_each_strength_the_reviewer_can_give_is_known_to_the_coherence_check() -> None:
-    known = (*(lead for lead, _ in PRAISE_CONTRADICTS), *RULES_OUT_NOTHING)
-    unknown = [s for s in _strength_leads() if not s.startswith(known)]
-    assert not unknown, f"say in coherence.py which flags these rule out: {unknown}"
+def test_the_contradiction_check_reads_a_reworded_strength() -> None:
+    leads = [lead for lead, _ in PRAISE_CONTRADICTS]
+    assert structure.CONCRETE_RESULT.lead in leads
+    review = Review(
+        question_id="beh-teamwork",
+        reviewer="test",
+        scores={},
+        overall=70,
+        flags=["vague_result"],
+        strengths=[f"{structure.CONCRETE_RESULT.lead}“we finished early”"],
+        main_fix=MainFix("vague_result", "structure", "…"),
+        outline=[],
+        notes={},
+        stats=WordStats(words=10, seconds=4, target_seconds=120),
+    )
+    assert any("vague_result" in c for c in contradictions(review))

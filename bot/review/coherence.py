@@ -9,35 +9,18 @@ bench/eval_review.py and the tests, so a change that breaks it shows up as a num
 
 from __future__ import annotations
 
+from bot.review import confidence, framing, length, money, plain, sensitive, structure, wording
 from bot.review.model import FLAG_FAMILIES, Review
 
-PRAISE_CONTRADICTS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("A concrete result", frozenset({"no_result", "vague_result"})),
-    ("You said why it mattered", frozenset({"no_why"})),
-    ("Clear ownership of the action", frozenset({"we_not_i", "no_action"})),
-    ("All four CCAR parts", frozenset({"no_result", "no_action", "no_context", "no_challenge"})),
-    ("Good length", frozenset({"too_short", "too_long", "a_bit_short", "a_bit_long"})),
-    ("Brief:", frozenset({"not_brief", "too_long", "a_bit_long", "too_short", "a_bit_short"})),
-    ("A range, not a single number", frozenset({"single_number", "no_range"})),
-    ("You showed your homework", frozenset({"no_research"})),
-    ("Flexible without underselling", frozenset({"inflexible", "no_flexibility"})),
-    ("You handed it back with a question", frozenset({"no_question_back"})),
-    ("You ended by turning the talk back", frozenset({"no_refocus", "refocus_not_last"})),
-    ("Plain words", frozenset({"jargon", "acronyms"})),
-    ("No jargon or acronyms", frozenset({"jargon", "acronyms"})),
-    ("No filler words", frozenset({"fillers"})),
-    ("Nothing negative about anyone", frozenset({"blame", "negative", "private_details"})),
-    ("Positive, forward-looking", frozenset({"blame", "negative", "not_positive"})),
-    ("Positive and truthful", frozenset({"blame", "negative", "not_positive"})),
-    ("Confident without boasting", frozenset({"cocky", "unbacked_claims", "hedging"})),
+PRAISE_MODULES = (structure, length, sensitive, money, plain, wording, framing, confidence)
+"""The modules that give strengths; each declares its praise in `PRAISES`."""
+PRAISE_CONTRADICTS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (praise.lead, praise.rules_out) for module in PRAISE_MODULES for praise in module.PRAISES
 )
-"""A strength that starts with the text on the left says the answer is free of the flags on
-the right: both in one feedback contradict each other."""
-
-RULES_OUT_NOTHING: tuple[str, ...] = ()
-"""Leads of strengths that deny no flag. Every `Strength` the reviewer can give starts with a
-lead above or here: tests/test_review_findings.py reads each module's `Strength(...)` calls,
-so a reworded or new strength cannot silently escape this check."""
+"""A strength that starts with the lead on the left says the answer is free of the flags on
+the right: both in one feedback contradict each other. Read from the `Praise` each module
+builds its strengths from, so a reworded strength carries its check with it
+(tests/test_review_findings.py checks every `Strength(...)` is built from a declared one)."""
 
 
 DEGREES = (("a_bit_short", "too_short"), ("a_bit_long", "too_long"))

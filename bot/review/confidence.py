@@ -14,7 +14,7 @@ import re
 from bot.content.schema import Question
 from bot.review import money
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, Sentence, count, hits, quote
 
 COCKY_COST, COCKY_MAX = 30, 80
@@ -71,6 +71,13 @@ _BOASTS = (
     r"\b(?:everyone|everybody|every company|they all|all of them)\s(?:\w+\s)?wants? me\b",
 )
 BOAST = re.compile("|".join(f"(?:{b})" for b in _BOASTS))
+
+
+CONFIDENT = Praise(
+    "Confident without boasting: you let evidence speak, ",
+    frozenset({"cocky", "unbacked_claims", "hedging"}),
+)
+PRAISES = (CONFIDENT,)
 
 
 def applies(question: Question) -> bool:
@@ -155,8 +162,6 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             if hits(s.folded, wl.EVIDENCE) or (_NUMBER.search(s.text) and not money.amounts(s.text))
         ]
         if proof:
-            strengths.append(
-                Strength(4, "Confident without boasting: you let evidence speak, ", tuple(proof))
-            )
+            strengths.append(Strength(4, CONFIDENT.lead, tuple(proof)))
     note = "Measured tone, no boasting." if not notes else "Found " + "; ".join(notes) + "."
     return DimensionResult("confidence", score, note, tuple(problems), tuple(strengths))

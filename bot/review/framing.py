@@ -6,13 +6,23 @@ import re
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, Sentence, hits, quote
 
 NEGATIVE_COST, NEGATIVE_MAX = 15, 45
 BLAME_COST, BLAME_MAX = 50, 80
 PRIVATE_COST, PRIVATE_MAX = 35, 60
 APOLOGY_COST, APOLOGY_MAX = 20, 40
+
+
+FORWARD = Praise(
+    "Positive, forward-looking framing: ", frozenset({"blame", "negative", "not_positive"})
+)
+NOTHING_NEGATIVE = Praise(
+    "Nothing negative about anyone, and no private details.",
+    frozenset({"blame", "negative", "private_details"}),
+)
+PRAISES = (FORWARD, NOTHING_NEGATIVE)
 
 
 def applies(question: Question) -> bool:
@@ -232,9 +242,9 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     score = max(0, 100 - sum(p.cost for p in problems))
     positive = [s for s in answer.sentences if hits(s.folded, wl.POSITIVE) and s not in blame]
     if not problems and positive:
-        strengths.append(Strength(5, "Positive, forward-looking framing: ", tuple(positive)))
+        strengths.append(Strength(5, FORWARD.lead, tuple(positive)))
     elif not problems:
-        strengths.append(Strength(1, "Nothing negative about anyone, and no private details."))
+        strengths.append(Strength(1, NOTHING_NEGATIVE.lead))
     note = "No negative framing found." if not notes else "Found " + "; ".join(notes) + "."
     return DimensionResult(
         "framing",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.content.schema import Question
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, plural, target_words
 
 FULL_FROM = 0.35
@@ -13,6 +13,12 @@ TOO_SHORT = 0.2
 TOO_LONG = 1.4
 ZERO_AT = 2.5
 """An answer this many times the target scores 0 for length."""
+
+
+GOOD_LENGTH = Praise(
+    "Good length: ", frozenset({"too_short", "too_long", "a_bit_short", "a_bit_long"})
+)
+PRAISES = (GOOD_LENGTH,)
 
 
 def applies(question: Question) -> bool:
@@ -65,7 +71,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             )
         )
     else:
-        strengths.append(Strength(2, f"Good length: {said}."))
+        strengths.append(Strength(2, f"{GOOD_LENGTH.lead}{said}."))
     return DimensionResult(
         "length", score, said[0].upper() + said[1:] + ".", tuple(problems), tuple(strengths)
     )

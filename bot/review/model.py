@@ -98,6 +98,20 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Praise:
+    """A kind of strength, and the flags it says the answer is free of.
+
+    Each module declares its praise once, beside the rule that earns it, and builds its
+    `Strength`s from `lead`; `bot/review/coherence.py` reads the same objects, so praise
+    that is reworded or added cannot slip past the check that it never sits beside a flag
+    that denies it.
+    """
+
+    lead: str
+    rules_out: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Strength:
     """Something the answer did well, said specifically; `weight` orders them.
 

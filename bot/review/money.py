@@ -7,7 +7,7 @@ import re
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, Sentence, hits, quote
 from bot.text import fold
 
@@ -19,6 +19,12 @@ NO_FIGURE_SHARE = 0.6
 """Share of the range points when no figure was given at all (options kept open)."""
 SINGLE_COST = 50
 INFLEXIBLE_COST = 25
+
+RANGE = Praise("A range, not a single number: ", frozenset({"single_number", "no_range"}))
+HOMEWORK = Praise("You showed your homework: ", frozenset({"no_research"}))
+FLEXIBLE = Praise("Flexible without underselling: ", frozenset({"inflexible", "no_flexibility"}))
+HANDED_BACK = Praise("You handed it back with a question: ", frozenset({"no_question_back"}))
+PRAISES = (RANGE, HOMEWORK, FLEXIBLE, HANDED_BACK)
 
 _UNIT = r"(?:\s?(?:k|K|m|thousand|grand|pounds|dollars|euros))"
 _PER = r"(?:\s(?:an hour|per hour|a year|per year|per annum|a month|per month|a day))"
@@ -122,7 +128,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     figure = _sentence_with_amount(answer)
     if ranged and figure is not None:
         score += points["range"]
-        strengths.append(Strength(6, "A range, not a single number: ", tuple(figures), limit=90))
+        strengths.append(Strength(6, RANGE.lead, tuple(figures), limit=90))
     elif found and figure is not None:
         early = figure.index == 0
         if not wants_range:
@@ -153,7 +159,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     research = [s for s in answer.sentences if hits(s.folded, wl.RESEARCH)]
     if research:
         score += points["research"]
-        strengths.append(Strength(5, "You showed your homework: ", tuple(research), limit=90))
+        strengths.append(Strength(5, HOMEWORK.lead, tuple(research), limit=90))
     elif wants_range:
         problems.append(
             Problem(
@@ -181,7 +187,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
         score -= INFLEXIBLE_COST
     elif flexible:
         score += points["flexible"]
-        strengths.append(Strength(4, "Flexible without underselling: ", tuple(flexible), limit=90))
+        strengths.append(Strength(4, FLEXIBLE.lead, tuple(flexible), limit=90))
     else:
         problems.append(
             Problem(
@@ -194,9 +200,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
 
     if answer.last is not None and answer.last.is_question:
         score += points["question"]
-        strengths.append(
-            Strength(3, "You handed it back with a question: ", (answer.last,), limit=80)
-        )
+        strengths.append(Strength(3, HANDED_BACK.lead, (answer.last,), limit=80))
     else:
         problems.append(
             Problem(

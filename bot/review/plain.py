@@ -6,7 +6,7 @@ import re
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, count, hits
 
 DENSITY_PENALTY = 1000
@@ -16,6 +16,13 @@ JARGON_FLAG_COUNT = 4
 ACRONYM_COST = 10
 
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Z0-9]{1,5})s?(?![A-Za-z0-9])(\s*\()?")
+
+
+PICTURE = Praise("Plain words and an everyday picture: ", frozenset({"jargon", "acronyms"}))
+NO_JARGON = Praise(
+    "No jargon or acronyms: anyone could follow it.", frozenset({"jargon", "acronyms"})
+)
+PRAISES = (PICTURE, NO_JARGON)
 
 
 def applies(question: Question) -> bool:
@@ -80,11 +87,9 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     score = 100 - jargon_cost - caps_cost
     comparison = [s for s in answer.sentences if hits(s.folded, wl.COMPARISON)]
     if not problems and comparison:
-        strengths.append(
-            Strength(5, "Plain words and an everyday picture: ", tuple(comparison), limit=90)
-        )
+        strengths.append(Strength(5, PICTURE.lead, tuple(comparison), limit=90))
     elif not problems and terms == 0:
-        strengths.append(Strength(4, "No jargon or acronyms: anyone could follow it."))
+        strengths.append(Strength(4, NO_JARGON.lead))
     note = (
         f"{terms} technical term{'s' if terms != 1 else ''} in {answer.word_count} words"
         + (f" ({', '.join(shown_terms[:4])})" if shown_terms else "")

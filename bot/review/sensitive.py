@@ -7,13 +7,25 @@ from bot.review import wordlists as wl
 from bot.review.evasion import evasive_sentences
 from bot.review.framing import blaming
 from bot.review.length import FULL_FROM, ratio
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, Sentence, hits, plural, quote
 
 BRIEF, POSITIVE, REFOCUS, STRAIGHT = 25, 30, 35, 10
 BRIEF_UNTIL = 0.9
 """Up to this share of the target length counts as brief."""
 FAIRLY_BRIEF_UNTIL = 1.2
+
+
+BRIEF_PRAISE = Praise(
+    "Brief: ", frozenset({"not_brief", "too_long", "a_bit_long", "too_short", "a_bit_short"})
+)
+REFOCUSED = Praise(
+    "You ended by turning the talk back to them: ", frozenset({"no_refocus", "refocus_not_last"})
+)
+TRUTHFUL = Praise(
+    "Positive and truthful in tone: ", frozenset({"blame", "negative", "not_positive"})
+)
+PRAISES = (BRIEF_PRAISE, REFOCUSED, TRUTHFUL)
 
 
 def applies(question: Question) -> bool:
@@ -50,8 +62,8 @@ def check(answer: Answer, question: Question) -> DimensionResult:
             strengths.append(
                 Strength(
                     3,
-                    f"Brief: {plural(answer.word_count, 'word')}, so the awkward part doesn't "
-                    "linger.",
+                    f"{BRIEF_PRAISE.lead}{plural(answer.word_count, 'word')}, so the awkward "
+                    "part doesn't linger.",
                 )
             )
     else:
@@ -87,9 +99,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     last = answer.last
     if asked is not None and asked is last:
         score += REFOCUS
-        strengths.append(
-            Strength(6, "You ended by turning the talk back to them: ", (asked,), limit=90)
-        )
+        strengths.append(Strength(6, REFOCUSED.lead, (asked,), limit=90))
     elif asked is not None:
         score += REFOCUS // 2
         problems.append(
@@ -124,7 +134,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
     else:
         score += STRAIGHT
     if positive and not negative:
-        strengths.append(Strength(5, "Positive and truthful in tone: ", tuple(positive), limit=90))
+        strengths.append(Strength(5, TRUTHFUL.lead, tuple(positive), limit=90))
     steps = []
     steps.append("brief" if r <= BRIEF_UNTIL else "not brief")
     steps.append("positive" if positive and not negative else "not positive")

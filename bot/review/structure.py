@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, Sentence, count, hits, quote, spans
 from bot.text import fold
 
@@ -25,6 +25,15 @@ CONCRETE_POINTS = 15
 EVIDENCE_POINTS = {"action": 35, "result": 30, "why": 20}
 EVIDENCE_CONCRETE = 15
 WE_COST = 25
+
+CONCRETE_RESULT = Praise("A concrete result: ", frozenset({"no_result", "vague_result"}))
+SAID_WHY = Praise("You said why it mattered: ", frozenset({"no_why"}))
+OWNERSHIP = Praise("Clear ownership of the action: ", frozenset({"we_not_i", "no_action"}))
+ALL_FOUR = Praise(
+    "All four CCAR parts are there: context, challenge, action and result.",
+    frozenset({"no_result", "no_action", "no_context", "no_challenge"}),
+)
+PRAISES = (CONCRETE_RESULT, SAID_WHY, OWNERSHIP, ALL_FOUR)
 
 _YEAR = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 _NUMBER = re.compile(r"[0-9]|[£$€%]")
@@ -243,16 +252,14 @@ def check(answer: Answer, question: Question) -> DimensionResult:
         score -= WE_COST
 
     if concrete:
-        strengths.append(Strength(6, "A concrete result: ", tuple(concrete)))
+        strengths.append(Strength(6, CONCRETE_RESULT.lead, tuple(concrete)))
     if present["why"]:
-        strengths.append(Strength(5, "You said why it mattered: ", tuple(parts.present["why"])))
+        strengths.append(Strength(5, SAID_WHY.lead, tuple(parts.present["why"])))
     own = [s for s in answer.sentences if action_owner(s) == "i"]
     if own and i_count >= we_count:
-        strengths.append(Strength(4, "Clear ownership of the action: ", tuple(own)))
+        strengths.append(Strength(4, OWNERSHIP.lead, tuple(own)))
     if how == "ccar" and all(present[p] for p in ("context", "challenge", "action", "result")):
-        strengths.append(
-            Strength(3, "All four CCAR parts are there: context, challenge, action and result.")
-        )
+        strengths.append(Strength(3, ALL_FOUR.lead))
 
     found = [PART_TITLES[p].lower() for p in required if present[p]]
     missing = [PART_TITLES[p].lower() for p in required if not present[p]]

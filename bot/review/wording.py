@@ -7,7 +7,7 @@ from collections import Counter
 
 from bot.content.schema import Question
 from bot.review import wordlists as wl
-from bot.review.model import DimensionResult, Problem, Strength
+from bot.review.model import DimensionResult, Praise, Problem, Strength
 from bot.review.text import Answer, counts
 
 FILLER_PENALTY = 10
@@ -20,6 +20,10 @@ REPEAT_COST_PER_SHARE, REPEAT_MAX = 200, 60
 STRENGTH_MIN_WORDS = 40
 """Below this, having no fillers says little: it is not offered as a strength."""
 _LIKE_FILLER = re.compile(r"(?i)(?<![a-z])like,|,\s*like(?![a-z])")
+
+
+NO_FILLERS = Praise("No filler words: it reads like a prepared answer.", frozenset({"fillers"}))
+PRAISES = (NO_FILLERS,)
 
 
 def applies(question: Question) -> bool:
@@ -74,7 +78,7 @@ def check(answer: Answer, question: Question) -> DimensionResult:
         )
         score -= cost
     if total == 0 and answer.word_count >= STRENGTH_MIN_WORDS:
-        strengths.append(Strength(2, "No filler words: it reads like a prepared answer."))
+        strengths.append(Strength(2, NO_FILLERS.lead))
     note = "Most used: " + (", ".join(f"{w} ×{n}" for w, n in top) or "nothing yet")
     note += "; fillers: " + (", ".join(f"{w} ×{n}" for w, n in filler[:4]) or "none") + "."
     return DimensionResult(

@@ -29,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
+from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -81,7 +82,7 @@ def before(router: Router, item: dict[str, object]) -> Reading:
         return Reading("run", "help", how="exact")
     path = key_of(name)
     if router.command(path) is None:
-        hint = router.suggest(path) if slashed else None
+        hint = _old_suggest(router, path) if slashed else None
         return Reading("ask", offers=(Offer(hint),)) if hint else NONE
     if not slashed and item.get("held") and len(fold(say).split()) >= dm.FOCUSED_COMMAND_WORDS:
         return NONE
@@ -96,6 +97,12 @@ def before(router: Router, item: dict[str, object]) -> Reading:
             break
         path, rest = found[0].path, tail
     return Reading("run", path, rest.strip(), "exact")
+
+
+def _old_suggest(router: Router, name: str) -> str | None:
+    """The hint the unknown-command reply gave before this work (a fuzzy ratio)."""
+    match = process.extractOne(name, list(router.commands), scorer=fuzz.ratio, score_cutoff=60)
+    return match[0] if match else None
 
 
 def key_of(name: str) -> str:

@@ -184,8 +184,8 @@ async def answer(ctx: Context) -> Reply | list[Reply] | None:
     if typed.kind != "none":
         return await _act(ctx, typed, text.split()[0])
     if text.startswith("/"):
-        name = fold(text.lstrip("/").partition(" ")[0])
-        return _unknown(name, router.suggest(name.replace(" ", "")) if name else None)
+        # read_typed found nothing near it (the one reader `Router.suggest` uses too)
+        return _unknown(fold(text.lstrip("/").partition(" ")[0]))
     if held is not None:
         row, spec = held
         result = await spec.on_text(ctx, dict(row.state or {}))
@@ -240,11 +240,10 @@ def _greeting(waiting: str) -> Reply:
     )
 
 
-def _unknown(name: str, suggestion: str | None) -> Reply:
-    hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+def _unknown(name: str) -> Reply:
     return Reply(
-        text=f"I don't know `/{name[:40]}`.{hint} Type `help` to see every command.",
+        text=f"I don't know `/{name[:40]}`. Type `help` to see every command.",
         buttons=[Button("Show help", "jobclub:help")],
         visibility=Visibility.DM,
-        meta={"error": "unknown_command", "suggestion": suggestion},
+        meta={"error": "unknown_command", "suggestion": None},
     )

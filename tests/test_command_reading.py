@@ -193,6 +193,8 @@ def test_a_sentence_records_only_a_plain_company_name() -> None:
     assert read_sentence(router, "nobody wants me, everybody rejected me").kind == "none"
     sure = read_sentence(router, "Umbrella Corp rejected me")
     assert (sure.kind, sure.rest) == ("run", "Umbrella Corp")
+    no_company = read_sentence(router, "i've got an interview next friday 10am")
+    assert (no_company.kind, no_company.rest) == ("run", "next friday 10am")
 
 
 async def test_venting_about_rejections_records_nothing_and_offers_the_command(

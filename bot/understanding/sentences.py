@@ -468,7 +468,8 @@ def _plain_enough(path: str, args: str) -> bool:
     if path == "interview":
         company = re.split(r"\s(?:on|with|for|at\s+\d)\s|\s(?=\d)", f" {args} ")[0].strip()
         company = re.sub(r"^(?:at|with|in|from)\s", "", company, flags=re.I)
-        return not _TOLD.search(args) and (not company or plain_company(_first_name(company)))
+        name = _first_name(company)  # "" when only a time is given: /interview asks which
+        return not _TOLD.search(args) and (not name or plain_company(name))
     return True
 
 

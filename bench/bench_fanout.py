@@ -364,7 +364,7 @@ async def run_one(
     }
     process = ctx.Process(target=fake_main, args=(platform, options, child), daemon=True)
     process.start()
-    urls = await asyncio.to_thread(parent.recv)
+    urls = await _from_fake(parent, process, 60.0)
 
     await reset(url)
     env = {
@@ -463,7 +463,7 @@ async def run_one(
         ).all()
 
     parent.send("stop")
-    report = await asyncio.to_thread(parent.recv)
+    report = await _from_fake(parent, process, 120.0)
     process.join(10)
     counts = Counter((channel, key) for channel, key, _ in report["received"])
     result.delivered = len(counts)
@@ -490,6 +490,15 @@ async def run_one(
         serving.cancel()
     await bot.close()
     return result
+
+
+async def _from_fake(conn: Any, process: Any, seconds: float) -> Any:
+    """The fake's next message; a fake that died or went silent ends the run with a reason
+    instead of leaving it waiting for ever."""
+    if not await asyncio.to_thread(conn.poll, seconds):
+        alive = "still running" if process.is_alive() else f"exited with {process.exitcode}"
+        raise RuntimeError(f"the fake platform sent nothing in {seconds:.0f} s ({alive})")
+    return conn.recv()
 
 
 def _instant(value: Any) -> datetime:

@@ -956,6 +956,10 @@ class _Fanout:
         lock = asyncio.Lock()
         self.changed = asyncio.Condition(lock)
         """The feeder waits on this: a send ended, the queue ran low, a claim round ended."""
+        self.senders = 0
+        """Sender tasks started this tick (`_start_senders`), at most `slots`."""
+        self._group: asyncio.TaskGroup | None = None
+        self._keeper: asyncio.Task[None] | None = None
         self._feeder_until: Callable[[], bool] | None = None
         """What the feeder waits for, while it waits (see `_feeder_waits`)."""
         self.ready = asyncio.Condition(lock)
@@ -968,15 +972,24 @@ class _Fanout:
         )
 
     async def run(self) -> None:
-        # Renewal happens before each send; this task also covers a send that hangs.
-        keeper = asyncio.create_task(self._keep_renewing(), name="lease renewal")
         try:
             async with asyncio.TaskGroup() as group:
+                self._group = group
                 group.create_task(self._feed())
-                for _ in range(self.slots):
-                    group.create_task(self._drain())
         finally:
-            keeper.cancel()
+            if self._keeper is not None:
+                self._keeper.cancel()
+
+    def _start_senders(self, waiting: int) -> None:
+        """Start senders for `waiting` newly queued deliveries, up to `slots` in all: a tick
+        with nothing to send starts none (each idle tick used to start and end a hundred),
+        and the first lease starts the renewal that also covers a send that hangs."""
+        assert self._group is not None
+        if self._keeper is None:
+            self._keeper = asyncio.create_task(self._keep_renewing(), name="lease renewal")
+        for _ in range(min(waiting, self.slots - self.senders)):
+            self.senders += 1
+            self._group.create_task(self._drain())
 
     async def claimed(self, *, done: bool = False) -> None:
         """A claim round ended (or the whole claim): there may be more to lease."""
@@ -1043,6 +1056,7 @@ class _Fanout:
                 async with self.changed:
                     self.queue.extend((lease, item) for item in ready)
                     self.ready.notify(len(ready))
+                    self._start_senders(len(ready))
         finally:
             async with self.changed:
                 self.leasing_done = True

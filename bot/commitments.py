@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -245,10 +245,9 @@ async def open_steps(session: AsyncSession, ladder_ids: Sequence[int]) -> dict[i
     return found
 
 
-async def next_reminder(session: AsyncSession) -> datetime | None:
-    return await session.scalar(
-        select(func.min(Commitment.next_reminder_at)).where(Commitment.status == "open")
-    )
+def next_reminder_query() -> Select[tuple[datetime | None]]:
+    """The earliest reminder instant of any open commitment (NULL: none)."""
+    return select(func.min(Commitment.next_reminder_at)).where(Commitment.status == "open")
 
 
 async def claim_due(

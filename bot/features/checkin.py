@@ -31,7 +31,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, exists, func, not_, select, update
+from sqlalchemy import Select, and_, delete, exists, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -835,10 +835,11 @@ class WeeklyAsk:
 
     kinds = (KIND,)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(CheckinPrefs.next_at)).where(CheckinPrefs.on.is_(True))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(
-            select(func.min(CheckinPrefs.next_at)).where(CheckinPrefs.on.is_(True))
-        )
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -1001,10 +1002,11 @@ class WeeklySummary:
 
     kinds = (SUMMARY_KIND,)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(CheckinSummary.next_at)).where(CheckinSummary.channel.is_not(None))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(
-            select(func.min(CheckinSummary.next_at)).where(CheckinSummary.channel.is_not(None))
-        )
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

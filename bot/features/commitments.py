@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -595,8 +595,11 @@ class Reminders:
     kinds = ("reminder", "still-open", "checkin")
     """`checkin` is the old name of `still-open`, kept for deliveries claimed before it."""
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return store.next_reminder_query()
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await store.next_reminder(session)
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -36,7 +36,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -984,8 +984,11 @@ class CoordinatorMessages:
 
     kinds = (MESSAGE_KIND, MISS_YOU_KIND)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(CoordinatorMessage.send_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(CoordinatorMessage.send_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

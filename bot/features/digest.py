@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -153,10 +153,11 @@ class WeeklyDigest:
 
     kinds = ("digest",)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Club.next_digest_at)).where(Club.digest_channel.is_not(None))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(
-            select(func.min(Club.next_digest_at)).where(Club.digest_channel.is_not(None))
-        )
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commitments as store
@@ -816,8 +816,11 @@ class InterviewReminders:
 
     kinds = ("interview",)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Ladder.next_reminder_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(Ladder.next_reminder_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -21,7 +21,7 @@ from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, func, literal, null, select, tuple_, update
+from sqlalchemy import Select, case, delete, func, literal, null, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import members
@@ -306,8 +306,11 @@ class LandedFollowUps:
 
     kinds = (KIND,)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Landing.next_followup_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(Landing.next_followup_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 
-from sqlalchemy import and_, bindparam, func, not_, select, update
+from sqlalchemy import Select, and_, bindparam, func, not_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
@@ -345,10 +345,11 @@ class DailyNudges:
     def __init__(self, router: Router) -> None:
         self._router = router
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Member.next_nudge_at)).where(Member.nudges_on.is_(True))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(
-            select(func.min(Member.next_nudge_at)).where(Member.nudges_on.is_(True))
-        )
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

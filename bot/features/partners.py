@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import Select, delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -556,8 +556,11 @@ class Rounds:
 
     kinds = (INTRO, NONE, PAUSED)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(PartnerSchedule.next_round_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(PartnerSchedule.next_round_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -638,8 +641,11 @@ class MeetAsks:
 
     kinds = (ASK,)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(PartnerSeat.ask_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(PartnerSeat.ask_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -713,8 +719,11 @@ class BookedReminders:
 
     kinds = (REMIND,)
 
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(PartnerMatch.remind_at))
+
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(select(func.min(PartnerMatch.remind_at)))
+        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -71,11 +71,12 @@ FIRST_BATCH_PER_SLOT = 4
 RECORD_LINGER = 0.1
 """Seconds a group of send results may wait for the sends still out before it is written
 (real time: how long a platform round trip takes is not the injected clock's business)."""
-RECORD_SHARE = 0.25
+RECORD_SHARE = 0.4
 """At a declared pace a group may wait this share of a send slot's cycle (concurrency over
-the rate: how often each slot starts a send). A slot that waits a quarter of its cycle for
-its result to be written still starts its next send in time, so the pace is kept, and at
-50 sends a second a group holds about a dozen results instead of two or three."""
+the rate: how often each slot starts a send). A slot that waits 40% of its cycle for its
+result to be written still starts its next send in time (a round trip is a tenth of it),
+so the pace is kept, and at 50 sends a second a group holds about twenty results instead
+of two or three."""
 RECORD_LINGER_MAX = 0.5
 """The longest a group of results waits, whatever the pace."""
 RECORD_GROUP = 500

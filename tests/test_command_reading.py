@@ -311,3 +311,18 @@ def test_a_command_that_takes_questions_keeps_them_without_its_slash() -> None:
     asked = dm.read_typed(router, "ask how should I prepare", focused=False)
     assert (asked.kind, asked.path, asked.rest) == ("run", "ask", "how should I prepare")
     assert dm.read_typed(router, "note how should I prepare", focused=False).kind == "none"
+
+
+async def test_a_to_do_with_a_time_is_offered_as_a_commitment_not_answered_with_a_tip(
+    conversation: Conversation,
+) -> None:
+    (offered,) = await conversation.dm("book lunch with Sam tomorrow")
+    assert "Do you want `/commit book lunch with Sam tomorrow`?" in offered.text
+    assert "topic" not in offered.meta  # no tip nobody asked for
+    (kept,) = await conversation.press(offered, "/commit book lunch with Sam tomorrow")
+    assert kept.text.startswith("Got it: book lunch with Sam")
+    assert "Thu 26 Nov, 09:00" in kept.text
+    # Words that tell how something went, or use the verb as a noun, are no to-do.
+    for told in ("call went fine today", "email arrived this morning from initech"):
+        (reply,) = await conversation.dm(told)
+        assert "/commit" not in reply.plain_text(), told

@@ -22,6 +22,10 @@ Three guards keep the reading honest:
 - what deletes or closes something (delete my data, I got the job) is only ever
   offered as a button, never run from a sentence (`commands.judged`, from what the
   feature declared when it registered the command).
+
+A to-do with a time and no request ("book lunch with Sam tomorrow") is offered as a
+commitment button rather than left to the tips reader, which would answer it with a tip
+nobody asked for.
 """
 
 from __future__ import annotations
@@ -29,10 +33,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.text import fold
 from bot.understanding.commands import Offer, Reading, judged, slipped
+from bot.when import WhenError, split_text_and_when
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -458,7 +465,42 @@ def read_sentence(router: Router, text: str) -> Reading:
             offer = Offer(rule.path, _offered(rule.path, args))
             return Reading("ask", how="sentence", offers=(offer,))
         return judged(router, Reading("run", rule.path, args, "sentence"))
+    if not advice and router.command("commit") is not None and _task_with_when(cleaned):
+        # "book lunch with Sam tomorrow": a to-do with a time, asked for nothing. Offer to
+        # keep it as a commitment rather than answer it with a tip it did not ask for.
+        return Reading("ask", how="sentence", offers=(Offer("commit", cleaned),))
     return Reading("none")
+
+
+TASK_VERBS = frozenset(
+    """apply arrange ask attend book buy call chase check collect complete contact draft
+    drop email e-mail file finish fix follow go mail meet message msg order pay phone
+    pick plan post prep print read record register renew reply research respond review
+    ring schedule send share sign start submit tell text thank update upload visit
+    watch write""".split()
+)
+"""Words a to-do starts with ("call Dana friday", "send the portfolio by monday")."""
+
+_LINKING = frozenset("is are was be been got gets has have will".split())
+
+_AT_SOME_POINT = datetime(2026, 1, 5, 12, tzinfo=UTC)
+"""A fixed instant for telling whether words name a time at all: whether it is past or
+ahead does not matter here, so the answer never depends on the clock."""
+
+
+def _task_with_when(text: str) -> bool:
+    """Words that start like a to-do and end (or start) with a time the date reader
+    reads: a time it reads but cannot use (past, unclear am/pm) still counts."""
+    words = fold(text).split()
+    if len(words) < 3 or words[0] not in TASK_VERBS or _TOLD.search(text):
+        return False  # "call went well today" tells how something went
+    if words[1].endswith("ed") or words[1] in _LINKING:
+        return False  # "email arrived today", "call is at 3": the first word was a noun
+    try:
+        rest, when = split_text_and_when(text, _AT_SOME_POINT, ZoneInfo("UTC"))
+    except WhenError:
+        return True
+    return when is not None and len(rest.split()) >= 2
 
 
 def _plain_enough(path: str, args: str) -> bool:

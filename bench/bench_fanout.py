@@ -396,7 +396,8 @@ async def run_one(
     if platform == "discord":
         serving = asyncio.create_task(adapter.run())
         await asyncio.wait_for(adapter.logged_in.wait(), 30)
-    freeze_startup_objects()  # as the launcher does, once the adapter is up
+    bot.services.tip_index.warm()  # as the launcher does, once the adapter is up
+    freeze_startup_objects()
     outbox = adapter.outbox
     accounts = CpuAccounts()
     accounts.install(db.engine.sync_engine)

@@ -179,11 +179,22 @@ class DueQuery(Protocol):
     The dispatcher asks every tick when each feature next has work; with this it asks all
     of them in one statement (a column each) instead of a round trip each, which was most
     of an idle tick's cost. The query never depends on the instant, so it is built once.
-    `next_due` stays for callers that ask one feature."""
+    A feature gets its `next_due` from it by deriving from `DueFromQuery`."""
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         """SELECT of one value: the earliest instant something is due, or NULL."""
         ...
+
+
+class DueFromQuery:
+    """Base for a `ScheduledWork` whose `next_due` is its `DueQuery`: the feature writes
+    the query once and the lone-feature answer comes from it."""
+
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        raise NotImplementedError
+
+    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
+        return await session.scalar(self.due_query())
 
 
 @runtime_checkable

@@ -44,7 +44,7 @@ from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import (
@@ -825,7 +825,7 @@ def _new_week(member_id: int, start: date, now: datetime) -> dict[str, Any]:
 # -- schedules -----------------------------------------------------------------------------
 
 
-class WeeklyAsk:
+class WeeklyAsk(DueFromQuery):
     """Claims due check-ins from `checkin_prefs.next_at`; one per member per week.
 
     Claiming opens the week's row (status `asked`) and records weeks that ended unanswered
@@ -837,9 +837,6 @@ class WeeklyAsk:
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(CheckinPrefs.next_at)).where(CheckinPrefs.on.is_(True))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -997,16 +994,13 @@ def _not_offered() -> Any:
     )
 
 
-class WeeklySummary:
+class WeeklySummary(DueFromQuery):
     """The club's check-in summary, Monday 09:00 club time, for the week that just closed."""
 
     kinds = (SUMMARY_KIND,)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(CheckinSummary.next_at)).where(CheckinSummary.channel.is_not(None))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -31,7 +31,7 @@ from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded
 from bot.recurrence import first_gap, first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Handler, LeaveReason, Router, number, text
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
 from bot.text import ascii_number
@@ -589,7 +589,7 @@ class Commitments(Feature):
 """Interview prep steps: work before an interview, not a follow-up after one."""
 
 
-class Reminders:
+class Reminders(DueFromQuery):
     """The due reminder and the one check-in, through the exactly-once dispatcher."""
 
     kinds = ("reminder", "still-open", "checkin")
@@ -597,9 +597,6 @@ class Reminders:
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return store.next_reminder_query()
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

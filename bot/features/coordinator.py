@@ -46,7 +46,7 @@ from bot.features.base import Feature, Figure, Group, Period, feature
 from bot.replies import Attachment, Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router, number, word
 from bot.router import text as text_arg
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import (
     ActivityDay,
@@ -979,16 +979,13 @@ def _admin(ctx: Context) -> None:
 # -- the DMs sent on a coordinator's behalf ---------------------------------------------------
 
 
-class CoordinatorMessages:
+class CoordinatorMessages(DueFromQuery):
     """Sends the check-ins and "we miss you" DMs: each row claimed once from `send_at`."""
 
     kinds = (MESSAGE_KIND, MISS_YOU_KIND)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(CoordinatorMessage.send_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -29,7 +29,7 @@ from bot.features.base import Feature, feature
 from bot.replies import Reply, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import ActivityDay, Club, Delivery, Member
 from bot.timezones import show_time
@@ -148,16 +148,13 @@ class Digest(Feature):
         return _private(text, {"shoutouts": ctx.member.shoutouts})
 
 
-class WeeklyDigest:
+class WeeklyDigest(DueFromQuery):
     """Claims each club's digest from `clubs.next_digest_at`, once per local date."""
 
     kinds = ("digest",)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(Club.next_digest_at)).where(Club.digest_channel.is_not(None))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -34,7 +34,7 @@ from bot.errors import UserError
 from bot.features.base import Feature, Interview, SearchEnded, feature
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Contact, Delivery, Ladder, Member
 from bot.timezones import add_months, local_instant, show_time
@@ -805,7 +805,7 @@ def _check_fields(company: str, person: str | None, role: str | None) -> None:
             )
 
 
-class InterviewReminders:
+class InterviewReminders(DueFromQuery):
     """The interview's own reminders: the morning of it and an hour before.
 
     They go out whether or not the member takes nudges: an interview is the one thing in
@@ -818,9 +818,6 @@ class InterviewReminders:
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(Ladder.next_reminder_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -32,7 +32,7 @@ from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, feature
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Delivery, Landing, Member
 from bot.text import ascii_number
@@ -301,16 +301,13 @@ class Landed(Feature):
         return result.rowcount or 0
 
 
-class LandedFollowUps:
+class LandedFollowUps(DueFromQuery):
     """The 30- and 90-day DMs after a landing: each claimed once from the landing row."""
 
     kinds = (KIND,)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(Landing.next_followup_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

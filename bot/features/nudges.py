@@ -47,7 +47,7 @@ from bot.nudges import (
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
@@ -337,7 +337,7 @@ class NudgeTask:
     """The interview's own reminders carry this day: claimed (one per day), never sent."""
 
 
-class DailyNudges:
+class DailyNudges(DueFromQuery):
     """Claims due nudges from `members.next_nudge_at`; one per member per local day."""
 
     kinds = ("nudge",)
@@ -347,9 +347,6 @@ class DailyNudges:
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(Member.next_nudge_at)).where(Member.nudges_on.is_(True))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -60,7 +60,7 @@ from bot.pairing import (
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
 from bot.services import Services
 from bot.store.models import (
     Club,
@@ -551,16 +551,13 @@ class Partners(Feature):
 # -- scheduled work ------------------------------------------------------------------------------
 
 
-class Rounds:
+class Rounds(DueFromQuery):
     """Claims each club's round from `partner_schedules.next_round_at` and pairs it."""
 
     kinds = (INTRO, NONE, PAUSED)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(PartnerSchedule.next_round_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -636,16 +633,13 @@ class Rounds:
         )
 
 
-class MeetAsks:
+class MeetAsks(DueFromQuery):
     """ "Did you meet?", privately: mid-week, then once more at the end of the round."""
 
     kinds = (ASK,)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(PartnerSeat.ask_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime
@@ -714,16 +708,13 @@ class MeetAsks:
         )
 
 
-class BookedReminders:
+class BookedReminders(DueFromQuery):
     """An hour before a booked session, each member of the pair gets a DM."""
 
     kinds = (REMIND,)
 
     def due_query(self) -> Select[tuple[datetime | None]]:
         return select(func.min(PartnerMatch.remind_at))
-
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

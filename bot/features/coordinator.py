@@ -36,7 +36,7 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity, members
@@ -995,17 +995,28 @@ class CoordinatorMessages(DueFromQuery):
                 select(CoordinatorMessage).where(CoordinatorMessage.send_at <= now).limit(200)
             )
         )
+        if not rows:
+            return []
+        # One UPDATE for the round: a row is won only if it still holds the instant read
+        # above (no other claim took it), and RETURNING says which rows were won.
+        won = set(
+            await session.scalars(
+                update(CoordinatorMessage)
+                .where(
+                    tuple_(CoordinatorMessage.id, CoordinatorMessage.send_at).in_(
+                        [(row.id, row.send_at) for row in rows]
+                    )
+                )
+                .values(send_at=None)
+                .returning(CoordinatorMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
         claimed = []
         for row in rows:
             due = row.send_at
             assert due is not None
-            result = await session.execute(
-                update(CoordinatorMessage)
-                .where(CoordinatorMessage.id == row.id, CoordinatorMessage.send_at == due)
-                .values(send_at=None)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
+            if row.id not in won:
                 continue
             kind = MISS_YOU_KIND if row.kind == MISS_YOU_KIND else MESSAGE_KIND
             claimed.append(

@@ -196,8 +196,15 @@ RESULT_NEAR_NUMBER = (
 """Words that read as a result only with a number beside them ("five stars", "raised six
 hundred pounds", "three months later"): alone they are everyday steps or time words ("I
 raised it with my manager", "passed it on", "later that day")."""
-NUMBER_WORDS = (
-    "one",
+COUNT_WORDS = (
+    "percent",
+    "half",
+    "double*",
+    "twice",
+    "hundred*",
+    "thousand*",
+    "million*",
+    "dozen*",
     "two",
     "three",
     "four",
@@ -209,24 +216,13 @@ NUMBER_WORDS = (
     "ten",
     "eleven",
     "twelve",
-    "fifteen",
     "twenty",
     "thirty",
     "forty",
     "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred*",
-    "thousand*",
-    "million*",
-    "dozen*",
-    "half",
-    "twice",
-    "double*",
-    "percent",
 )
+"""Amounts said in words: a concrete result on their own, and a number beside a word."""
+NUMBER_WORDS = (*COUNT_WORDS, "one", "fifteen", "sixty", "seventy", "eighty", "ninety")
 """Numbers said in words, for "a number beside it"."""
 WHY = (
     "which meant",
@@ -258,12 +254,8 @@ WHY = (
     "this helped",
 )
 CONCRETE = (
-    "percent",
-    "half",
-    "double*",
     "halved",
     "tripled",
-    "twice",
     "zero",
     "on time",
     "without a hitch",
@@ -271,25 +263,7 @@ CONCRETE = (
     "under budget",
     "no complaints",
     "first day",
-    "hundred*",
-    "thousand*",
-    "million*",
-    "dozen*",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
+    *COUNT_WORDS,
 )
 ACTION_VERBS_IRREGULAR = (
     "took",

@@ -20,7 +20,7 @@ from bot.clock import FakeClock
 from bot.outbox import Pace
 from bot.retention import RETENTION, prune_deliveries
 from bot.runner import DispatchRunner
-from bot.scheduling import LEASE, Dispatcher, DueItem
+from bot.scheduling import LEASE, Dispatcher, DueItem, Outgoing
 from bot.store.models import Delivery, Member
 from tests.conftest import START, Conversation
 from tests.dispatch_helpers import (
@@ -61,16 +61,27 @@ async def test_a_tick_longer_than_its_lease_beside_a_second_dispatcher_sends_eac
         slow = timedelta(seconds=20)
         platform_a = FakePlatform(clock, "a", send_time=slow, shared=log, pace=declared)
         platform_b = FakePlatform(clock, "b", send_time=slow, shared=log)
-        replica_a, replica_b = a.dispatcher(platform_a), b.dispatcher(platform_b)
-        a_done = asyncio.Event()
+        a_sending, a_done = asyncio.Event(), asyncio.Event()
+
+        async def send_a(item: Outgoing, at: datetime) -> str | None:
+            a_sending.set()
+            return await platform_a(item, at)
+
+        send_a.pace = platform_a.pace  # type: ignore[attr-defined]
+        replica_a, replica_b = a.dispatcher(send_a), b.dispatcher(platform_b)
 
         async def a_ticks() -> None:
             try:
                 await replica_a.tick()
             finally:
+                a_sending.set()
                 a_done.set()
 
         async def b_heartbeat() -> None:
+            # B joins once A is sending. Which replica claims and leases first is a race
+            # either way round is correct (a fast idle tick let B win it outright, leaving
+            # A nothing to send); this test is about A's tick outliving its lease beside B.
+            await a_sending.wait()
             while not a_done.is_set():
                 await replica_b.tick()
                 await asyncio.sleep(0)

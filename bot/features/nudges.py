@@ -63,6 +63,18 @@ CHOOSE_BETWEEN_YIELDS = 25
 """Members chosen for in one go before the claim yields to the event loop: a whole round
 in one step blocked the loop for 15-23 ms at a fan-out's start (bench/README.md), while
 25 at a time keep each step to a few milliseconds and the round's statements unchanged."""
+_CLAIM_COLUMNS = (
+    "id",
+    "tz",
+    "platform_tz",
+    "next_nudge_at",
+    "nudge_minutes",
+    "nudge_days",
+    "nudges_paused_until",
+    "plan_position",
+)
+"""What choosing a member's nudge reads of them (`choose_task`, `NudgePrefs.of`, the zone)."""
+_MIDNIGHT = datetime.min.time()
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
 """A weak answer's retry nudge comes back at most once in this period."""
@@ -364,10 +376,10 @@ class DailyNudges(DueFromQuery):
         under the transaction makes the write fail), so the executemany matches every
         row it was given; the per-row condition on `next_nudge_at` stays as a guard.
         """
-        # Plain rows, not mapped objects: the choice reads a few columns of each member.
+        # Plain rows of just the columns the choice reads, not mapped objects.
         table = Member.__table__
         query = (
-            select(table, Club.default_tz.label("club_tz"))
+            select(*(table.c[name] for name in _CLAIM_COLUMNS), Club.default_tz.label("club_tz"))
             .join(Club, Club.id == table.c.club_id)
             .where(table.c.nudges_on.is_(True), table.c.next_nudge_at <= now)
             .order_by(table.c.next_nudge_at, table.c.id)
@@ -386,6 +398,10 @@ class DailyNudges(DueFromQuery):
         advance: list[dict[str, Any]] = []
         claimed: list[DueItem] = []
         fallback = services.settings.timezone
+        # A 09:00 crowd shares its zone, time and days: each distinct schedule is worked
+        # out once a round (pure functions of these keys), not once a member.
+        following_for: dict[tuple[Any, ...], datetime | None] = {}
+        day_ends: dict[tuple[date, Any], datetime] = {}
         for count, member in enumerate(rows, 1):
             if count % CHOOSE_BETWEEN_YIELDS == 0:
                 await asyncio.sleep(0)  # let the senders and interactive commands run
@@ -393,7 +409,13 @@ class DailyNudges(DueFromQuery):
             due = member.next_nudge_at
             assert due is not None
             day = due.astimezone(zone).date()
-            following = next_nudge(NudgePrefs.of(member), zone, max(now, due), not_on_or_before=day)
+            prefs = NudgePrefs.of(member)
+            key = (prefs, zone, max(now, due), day)
+            if key not in following_for:
+                following_for[key] = next_nudge(prefs, zone, max(now, due), not_on_or_before=day)
+            following = following_for[key]
+            if (day, zone) not in day_ends:
+                day_ends[day, zone] = local_instant(day + timedelta(days=1), _MIDNIGHT, zone)
             advance.append({"m_id": member.id, "m_due": due, "m_next": following})
             stale = now - due > STALE_AFTER
             mine = steps.get(member.id, {})
@@ -408,7 +430,7 @@ class DailyNudges(DueFromQuery):
                     member_id=member.id,
                     stale=stale,
                     # Useful until the member's day ends: an outage never sends yesterday's task.
-                    useful_until=local_instant(day + timedelta(days=1), datetime.min.time(), zone),
+                    useful_until=day_ends[day, zone],
                     payload={
                         "task_id": task.task_id,
                         "title": task.title,

@@ -128,6 +128,29 @@ class Outgoing:
     names where a platform without group DMs opens their private thread, if anywhere."""
 
 
+@dataclass(slots=True)
+class Leased:
+    """A leased delivery as its feature renders it: the row's values as the lease read them.
+
+    Plain values, not a mapped `Delivery`: a fan-out leases thousands, and the lease's own
+    UPDATE … RETURNING hands these back, so rendering a batch reads no delivery twice.
+    What the dispatcher changes before sending (late, expired, skipped) it writes itself."""
+
+    id: int
+    key: str
+    kind: str
+    member_id: int | None
+    club_id: int | None
+    ref_id: int | None
+    due_at: datetime
+    attempts: int
+    """Counting this one."""
+    late: bool
+    payload: dict[str, Any]
+    useful_until: datetime | None
+    last_error: str | None
+
+
 @dataclass
 class TickReport:
     """What one tick did, for the logs (and the metrics once those exist)."""
@@ -166,7 +189,7 @@ class ScheduledWork(Protocol):
         ...
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         """The message for a delivery, or None when it no longer applies (e.g. done)."""
         ...
@@ -210,7 +233,7 @@ class BatchRendering(Protocol):
         self,
         session: AsyncSession,
         services: Services,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[Leased],
         now: datetime,
     ) -> Sequence[Reply | None]:
         """One reply (or None: no longer applies) per delivery, in the same order."""
@@ -231,6 +254,8 @@ class _Lease:
     held: set[int]
     renewed_at: datetime
     length: timedelta = LEASE
+    rows: list[Leased] = field(default_factory=list)
+    """What the lease took, as it read it (handed to `_prepare`, then dropped)."""
     """How long each stamp lasts: from the batch's expected send time (`_lease_length`)."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -459,11 +484,12 @@ class Dispatcher:
                 return None
             token = secrets.token_hex(8)
             length = self._lease_length(ahead + len(candidates))
-            taken = await connection.scalars(
+            taken = await connection.execute(
                 _statements.lease,
                 {"l_ids": candidates, "l_now": now, "l_until": now + length, "l_token": token},
             )
-            return _Lease(token, set(taken), now, length)
+            rows = sorted((Leased(*row) for row in taken), key=lambda row: row.id)
+            return _Lease(token, {row.id for row in rows}, now, length, rows)
 
     async def _renew(self, lease: _Lease) -> None:
         """Extend the lease on what is still ours; drop whatever another holder took."""
@@ -484,51 +510,34 @@ class Dispatcher:
             lease.renewed_at = now
 
     async def _prepare(self, lease: _Lease, report: TickReport) -> list[_Ready]:
-        """Render a leased batch in one session: a few queries for the whole batch (members
-        and clubs in one, each kind's `render_batch`), none per delivery."""
+        """Render a leased batch in one session: a few queries for the whole batch (the
+        members' addresses in one, each kind's `render_batch`), none per delivery.
+
+        The deliveries are the lease's own rows. What changes before sending (late,
+        expired, skipped, held for a resting platform) is written at the end, a statement
+        per kind of change, and only when there is any."""
         services = self._services
         ready: list[_Ready] = []
+        changes = _Changes(lease.token)
+        deliveries = [row for row in lease.rows if row.id in lease.held]
+        lease.rows = []
         async with services.db.session() as session:
             now = self._now()
-            deliveries = list(
-                await session.scalars(
-                    select(Delivery)
-                    .where(Delivery.id.in_(lease.held), Delivery.lease_token == lease.token)
-                    .order_by(Delivery.id)
-                )
-            )
-            member_ids = {d.member_id for d in deliveries if d.member_id is not None}
-            # Warm the identity map: one query instead of several per delivery. The rows
-            # are fetched and kept referenced, since the session holds objects only weakly.
-            warm = (
-                (
-                    await session.execute(
-                        select(Member, Club)
-                        .join(Club, Club.id == Member.club_id)
-                        .where(Member.id.in_(member_ids))
-                    )
-                ).all()
-                if member_ids
-                else []
-            )
-            known = _Known(
-                {member.id: (member, club) for member, club in warm},
-                {club.id: club for _, club in warm},
-            )
-            to_render: dict[str, list[Delivery]] = {}
+            known = await _Known.load(session, deliveries, self._by_kind)
+            to_render: dict[str, list[Leased]] = {}
             for delivery in deliveries:
                 if now >= useful_until(delivery):
-                    _expire(delivery, now)
+                    changes.expire(delivery, now)
                     report.expired += 1
                     continue
                 reopens = self._breakers.open_until(await known.platform(session, delivery), now)
                 if reopens is not None:  # its platform is being left alone: not even rendered
-                    delivery.status, delivery.next_attempt_at = "pending", reopens
-                    delivery.lease_until, delivery.attempts = None, delivery.attempts - 1
+                    changes.postponed.append({"c_id": delivery.id, "c_next": reopens})
                     report.postponed += 1
                     continue
                 if not delivery.late and now - delivery.due_at > LATE_AFTER:
                     delivery.late = True  # held up by an outage: the text must say so
+                    changes.late.append(delivery.id)
                 to_render.setdefault(delivery.kind, []).append(delivery)
             for kind, batch in to_render.items():
                 replies = await self._render_all(session, kind, batch, now)
@@ -539,21 +548,21 @@ class Dispatcher:
                         else None
                     )
                     if outgoing is None:
-                        delivery.status, delivery.last_error = "skipped", "no longer applies"
-                        delivery.lease_until = None
+                        changes.skip(delivery)
                         report.skipped += 1
                         continue
                     until = useful_until(delivery)
                     ready.append(
                         _Ready(delivery.id, delivery.attempts, delivery.member_id, until, outgoing)
                     )
-            del warm  # the batch is rendered
+            await changes.write(session)
+            del known  # the batch is rendered
         lease.held &= {item.id for item in ready}
         ready.sort(key=lambda item: item.id)  # the order they were leased in
         return ready
 
     async def _render_all(
-        self, session: AsyncSession, kind: str, batch: list[Delivery], now: datetime
+        self, session: AsyncSession, kind: str, batch: list[Leased], now: datetime
     ) -> list[Reply | None]:
         work = self._by_kind.get(kind)
         if work is None:
@@ -719,15 +728,14 @@ class Dispatcher:
             )
 
     async def _address(
-        self, session: AsyncSession, delivery: Delivery, reply: Reply, known: _Known
+        self, session: AsyncSession, delivery: Leased, reply: Reply, known: _Known
     ) -> Outgoing | None:
-        """Where a rendered reply goes (members and clubs come from the batch's one query)."""
+        """Where a rendered reply goes (members' addresses come from the batch's one query)."""
         reply.meta.setdefault("kind", delivery.kind)
         if delivery.member_id is not None:
-            member, club = await known.member(session, delivery.member_id)
-            if member is None or club is None:
+            address = known.addresses.get(delivery.member_id)
+            if address is None:  # the member left meanwhile
                 return None
-            address = members.address(club, member)
             return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
         channel = delivery.payload.get("channel_id")
         club = await known.club(session, delivery.club_id) if delivery.club_id else None
@@ -752,7 +760,7 @@ def _linger_for(pace: Pace) -> float:
 
 
 async def _group_outgoing(
-    session: AsyncSession, delivery: Delivery, reply: Reply, club: Club
+    session: AsyncSession, delivery: Leased, reply: Reply, club: Club
 ) -> Outgoing | None:
     """A message to several members of one club at once (payload `group`: member ids)."""
     ids = [int(i) for i in delivery.payload["group"]]
@@ -795,7 +803,7 @@ class _Statements:
                 lease_token=bindparam("l_token"),
                 attempts=table.c.attempts + 1,
             )
-            .returning(table.c.id)
+            .returning(*(table.c[name] for name in Leased.__slots__))
         )
         self.renew = (
             update(table)
@@ -815,6 +823,36 @@ class _Statements:
             )
             .values(status="sent", sent_at=bindparam("r_now"), lease_until=None)
             .returning(table.c.id)
+        )
+
+        mine = and_(table.c.id == bindparam("c_id"), table.c.lease_token == bindparam("c_token"))
+        self.end = (
+            update(table)
+            .where(mine)
+            .values(
+                status=bindparam("c_status"),
+                last_error=bindparam("c_error"),
+                attempts=bindparam("c_attempts"),
+                lease_until=None,
+            )
+        )
+        self.postpone = (
+            update(table)
+            .where(mine)
+            .values(
+                status="pending",
+                next_attempt_at=bindparam("c_next"),
+                lease_until=None,
+                attempts=table.c.attempts - 1,
+            )
+        )
+        self.late = (
+            update(table)
+            .where(
+                table.c.id.in_(bindparam("c_ids", expanding=True)),
+                table.c.lease_token == bindparam("c_token"),
+            )
+            .values(late=True)
         )
 
     def candidates(self, limit: int, dialect: str) -> Any:
@@ -861,20 +899,45 @@ _statements = _Statements()
 
 @dataclass
 class _Known:
-    """The members and clubs a leased batch needs, loaded in one query: looked up here by
-    id instead of through the session for each delivery (a few per delivery add up)."""
+    """Who a leased batch goes to, loaded in one query: each member's address by id (plain
+    rows), and the clubs of channel posts as they are asked for.
 
-    members: dict[int, tuple[Member, Club]]
+    Work without `render_batch` renders one delivery at a time and reads its member
+    through the session: for those kinds the members and clubs are loaded as mapped
+    objects too, once for the batch, so each lookup is the session's map, not a query."""
+
+    addresses: dict[int, MemberAddress]
     clubs: dict[int, Club]
+    warm: list[Any]
+    """The mapped rows kept referenced until the batch is rendered (the session holds its
+    objects only weakly)."""
 
-    async def member(
-        self, session: AsyncSession, member_id: int
-    ) -> tuple[Member | None, Club | None]:
-        if member_id in self.members:
-            return self.members[member_id]
-        member = await session.get(Member, member_id)  # not in the batch's query: gone
-        club = await session.get(Club, member.club_id) if member else None
-        return member, club
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, deliveries: list[Leased], by_kind: dict[str, ScheduledWork]
+    ) -> _Known:
+        member_ids = {d.member_id for d in deliveries if d.member_id is not None}
+        addresses = {}
+        if member_ids:
+            for row in await session.execute(members.addresses_query(member_ids)):
+                addresses[row.id] = members.address_of(row)
+        one_by_one = {
+            d.member_id
+            for d in deliveries
+            if d.member_id is not None and not isinstance(by_kind.get(d.kind), BatchRendering)
+        }
+        warm: list[Any] = []
+        if one_by_one:
+            warm = list(
+                (
+                    await session.execute(
+                        select(Member, Club)
+                        .join(Club, Club.id == Member.club_id)
+                        .where(Member.id.in_(one_by_one))
+                    )
+                ).all()
+            )
+        return cls(addresses, {}, warm)
 
     async def club(self, session: AsyncSession, club_id: int) -> Club | None:
         if club_id not in self.clubs:
@@ -884,13 +947,52 @@ class _Known:
             self.clubs[club_id] = found
         return self.clubs[club_id]
 
-    async def platform(self, session: AsyncSession, delivery: Delivery) -> Platform | None:
+    async def platform(self, session: AsyncSession, delivery: Leased) -> Platform | None:
         """The platform a delivery goes to."""
         if delivery.member_id is not None:
-            club = (await self.member(session, delivery.member_id))[1]
-        else:
-            club = await self.club(session, delivery.club_id) if delivery.club_id else None
+            address = self.addresses.get(delivery.member_id)
+            return address.platform if address else None
+        club = await self.club(session, delivery.club_id) if delivery.club_id else None
         return Platform(club.platform) if club else None
+
+
+class _Changes:
+    """What `_prepare` changes in a batch's rows before sending, written at its end: a
+    statement per kind of change (usually none), each guarded by the lease's token."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.ended: list[dict[str, Any]] = []
+        """Expired or skipped: not sent, and not to be."""
+        self.postponed: list[dict[str, Any]] = []
+        self.late: list[int] = []
+
+    def expire(self, delivery: Leased, now: datetime) -> None:
+        last = f"; last: {delivery.last_error}" if delivery.last_error else ""
+        error = f"expired: no longer useful at {now.isoformat()}{last}"[:500]
+        # Taken, not tried: the attempt the lease counted is given back.
+        self._end(delivery, "expired", error, max(delivery.attempts - 1, 0))
+        log.warning("delivery %s (%s) expired unsent", delivery.id, delivery.kind)
+
+    def skip(self, delivery: Leased) -> None:
+        self._end(delivery, "skipped", "no longer applies", delivery.attempts)
+
+    def _end(self, delivery: Leased, status: str, error: str, attempts: int) -> None:
+        self.ended.append(
+            {"c_id": delivery.id, "c_status": status, "c_error": error, "c_attempts": attempts}
+        )
+
+    async def write(self, session: AsyncSession) -> None:
+        if not (self.ended or self.postponed or self.late):
+            return
+        connection = await session.connection()
+        token = {"c_token": self.token}
+        if self.ended:
+            await connection.execute(_statements.end, [row | token for row in self.ended])
+        if self.postponed:
+            await connection.execute(_statements.postpone, [row | token for row in self.postponed])
+        if self.late:
+            await connection.execute(_statements.late, {"c_ids": self.late} | token)
 
 
 @dataclass(frozen=True)
@@ -1169,18 +1271,9 @@ class _Fanout:
             self.leases = [lease for lease in self.leases if lease.held]
 
 
-def useful_until(delivery: Delivery) -> datetime:
+def useful_until(delivery: Leased) -> datetime:
     """The instant after which a delivery is expired instead of sent."""
     return delivery.useful_until or delivery.due_at + USEFUL_FOR
-
-
-def _expire(delivery: Delivery, now: datetime) -> None:
-    last = f"; last: {delivery.last_error}" if delivery.last_error else ""
-    delivery.status = "expired"
-    delivery.last_error = f"expired: no longer useful at {now.isoformat()}{last}"[:500]
-    delivery.lease_until = None
-    delivery.attempts = max(delivery.attempts - 1, 0)  # taken, not tried
-    log.warning("delivery %s (%s) expired unsent", delivery.id, delivery.kind)
 
 
 def _delivery_row(item: DueItem, now: datetime) -> dict[str, Any]:

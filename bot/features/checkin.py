@@ -44,7 +44,7 @@ from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
 from bot.store.database import insert_ignoring_conflict
 from bot.store.models import (
@@ -53,7 +53,6 @@ from bot.store.models import (
     CheckinSummary,
     CheckinWeek,
     Club,
-    Delivery,
     Member,
 )
 from bot.text import ascii_number, fold, shorten
@@ -900,7 +899,7 @@ class WeeklyAsk(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         member = await session.get(Member, delivery.member_id) if delivery.member_id else None
         prefs = await session.get(CheckinPrefs, member.id) if member else None
@@ -964,7 +963,7 @@ class CheckinOffers:
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         prefs = await session.get(CheckinPrefs, delivery.member_id) if delivery.member_id else None
         if prefs is None or prefs.on:
@@ -1040,7 +1039,7 @@ class WeeklySummary(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         club = await session.get(Club, delivery.club_id) if delivery.club_id else None
         if club is None:

@@ -31,7 +31,7 @@ from bot.features.base import Feature, Figure, Period, ProgressPart, SearchEnded
 from bot.recurrence import first_gap, first_occurrence, next_occurrence, parse_recurrence
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Handler, LeaveReason, Router, number, text
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
 from bot.text import ascii_number
@@ -609,16 +609,24 @@ class Reminders(DueFromQuery):
         self,
         session: AsyncSession,
         services: Services,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[Leased],
         now: datetime,
     ) -> list[Reply | None]:
-        """A fan-out's batch: its commitments and their ladders in two queries, then each
-        reply from the session (the dispatcher has loaded the members and clubs)."""
+        """A fan-out's batch: its commitments, their members and clubs, and their ladders in
+        three queries, then each reply from the session's map."""
         ids = {d.ref_id for d in deliveries if d.ref_id}
         commitments = list(await session.scalars(select(Commitment).where(Commitment.id.in_(ids))))
         ladder_ids = {c.ladder_id for c in commitments if c.ladder_id and c.draft_id}
         # Kept referenced until rendered: the session holds its objects only weakly.
         loaded: list[object] = [*commitments]
+        if commitments:
+            loaded += (
+                await session.execute(
+                    select(Member, Club)
+                    .join(Club, Club.id == Member.club_id)
+                    .where(Member.id.in_({c.member_id for c in commitments}))
+                )
+            ).all()
         if ladder_ids:
             loaded += await session.scalars(select(Ladder).where(Ladder.id.in_(ladder_ids)))
         replies = [await self.render(session, services, d, now) for d in deliveries]
@@ -626,7 +634,7 @@ class Reminders(DueFromQuery):
         return replies
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         c = await session.get(Commitment, delivery.ref_id) if delivery.ref_id else None
         if c is None or c.status != "open" or (c.ends_at is not None and now >= c.ends_at):

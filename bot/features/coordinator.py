@@ -46,14 +46,13 @@ from bot.features.base import Feature, Figure, Group, Period, feature
 from bot.replies import Attachment, Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router, number, word
 from bot.router import text as text_arg
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
 from bot.store.models import (
     ActivityDay,
     CoordinatorMessage,
     CoordinatorView,
     CoordinatorViewSubject,
-    Delivery,
     Member,
     ProgressShare,
 )
@@ -1032,7 +1031,7 @@ class CoordinatorMessages(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         row = await session.get(CoordinatorMessage, delivery.ref_id) if delivery.ref_id else None
         if row is None:

@@ -29,9 +29,9 @@ from bot.features.base import Feature, feature
 from bot.replies import Reply, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
-from bot.store.models import ActivityDay, Club, Delivery, Member
+from bot.store.models import ActivityDay, Club, Member
 from bot.timezones import show_time
 from bot.weekly import next_weekly
 
@@ -191,7 +191,7 @@ class WeeklyDigest(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         club = await session.get(Club, delivery.club_id) if delivery.club_id else None
         if club is None or not club.digest_channel:

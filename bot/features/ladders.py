@@ -34,9 +34,9 @@ from bot.errors import UserError
 from bot.features.base import Feature, Interview, SearchEnded, feature
 from bot.replies import Button, Reply, Section, Visibility
 from bot.router import Router
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
-from bot.store.models import Club, Commitment, Contact, Delivery, Ladder, Member
+from bot.store.models import Club, Commitment, Contact, Ladder, Member
 from bot.timezones import add_months, local_instant, show_time
 from bot.when import WhenError, WhenInPast, parse_when, split_text_and_when
 
@@ -865,7 +865,7 @@ class InterviewReminders(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         ladder = await session.get(Ladder, delivery.ref_id) if delivery.ref_id else None
         member = await session.get(Member, ladder.member_id) if ladder else None

@@ -32,9 +32,9 @@ from bot.errors import UserError
 from bot.features.base import Feature, Figure, Period, feature
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
-from bot.store.models import Club, Delivery, Landing, Member
+from bot.store.models import Club, Landing, Member
 from bot.text import ascii_number
 from bot.timezones import local_instant
 from bot.when import WhenError, parse_when
@@ -379,7 +379,7 @@ class LandedFollowUps(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         landing = await session.get(Landing, delivery.ref_id) if delivery.ref_id else None
         if landing is None:

@@ -47,7 +47,7 @@ from bot.nudges import (
 from bot.replies import Button, ButtonStyle, Reply, Section, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
@@ -447,29 +447,34 @@ class DailyNudges(DueFromQuery):
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         member = await session.get(Member, delivery.member_id) if delivery.member_id else None
-        return self._reply(delivery, member)
+        return self._reply(delivery, member is not None and member.nudges_on)
 
     async def render_batch(
         self,
         session: AsyncSession,
         services: Services,
-        deliveries: Sequence[Delivery],
+        deliveries: Sequence[Leased],
         now: datetime,
     ) -> list[Reply | None]:
-        """A fan-out's batch: the members in one pass through the session (the dispatcher
-        has them loaded already, so each lookup is the session's own map, not a query)."""
+        """A fan-out's batch: whether each member still takes nudges, in one query of one
+        column (nothing else of the member is in the message)."""
+        ids = {d.member_id for d in deliveries if d.member_id is not None}
+        taking = (
+            set(
+                await session.scalars(
+                    select(Member.id).where(Member.id.in_(ids), Member.nudges_on.is_(True))
+                )
+            )
+            if ids
+            else set()
+        )
+        return [self._reply(d, d.member_id in taking) for d in deliveries]
 
-        def members(sync: Any) -> dict[int, Member | None]:
-            return {d.member_id: sync.get(Member, d.member_id) for d in deliveries if d.member_id}
-
-        found = await session.run_sync(members)
-        return [self._reply(d, found.get(d.member_id) if d.member_id else None) for d in deliveries]
-
-    def _reply(self, delivery: Delivery, member: Member | None) -> Reply | None:
-        if member is None or not member.nudges_on:
+    def _reply(self, delivery: Leased, nudges_on: bool) -> Reply | None:
+        if not nudges_on:
             return None
         p = delivery.payload
         if p.get("step_aside"):
@@ -538,7 +543,7 @@ class NudgeOffers:
         return claimed
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         member = await session.get(Member, delivery.member_id) if delivery.member_id else None
         if member is None or member.nudges_on:

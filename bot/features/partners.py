@@ -60,7 +60,7 @@ from bot.pairing import (
 from bot.replies import Button, ButtonStyle, Reply, Visibility
 from bot.router import Router
 from bot.router import text as text_arg
-from bot.scheduling import DueFromQuery, DueItem, ScheduledWork
+from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
 from bot.store.models import (
     Club,
@@ -590,7 +590,7 @@ class Rounds(DueFromQuery):
         return items
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         if delivery.kind == INTRO:
             return await _intro(session, services, delivery)
@@ -688,7 +688,7 @@ class MeetAsks(DueFromQuery):
         return items
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         assert delivery.ref_id is not None and delivery.member_id is not None
         seat = await session.get(PartnerSeat, (delivery.ref_id, delivery.member_id))
@@ -777,7 +777,7 @@ class BookedReminders(DueFromQuery):
         return items
 
     async def render(
-        self, session: AsyncSession, services: Services, delivery: Delivery, now: datetime
+        self, session: AsyncSession, services: Services, delivery: Leased, now: datetime
     ) -> Reply | None:
         match = await session.get(PartnerMatch, delivery.ref_id) if delivery.ref_id else None
         member = await session.get(Member, delivery.member_id) if delivery.member_id else None

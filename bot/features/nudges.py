@@ -56,9 +56,11 @@ from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 100
+CLAIM_BATCH = 200
 """Members claimed per transaction: the tasks are chosen in Python (tens of microseconds
-each, `CHOOSE_BETWEEN_YIELDS` to a step of the event loop), so this keeps the write short."""
+each, `CHOOSE_BETWEEN_YIELDS` to a step of the event loop), so this keeps the write short.
+A round costs about eight statements whatever its size: 200 a round cost a quarter less
+CPU a member than 100 (bench/README.md)."""
 CHOOSE_BETWEEN_YIELDS = 25
 """Members chosen for in one go before the claim yields to the event loop: a whole round
 in one step blocked the loop for 15-23 ms at a fan-out's start (bench/README.md), while

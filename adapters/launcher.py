@@ -59,13 +59,6 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
 
         adapters.append(await build_discord(bot, settings))
     by_platform = {a.platform: a.outbox for a in adapters}
-    # Build the /tip matcher now rather than on the first /tip: that member would wait
-    # ~0.4 s with the event loop blocked, and the matcher's ~50,000 objects, built after
-    # the freeze below, would be scanned by every full collection for the process's life.
-    bot.services.tip_index.warm()
-    # Once the adapters have loaded their platform libraries too: left young, those
-    # objects made each full collection a 40 ms stall in a fan-out (bench/README.md).
-    freeze_startup_objects()
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
         try:
@@ -90,7 +83,16 @@ async def run_platforms(settings: Settings, names: list[str], *, slack_port: int
 
     # The dispatcher asks how much it may send at once: each adapter declares its pace.
     deliver.pace = combined([pace_of(a.outbox) for a in adapters])  # type: ignore[attr-defined]
+    # Build the /tip matcher now rather than on the first /tip: that member would wait
+    # ~0.4 s with the event loop blocked, and the matcher's ~50,000 objects, built after
+    # the freeze below, would be scanned by every full collection for the process's life.
+    bot.services.tip_index.warm()
+    # The dispatcher likewise: its statements compiled now, not in the first 09:00's sends.
     runner = DispatchRunner(bot, deliver, settings.jobclub_dispatch_seconds)
+    await runner.warm()
+    # Once the adapters have loaded their platform libraries too: left young, those
+    # objects made each full collection a 40 ms stall in a fan-out (bench/README.md).
+    freeze_startup_objects()
     health = HealthServer(bot, adapters, port=settings.jobclub_http_port, next_due=runner.next_due)
     await health.start()
     runner.start()

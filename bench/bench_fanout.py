@@ -396,11 +396,7 @@ async def run_one(
     if platform == "discord":
         serving = asyncio.create_task(adapter.run())
         await asyncio.wait_for(adapter.logged_in.wait(), 30)
-    bot.services.tip_index.warm()  # as the launcher does, once the adapter is up
-    freeze_startup_objects()
     outbox = adapter.outbox
-    accounts = CpuAccounts()
-    accounts.install(db.engine.sync_engine)
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
         assert item.member is not None
@@ -408,6 +404,13 @@ async def run_one(
 
     deliver.pace = Pace() if args.sequential else pace_of(outbox)  # type: ignore[attr-defined]
     dispatcher = bot.dispatcher(deliver)
+    # As the launcher does once the adapter is up: the /tip matcher built and the
+    # dispatcher's statements compiled before the start-up freeze.
+    bot.services.tip_index.warm()
+    await dispatcher.warm()
+    freeze_startup_objects()
+    accounts = CpuAccounts()
+    accounts.install(db.engine.sync_engine)
 
     result = Result(database, platform, limit, expected)
     prober = MemberRef(platform_of(platform), club_external(platform), *probe_user(platform))
@@ -536,7 +539,6 @@ async def dispatcher_alone(database: str, url: str, args: argparse.Namespace, tm
     reminders = args.reminders if args.reminders is not None else args.members // 10
     await seed(db, "slack", args.members, reminders, datetime.now(UTC).replace(microsecond=0))
     bot = await JobClubBot.create(settings, SystemClock(), db=db)
-    freeze_startup_objects()
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
         await asyncio.sleep(args.latency)
@@ -544,6 +546,8 @@ async def dispatcher_alone(database: str, url: str, args: argparse.Namespace, tm
 
     deliver.pace = pace_for_rate(args.slack_limit)  # type: ignore[attr-defined]
     dispatcher = bot.dispatcher(deliver)
+    await dispatcher.warm()
+    freeze_startup_objects()
     gc.collect()
     cpu, loop_cpu, began = time.process_time(), time.thread_time(), time.monotonic()
     sent = 0

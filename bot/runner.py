@@ -70,6 +70,10 @@ class DispatchRunner:
             next_run_time=datetime.now(UTC) + PRUNE_FIRST_AFTER,
         )
 
+    async def warm(self) -> None:
+        """Compile the dispatcher's statements now, not in the first fan-out's sends."""
+        await self._dispatcher.warm()
+
     def start(self) -> None:
         self._scheduler.start()
 

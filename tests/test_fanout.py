@@ -148,3 +148,23 @@ async def test_a_permanent_error_fails_only_its_own_delivery(
     async with bot.services.db.session() as session:
         failed = await session.scalar(select(Delivery).where(Delivery.status == "failed"))
         assert failed is not None and "cannot_dm_user" in (failed.last_error or "")
+
+
+async def test_warming_up_at_start_claims_nothing_and_the_due_reminders_still_go_once(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """The launcher warms the dispatcher before the first tick (its statements compiled
+    ahead of the first fan-out): that dry run records no delivery and sends nothing, and
+    the reminders due then still go out, each once."""
+    expected = await add_reminders(bot, 6, DUE, per_member=1)
+    platform = FakePlatform(clock, send_time=timedelta(seconds=1), pace=Pace(concurrency=4))
+    dispatcher = bot.dispatcher(platform)
+    clock.set(DUE + timedelta(minutes=1))
+
+    await dispatcher.warm()
+
+    assert platform.sent == []
+    assert await statuses(bot) == {}
+    await dispatcher.advance_to(DUE + timedelta(hours=1), clock.set)
+    assert sorted(platform.counts()) == sorted(expected)
+    assert set(platform.counts().values()) == {1}

@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -281,6 +281,11 @@ class Dispatcher:
         self._services = services
         self._work = work
         self._by_kind = {kind: w for w in work for kind in w.kinds}
+        # Asked once: an isinstance check against a runtime-checkable protocol inspects
+        # every member of the protocol, and a fan-out asked it for each delivery.
+        self._batched_kinds = frozenset(
+            kind for kind, w in self._by_kind.items() if isinstance(w, BatchRendering)
+        )
         self._deliver = deliver
         self._pace = pace_of(deliver)
         self._breakers = PlatformBreakers()
@@ -555,7 +560,7 @@ class Dispatcher:
         lease.rows = []
         async with services.db.session() as session:
             now = self._now()
-            known = await _Known.load(session, deliveries, self._by_kind)
+            known = await _Known.load(session, deliveries, self._batched_kinds)
             to_render: dict[str, list[Leased]] = {}
             for delivery in deliveries:
                 if now >= useful_until(delivery):
@@ -602,8 +607,9 @@ class Dispatcher:
         if work is None:
             log.error("no scheduled work handles kind %r (%d deliveries)", kind, len(batch))
             return [None] * len(batch)
-        if isinstance(work, BatchRendering):
-            return list(await work.render_batch(session, self._services, batch, now))
+        if kind in self._batched_kinds:
+            batched = cast(BatchRendering, work)
+            return list(await batched.render_batch(session, self._services, batch, now))
         return [await work.render(session, self._services, d, now) for d in batch]
 
     async def _send_one(
@@ -948,7 +954,7 @@ class _Known:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, deliveries: list[Leased], by_kind: dict[str, ScheduledWork]
+        cls, session: AsyncSession, deliveries: list[Leased], batched: frozenset[str]
     ) -> _Known:
         member_ids = {d.member_id for d in deliveries if d.member_id is not None}
         addresses = {}
@@ -956,9 +962,7 @@ class _Known:
             for row in await session.execute(members.addresses_query(member_ids)):
                 addresses[row.id] = members.address_of(row)
         one_by_one = {
-            d.member_id
-            for d in deliveries
-            if d.member_id is not None and not isinstance(by_kind.get(d.kind), BatchRendering)
+            d.member_id for d in deliveries if d.member_id is not None and d.kind not in batched
         }
         warm: list[Any] = []
         if one_by_one:

@@ -8,9 +8,13 @@ module charges CPU directly instead:
 - **the event loop thread**: every callback the loop runs (a task's step, a timer, a
   transport's read) runs in a `contextvars.Context`; the loop-thread CPU of each callback
   goes to the account that context names (`ACCOUNT`). Tasks inherit the context of the
-  code that created them, so everything the dispatcher starts is the dispatcher's; a send
-  is the adapter's from the moment `charged("adapter")` wraps it (its HTTP connection,
-  opened inside, carries that account to its socket reads);
+  code that created them, so everything the dispatcher starts is the dispatcher's. A send
+  awaited inside a dispatcher's task is the adapter's through `charged("adapter")`: each
+  stretch the send's coroutine runs is timed on its own and charged to the adapter, the
+  rest of that callback to whoever the callback belongs to (so the send's first stretch,
+  rendering and pacing, is the adapter's, and the dispatcher's bookkeeping after the
+  send is the dispatcher's); what the send starts (its HTTP connection's socket reads)
+  carries the adapter's account;
 - **aiosqlite's worker threads**: each database call is timed inside the worker thread
   and charged to the account that submitted it;
 - **what no account claims** (a callback from another thread, a pooled database
@@ -30,7 +34,7 @@ import asyncio
 import contextvars
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
@@ -42,6 +46,19 @@ T = TypeVar("T")
 
 ACCOUNT: contextvars.ContextVar[str] = contextvars.ContextVar("cpu_account", default="")
 UNCLAIMED = ""
+
+
+class _Moved:
+    """CPU that `charged` stretches took out of the callbacks they ran in."""
+
+    total = 0.0
+    """All such CPU so far: a callback (or an enclosing stretch) subtracts what it grew by."""
+    into: Counter[str] | None = None
+    """The installed meter's loop counter (None: not measuring)."""
+    rest: tuple[str, float, float] | None = None
+    """Set when a charged await ends inside a callback begun under its account: the rest
+    of that callback (the caller's code after the await) is the caller's account's, from
+    that moment (account, thread time, `total` then)."""
 
 
 class CpuAccounts:
@@ -67,15 +84,27 @@ class CpuAccounts:
         def timed_run(handle: asyncio.events.Handle) -> None:
             context = handle._context  # type: ignore[attr-defined]
             name = context.get(ACCOUNT, UNCLAIMED) if context is not None else UNCLAIMED
+            moved = _Moved.total
+            _Moved.rest = None
             started = time.thread_time()
             try:
                 handle_run(handle)
             finally:
-                loop_counter[name] += time.thread_time() - started
+                ended = time.thread_time()
+                rest, _Moved.rest = _Moved.rest, None
+                if rest is not None:  # a charged await ended: the rest is the caller's
+                    caller, since, moved_then = rest
+                    loop_counter[caller] += ended - since - (_Moved.total - moved_then)
+                    ended, moved_after = since, _Moved.total - moved_then
+                else:
+                    moved_after = 0.0
+                loop_counter[name] += ended - started - (_Moved.total - moved - moved_after)
                 callbacks[name] += 1
 
         asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+        _Moved.into = loop_counter
         self._installed.append(lambda: setattr(asyncio.events.Handle, "_run", handle_run))
+        self._installed.append(lambda: setattr(_Moved, "into", None))
 
         try:
             import aiosqlite.core
@@ -178,12 +207,46 @@ def account(name: str) -> Iterator[None]:
 
 
 async def charged(name: str, awaitable: Awaitable[T]) -> T:
-    """Await `awaitable` with its steps (and what it starts) charged to `name`.
+    """Await `awaitable` with its CPU (and what it starts) charged to `name`.
 
-    The coroutine runs in the current task, so the account is set for the task's context
-    while it runs and restored after."""
-    token = ACCOUNT.set(name)
-    try:
-        return await awaitable
-    finally:
-        ACCOUNT.reset(token)
+    The coroutine runs in the current task, whose callbacks are charged by the account
+    set when each begins. So the account is `name` from the start of the await to its end
+    (the task's wake-ups while it waits are `name`'s), each stretch the coroutine runs is
+    timed and moved to `name` (the first runs inside the caller's callback), and the rest
+    of the callback in which it ends goes back to the caller's account."""
+    return await _Charged(name, awaitable)
+
+
+class _Charged:
+    def __init__(self, name: str, awaitable: Awaitable[Any]) -> None:
+        self._name = name
+        self._awaitable = awaitable
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        inner = self._awaitable.__await__()
+        caller = ACCOUNT.get()
+        token = ACCOUNT.set(self._name)
+        value: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                moved = _Moved.total
+                started = time.thread_time()
+                try:
+                    yielded = inner.send(value) if error is None else inner.throw(error)
+                except StopIteration as stop:
+                    return stop.value
+                finally:
+                    now = time.thread_time()
+                    own = now - started - (_Moved.total - moved)
+                    _Moved.total += own
+                    if _Moved.into is not None:
+                        _Moved.into[self._name] += own
+                    _Moved.rest = (caller, now, _Moved.total)
+                _Moved.rest = None  # still waiting: this callback stays the task's
+                try:
+                    value, error = (yield yielded), None
+                except BaseException as exc:  # cancelled while waiting: the send hears it
+                    value, error = None, exc
+        finally:
+            ACCOUNT.reset(token)

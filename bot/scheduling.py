@@ -209,6 +209,10 @@ class DueQuery(Protocol):
     of an idle tick's cost. The query never depends on the instant, so it is built once.
     A feature gets its `next_due` from it by deriving from `DueFromQuery`."""
 
+    due_after: timedelta
+    """Added to the query's instant (e.g. an offer goes a while after a member is first
+    seen: the query reads when, and this says how long after); zero for most."""
+
     def due_query(self) -> Select[tuple[datetime | None]]:
         """SELECT of one value: the earliest instant something is due, or NULL."""
         ...
@@ -218,11 +222,14 @@ class DueFromQuery:
     """Base for a `ScheduledWork` whose `next_due` is its `DueQuery`: the feature writes
     the query once and the lone-feature answer comes from it."""
 
+    due_after = timedelta(0)
+
     def due_query(self) -> Select[tuple[datetime | None]]:
         raise NotImplementedError
 
     async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        return await session.scalar(self.due_query())
+        first = await session.scalar(self.due_query())
+        return first + self.due_after if first is not None else None
 
 
 @runtime_checkable
@@ -399,7 +406,9 @@ class Dispatcher:
         found: dict[int, datetime | None] = {}
         if queried.indexes:
             row = (await session.execute(queried.statement)).one()
-            found.update(zip(queried.indexes, row, strict=True))
+            for index, first in zip(queried.indexes, row, strict=True):
+                after = getattr(self._work[index], "due_after", None) if index >= 0 else None
+                found[index] = first + after if first is not None and after else first
         for index, work in enumerate(self._work):
             if index not in found:
                 found[index] = await work.next_due(session, self._services)
@@ -436,7 +445,10 @@ class Dispatcher:
     async def _claim_rounds(self, now: datetime, fanout: _Fanout | None) -> None:
         services = self._services
         async with services.db.session() as session:
-            due = await self._due_by_work(session)
+            due = await self._due_by_work(session, with_deliveries=fanout is not None)
+        if fanout is not None:
+            waiting = (due[-1], due[-2])  # the first retry, the first lease to run out
+            await fanout.due_checked(any(at is not None and at <= now for at in waiting))
         insert = insert_many_ignoring_conflict(services.db.dialect, Delivery.__table__, ["key"])
         for index, work in enumerate(self._work):
             instant = due[index]
@@ -1150,6 +1162,11 @@ class _Fanout:
         self.claim_rounds = 0
         """Claim rounds finished this tick (the claim runs beside the sending)."""
         self.claiming = True
+        self.claimed_rounds = 0
+        """Claim rounds that recorded deliveries this tick."""
+        self.sendable: bool | None = None
+        """Whether anything already recorded was sendable when the claim's due check ran
+        (None until it has)."""
         lock = asyncio.Lock()
         self.changed = asyncio.Condition(lock)
         """The feeder waits on this: a send ended, the queue ran low, a claim round ended."""
@@ -1194,7 +1211,21 @@ class _Fanout:
             self.claim_rounds += 1
             if done:
                 self.claiming = False
+            else:
+                self.claimed_rounds += 1
             self._poke_feeder()
+
+    async def due_checked(self, sendable: bool) -> None:
+        """The claim's due check ran: `sendable` says whether any recorded delivery was
+        sendable then (a retry due, a lease run out)."""
+        async with self.changed:
+            self.sendable = sendable
+            self._poke_feeder()
+
+    def _nothing_to_lease(self) -> bool:
+        """Nothing was sendable at the due check and the claim has recorded nothing yet:
+        a lease would come back empty (an idle tick used to ask twice, every tick)."""
+        return self.sendable is False and not self.claimed_rounds and not self.finished
 
     async def _feeder_waits(self, until: Callable[[], bool]) -> None:
         """The feeder's wait (the lock held): the senders and the claim wake it only when
@@ -1228,6 +1259,13 @@ class _Fanout:
                             )
                         )
                     )
+                    await self._feeder_waits(lambda: self.sendable is not None or not self.claiming)
+                    if self._nothing_to_lease():
+                        await self._feeder_waits(
+                            lambda: not (self.claiming and self._nothing_to_lease())
+                        )
+                        if self._nothing_to_lease():
+                            return  # claimed nothing, and nothing was waiting to be sent
                     seen = self.finished, self.claim_rounds
                 lease = await dispatcher._lease(dispatcher._batch_size(), ahead=len(self.queue))
                 if lease is None:

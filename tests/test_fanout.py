@@ -20,6 +20,7 @@ from bot.scheduling import Outgoing
 from bot.store.models import Delivery
 from tests.conftest import START
 from tests.dispatch_helpers import FakePlatform, add_reminders, make_bot, message_id, statuses
+from tests.statement_count import kinds, statements
 
 DUE = START + timedelta(minutes=5)
 
@@ -168,3 +169,22 @@ async def test_warming_up_at_start_claims_nothing_and_the_due_reminders_still_go
     await dispatcher.advance_to(DUE + timedelta(hours=1), clock.set)
     assert sorted(platform.counts()) == sorted(expected)
     assert set(platform.counts().values()) == {1}
+
+
+async def test_a_tick_with_nothing_due_asks_the_database_once(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """Between fan-outs the heartbeat ticks every few seconds: with nothing due and nothing
+    waiting to be retried, a tick is its one due check (it used to lease twice as well,
+    both times for nothing). Once reminders are due, the same tick claims and sends."""
+    expected = await add_reminders(bot, 3, DUE, per_member=1)
+    platform = FakePlatform(clock, pace=Pace(concurrency=4))
+    dispatcher = bot.dispatcher(platform)
+
+    with statements(bot) as seen:
+        assert await dispatcher.tick() == 0
+    assert kinds(seen) == ["SELECT"]
+
+    clock.set(DUE)
+    assert await dispatcher.tick() == 3
+    assert sorted(platform.counts()) == sorted(expected)

@@ -914,14 +914,15 @@ class WeeklyAsk(DueFromQuery):
         return await question(session, services, member, week, STEPS[0], now)
 
 
-class CheckinOffers:
+class CheckinOffers(DueFromQuery):
     """The one DM that offers the weekly check-in, a day after a member is first seen."""
 
     kinds = (OFFER_KIND,)
 
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        first = await session.scalar(select(func.min(Member.created_at)).where(_not_offered()))
-        return first + OFFER_AFTER if first else None
+    due_after = OFFER_AFTER
+
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Member.created_at)).where(_not_offered())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -501,14 +501,15 @@ class DailyNudges(DueFromQuery):
         )
 
 
-class NudgeOffers:
+class NudgeOffers(DueFromQuery):
     """The one-time welcome DM that offers nudges to a new member."""
 
     kinds = ("nudge-offer",)
 
-    async def next_due(self, session: AsyncSession, services: Services) -> datetime | None:
-        first = await session.scalar(select(func.min(Member.created_at)).where(_not_offered()))
-        return first + OFFER_AFTER if first else None
+    due_after = OFFER_AFTER
+
+    def due_query(self) -> Select[tuple[datetime | None]]:
+        return select(func.min(Member.created_at)).where(_not_offered())
 
     async def claim_due(
         self, session: AsyncSession, services: Services, now: datetime

@@ -338,7 +338,7 @@ class Dispatcher:
             partial(self._due_by_work, with_deliveries=True),
             *(partial(_warm_claim, work, services) for work in self._work),
             _warm_lease,
-            lambda session: session.execute(members.addresses_query(())),
+            lambda session: session.execute(members.addresses_query(), {"ids": []}),
         ]
         for step in steps:
             try:
@@ -971,7 +971,7 @@ class _Known:
         member_ids = {d.member_id for d in deliveries if d.member_id is not None}
         addresses = {}
         if member_ids:
-            for row in await session.execute(members.addresses_query(member_ids)):
+            for row in await session.execute(members.addresses_query(), {"ids": list(member_ids)}):
                 addresses[row.id] = members.address_of(row)
         one_by_one = {
             d.member_id for d in deliveries if d.member_id is not None and d.kind not in batched

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import commitments as store
@@ -339,12 +339,13 @@ class Ladders(Feature):
         rows = await session.scalars(
             select(Ladder)
             .where(
-                Ladder.member_id.in_(list(member_ids)),
+                Ladder.member_id.in_(bindparam("ids", expanding=True)),
                 Ladder.kind == "interview",
                 Ladder.at > now,
                 Ladder.at <= until,
             )
-            .order_by(Ladder.at.desc())
+            .order_by(Ladder.at.desc()),
+            {"ids": list(member_ids)},
         )
         ladders = [ladder for ladder in rows if ladder.at is not None]
         steps = await store.open_steps(session, [ladder.id for ladder in ladders])

@@ -418,12 +418,14 @@ class DailyNudges(DueFromQuery):
             following = following_for[key]
             if (day, zone) not in day_ends:
                 day_ends[day, zone] = local_instant(day + timedelta(days=1), _MIDNIGHT, zone)
-            advance.append({"m_id": member.id, "m_due": due, "m_next": following})
             stale = now - due > STALE_AFTER
             mine = steps.get(member.id, {})
             task = choose_task(services, member, zone, now, interviews, mine, day, weak)
-            if task.advances_plan and not stale:  # a skipped (stale) nudge moves nothing
-                plan.sent(member.id, task, mine, day)
+            # A skipped (stale) nudge moves nothing on.
+            moved_on = task.advances_plan and not stale and plan.sent(member.id, task, mine, day)
+            advance.append(
+                {"m_id": member.id, "m_due": due, "m_next": following, "m_step": int(moved_on)}
+            )
             claimed.append(
                 DueItem(
                     key=f"nudge:{member.id}:{day.isoformat()}",
@@ -467,7 +469,10 @@ class DailyNudges(DueFromQuery):
         taking = (
             set(
                 await session.scalars(
-                    select(Member.id).where(Member.id.in_(ids), Member.nudges_on.is_(True))
+                    select(Member.id).where(
+                        Member.id.in_(bindparam("ids", expanding=True)), Member.nudges_on.is_(True)
+                    ),
+                    {"ids": list(ids)},
                 )
             )
             if ids
@@ -725,7 +730,8 @@ async def plan_step_states(
                 table.c.sent_seq,
                 table.c.times_sent,
                 table.c.done_on,
-            ).where(table.c.member_id.in_(member_ids))
+            ).where(table.c.member_id.in_(bindparam("ids", expanding=True))),
+            {"ids": list(member_ids)},
         )
         for member_id, task_id, sent_on, sent_seq, times_sent, done_on in rows:
             found[member_id][task_id] = _StepRow(task_id, sent_on, sent_seq, times_sent, done_on)
@@ -733,7 +739,8 @@ async def plan_step_states(
 
 
 class _PlanWrites:
-    """What a claimed batch's nudges do to the plan, written in three statements at the end.
+    """What a claimed batch's nudges do to the plan steps, written in two statements at the
+    end (the members' `plan_position` moves with their next instant, `_advance_members`).
 
     A task sent for the first time (or again after the plan came round) is a new or reset
     step and moves the member's `plan_position` on; a comeback counts one more send."""
@@ -741,21 +748,21 @@ class _PlanWrites:
     def __init__(self) -> None:
         self.new: list[dict[str, Any]] = []
         self.changed: list[dict[str, Any]] = []
-        self.moved_on: list[int] = []
 
-    def sent(self, member_id: int, task: NudgeTask, steps: dict[str, StepState], day: date) -> None:
-        """Note that today's nudge carries plan task `task` (and keep `steps` current)."""
+    def sent(self, member_id: int, task: NudgeTask, steps: dict[str, StepState], day: date) -> bool:
+        """Note that today's nudge carries plan task `task` (and keep `steps` current);
+        True when that moves the member's place in the plan on."""
         seq = max((step.sent_seq for step in steps.values()), default=0) + 1
         step = steps.get(task.task_id)
         row = {"p_member": member_id, "p_task": task.task_id, "p_on": day, "p_seq": seq}
         if task.returning and step is not None:
-            times, done_on = step.times_sent + 1, step.done_on
+            times, done_on, moved_on = step.times_sent + 1, step.done_on, False
         else:
-            times, done_on = 1, None
-            self.moved_on.append(member_id)
+            times, done_on, moved_on = 1, None, True
         row |= {"p_times": times, "p_done": done_on}
         (self.new if step is None else self.changed).append(row)
         steps[task.task_id] = _StepRow(task.task_id, day, seq, times, done_on)
+        return moved_on
 
     async def write(self, session: AsyncSession) -> None:
         connection = await session.connection()
@@ -787,17 +794,11 @@ class _PlanWrites:
                 ),
                 self.changed,
             )
-        if self.moved_on:
-            members_table = Member.__table__
-            await connection.execute(
-                members_table.update()
-                .where(members_table.c.id.in_(self.moved_on))
-                .values(plan_position=members_table.c.plan_position + 1)
-            )
 
 
 async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]]) -> None:
-    """Move each claimed member's `next_nudge_at` on, in one executemany.
+    """Move each claimed member's `next_nudge_at` on, and their place in the plan by
+    `m_step` (0 or 1), in one executemany.
 
     The claim's read locked the rows (see `DailyNudges.claim_due`), so every row matches.
     """
@@ -807,7 +808,10 @@ async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]])
     statement = (
         table.update()
         .where(table.c.id == bindparam("m_id"), table.c.next_nudge_at == bindparam("m_due"))
-        .values(next_nudge_at=bindparam("m_next"))
+        .values(
+            next_nudge_at=bindparam("m_next"),
+            plan_position=table.c.plan_position + bindparam("m_step"),
+        )
     )
     connection = await session.connection()
     result = await connection.execute(statement, advance)

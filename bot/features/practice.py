@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
@@ -521,8 +521,9 @@ async def weak_questions_due(
             PracticeAnswer.overall,
             PracticeAnswer.created_at,
         )
-        .where(PracticeAnswer.member_id.in_(ids))
-        .order_by(PracticeAnswer.created_at, PracticeAnswer.id)
+        .where(PracticeAnswer.member_id.in_(bindparam("ids", expanding=True)))
+        .order_by(PracticeAnswer.created_at, PracticeAnswer.id),
+        {"ids": ids},
     )
     for member_id, question_id, overall, created_at in answers:
         latest[member_id][question_id] = (overall, created_at)

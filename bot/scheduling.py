@@ -272,7 +272,7 @@ class _Lease:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Ready:
     id: int
     attempts: int
@@ -542,6 +542,8 @@ class Dispatcher:
 
     async def _renew(self, lease: _Lease) -> None:
         """Extend the lease on what is still ours; drop whatever another holder took."""
+        if self._now() - lease.renewed_at < lease.length / 4:
+            return  # the usual case, at every send: not yet due (checked again, locked)
         async with lease.lock:
             now = self._now()
             if now - lease.renewed_at < lease.length / 4 or not lease.held:
@@ -1054,7 +1056,7 @@ class _DueQueries:
     statement: Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Result:
     """One send's outcome, waiting to be written with the others that ended meanwhile."""
 

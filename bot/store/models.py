@@ -141,14 +141,19 @@ class Delivery(Base):
         UniqueConstraint("key", name="uq_deliveries_key"),
         Index("ix_deliveries_status_next", "status", "next_attempt_at"),
         Index("ix_deliveries_due_at", "due_at"),
+        # "Has this member an earlier delivery still pending or being sent?" is asked for
+        # every candidate of every lease; with only member_id indexed it read the member's
+        # whole history (90 days of rows): 36 ms a lease at 60 days, 6 ms with none.
+        Index("ix_deliveries_member_status", "member_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
     member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), index=True, default=None
+        ForeignKey("members.id", ondelete="CASCADE"), default=None
     )
+    """Indexed first in `ix_deliveries_member_status`, which serves lookups by member too."""
     club_id: Mapped[int | None] = mapped_column(
         ForeignKey("clubs.id", ondelete="CASCADE"), default=None
     )

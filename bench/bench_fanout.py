@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_fanout.py [--members 10000] [--reminders N]
         [--platforms slack,discord] [--slack-limit 100] [--discord-limit 50]
         [--latency 0.08] [--flaky 0.1] [--slack-glitch 503] [--discord-glitch 502]
-        [--sequential] [--dispatcher-only]
+        [--sequential] [--dispatcher-only] [--history-days N]
 
 Seeds `--members` members whose daily nudge is due now and `--reminders` (default one
 per ten members) commitments due at the same instant, then delivers them through the
@@ -57,7 +57,7 @@ from bot.outbox import Pace, pace_for_rate, pace_of
 from bot.scheduling import Outgoing
 from bot.settings import Settings
 from bot.store.database import Database
-from bot.store.models import Club, Commitment, Member
+from bot.store.models import Club, Commitment, Delivery, Member
 
 SLACK_TEAM = "T0CLUB"
 DISCORD_GUILD = "1100000000000000002"
@@ -200,9 +200,17 @@ def user_of(platform: str, i: int) -> tuple[str, str]:
     return str(DISCORD_USER_BASE + i), str(DISCORD_DM_BASE + i)
 
 
-async def seed(db: Database, platform: str, members: int, reminders: int, due: datetime) -> None:
+async def seed(
+    db: Database,
+    platform: str,
+    members: int,
+    reminders: int,
+    due: datetime,
+    history_days: int = 0,
+) -> None:
     """One club; every member takes daily nudges due at `due`; the first `reminders`
-    members also have a commitment due then. Members were DMed before (DM ids known)."""
+    members also have a commitment due then. Members were DMed before (DM ids known),
+    and got a nudge on each of the `history_days` days before."""
     created = due - timedelta(days=30)
     external = SLACK_TEAM if platform == "slack" else DISCORD_GUILD
     async with db.engine.begin() as conn:
@@ -260,6 +268,30 @@ async def seed(db: Database, platform: str, members: int, reminders: int, due: d
         ]
         for start in range(0, len(rows), CHUNK):
             await conn.execute(insert(Commitment.__table__), rows[start : start + CHUNK])
+        for day in range(1, history_days + 1):
+            # Yesterday's nudges and the days before, sent: what a running club's
+            # deliveries table holds (90 days are kept) when 09:00 comes.
+            at = due - timedelta(days=day)
+            for start in range(0, members, CHUNK):
+                await conn.execute(
+                    insert(Delivery.__table__),
+                    [
+                        {
+                            "key": f"nudge:{i + 1}:{at.date().isoformat()}",
+                            "kind": "nudge",
+                            "member_id": i + 1,
+                            "due_at": at,
+                            "status": "sent",
+                            "attempts": 1,
+                            "late": False,
+                            "payload": {},
+                            "useful_until": at + timedelta(hours=12),
+                            "sent_at": at,
+                            "created_at": at,
+                        }
+                        for i in range(start, min(start + CHUNK, members))
+                    ],
+                )
         if db.dialect == "postgresql":
             await conn.execute(text("SELECT setval('members_id_seq', :n)"), {"n": members})
             await conn.execute(text("SELECT setval('clubs_id_seq', 1)"))
@@ -388,7 +420,7 @@ async def run_one(
     db = Database(settings.database_url)
     await db.upgrade()
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
-    await seed(db, platform, args.members, reminders, due)
+    await seed(db, platform, args.members, reminders, due, args.history_days)
     bot = await JobClubBot.create(settings, SystemClock(), db=db)
     freeze_startup_objects()
     adapter = await build_adapter(bot, settings, platform, limit)
@@ -537,7 +569,8 @@ async def dispatcher_alone(database: str, url: str, args: argparse.Namespace, tm
     db = Database(settings.database_url)
     await db.upgrade()
     reminders = args.reminders if args.reminders is not None else args.members // 10
-    await seed(db, "slack", args.members, reminders, datetime.now(UTC).replace(microsecond=0))
+    now = datetime.now(UTC).replace(microsecond=0)
+    await seed(db, "slack", args.members, reminders, now, args.history_days)
     bot = await JobClubBot.create(settings, SystemClock(), db=db)
 
     async def deliver(item: Outgoing, at: datetime) -> str | None:
@@ -603,6 +636,12 @@ def main() -> None:
     parser.add_argument("--discord-glitch", type=int, default=502)
     parser.add_argument("--sequential", action="store_true")
     parser.add_argument(
+        "--history-days",
+        type=int,
+        default=0,
+        help="seed this many earlier days of sent nudges per member (a running club's table)",
+    )
+    parser.add_argument(
         "--dispatcher-only",
         action="store_true",
         help="measure the dispatcher's own CPU with a send that only waits (no platform)",
@@ -611,7 +650,8 @@ def main() -> None:
     mode = "sequential (one send at a time)" if args.sequential else "concurrent (declared pace)"
     print(
         f"{args.members} members' nudges and {args.reminders or args.members // 10} reminders "
-        f"due at once; {mode}; fake: {args.latency * 1000:.0f} ms, {args.flaky:.0%} 5xx",
+        f"due at once; {mode}; fake: {args.latency * 1000:.0f} ms, {args.flaky:.0%} 5xx"
+        + (f"; {args.history_days} earlier days of sent nudges" if args.history_days else ""),
         flush=True,
     )
     began = time.monotonic()

@@ -15,6 +15,11 @@ from bot.store.database import Database, DatabaseError
 from bot.store.models import Club, Member, SeenTip
 from tests.conftest import Conversation, make_settings
 
+HALF_CLUB = (
+    "INSERT INTO clubs (platform, external_id, name, default_tz, created_at) "
+    "VALUES ('console', 'half', 'Half', 'UTC', '2026-12-02 00:00:00')"
+)
+
 
 async def test_migrations_create_every_table(database_url: str) -> None:
     db = Database(database_url)
@@ -108,5 +113,40 @@ async def test_migrations_match_the_models(database_url: str) -> None:
                 lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata)
             )
         assert diff == []
+    finally:
+        await db.dispose()
+
+
+async def test_a_connection_given_back_mid_transaction_keeps_nothing_and_locks_nothing(
+    database_url: str,
+) -> None:
+    """SQLite connections are rolled back on their way back to the pool only when a
+    transaction is still open (most come back committed, and the pool's blanket rollback
+    cost a hand-off to the driver's thread each time). One that comes back mid-write,
+    behind SQLAlchemy's back, must still lose that write and free the writer."""
+    db = Database(database_url)
+    if not db.is_embedded:
+        await db.dispose()
+        pytest.skip("SQLite only: PostgreSQL keeps the pool's own rollback")
+    try:
+        await db.upgrade()
+        async with db.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.execute(HALF_CLUB)  # the driver opens a transaction itself
+        async with db.session() as session:
+            session.add(
+                Club(
+                    platform="console",
+                    external_id="whole",
+                    name="Whole",
+                    default_tz="UTC",
+                    created_at=datetime(2026, 12, 2, tzinfo=UTC),
+                )
+            )
+        async with db.session() as session:
+            names = list(await session.scalars(select(Club.name)))
+        assert names == ["Whole"]
     finally:
         await db.dispose()

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import PoolResetState, StaticPool
 
 from bot.settings import normalize_database_url
 from bot.store import migrations
@@ -51,12 +51,16 @@ class Database:
             else:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
                 file_backed = True
+            # The pool's rollback of every returned connection is done by `_end_open`
+            # instead, only when a transaction is still open (see there).
+            kwargs["pool_reset_on_return"] = None
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.dialect == "sqlite":
             pragmas = _sqlite_file_pragmas if file_backed else _sqlite_pragmas
             event.listen(self.engine.sync_engine, "connect", pragmas)
+            event.listen(self.engine.sync_engine.pool, "reset", _end_open)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time; queueing here is far cheaper than its busy-wait
         # sleeps (measured: p99 1.3 s -> tens of ms at 10 concurrent events, bench/README.md).
@@ -135,6 +139,20 @@ def insert_many_ignoring_conflict(dialect: str, table: Any, keys: list[str]) -> 
     if dialect == "sqlite":
         return sqlite_insert(table).on_conflict_do_nothing(index_elements=keys)
     return insert(table)
+
+
+def _end_open(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """A connection back in the pool: roll back what it left open, if anything.
+
+    The pool's default rolls back every connection it gets back, though nearly all come
+    back committed: on aiosqlite each rollback is a hand-off to the driver's thread and
+    back, one per transaction, for nothing. SQLite's own flag says whether a transaction
+    is open (readable from any thread, no hand-off), so only then is there a rollback."""
+    if not state.asyncio_safe:
+        return  # a connection being thrown away: the pool terminates it
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    if driver is None or getattr(driver, "in_transaction", True):
+        dbapi_connection.rollback()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -46,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.cpu_accounts import ACCOUNT, CpuAccounts, account, charged
@@ -300,6 +300,13 @@ async def seed(
             )
 
 
+def todays(*columns: Any, due: datetime) -> Any:
+    """A query of the fan-out's own deliveries (due at the seeded instant), leaving out the
+    `--history-days` rows."""
+    table = Delivery.__table__
+    return select(*columns).select_from(table).where(table.c.due_at >= due)
+
+
 # -- one run -----------------------------------------------------------------------------------
 
 
@@ -480,7 +487,7 @@ async def run_one(
                 open_ = await session.scalar(
                     text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
                 )
-                total = await session.scalar(text("SELECT count(*) FROM deliveries"))
+                total = await session.scalar(todays(func.count(), due=due))
         if total == expected and not open_:
             break
         await asyncio.sleep(1.0)
@@ -490,11 +497,12 @@ async def run_one(
     watch.stop()
     accounts.uninstall()
     async with db.session() as session:
-        rows = await session.execute(text("SELECT status, count(*) FROM deliveries GROUP BY 1"))
+        status = Delivery.__table__.c.status
+        rows = await session.execute(todays(status, func.count(), due=due).group_by(status))
         result.statuses = {str(s): int(n) for s, n in rows.all()}
         sent = (
             await session.execute(
-                text("SELECT sent_at, attempts FROM deliveries WHERE status = 'sent'")
+                todays(Delivery.sent_at, Delivery.attempts, due=due).where(status == "sent")
             )
         ).all()
 

@@ -107,14 +107,7 @@ def _display_name(ref: MemberRef) -> str:
 
 def address(club: Club, member: Member) -> MemberAddress:
     """How the outbox reaches this member."""
-    return MemberAddress(
-        platform=Platform(club.platform),
-        club_id=club.external_id,
-        user_id=member.user_id,
-        display_name=member.display_name,
-        dm_channel_id=member.dm_channel_id,
-        zone=_first_zone(member.tz, member.platform_tz, club.default_tz),
-    )
+    return _address(club, member)
 
 
 @functools.cache
@@ -141,13 +134,18 @@ def addresses_query() -> Select[Any]:
 
 def address_of(row: Any) -> MemberAddress:
     """A row of `addresses_query` as the outbox's address (the same as `address`)."""
+    return _address(row, row)
+
+
+def _address(club: Any, member: Any) -> MemberAddress:
+    """From anything with a club's and a member's columns: mapped objects or one row."""
     return MemberAddress(
-        platform=Platform(row.platform),
-        club_id=row.external_id,
-        user_id=row.user_id,
-        display_name=row.display_name,
-        dm_channel_id=row.dm_channel_id,
-        zone=_first_zone(row.tz, row.platform_tz, row.default_tz),
+        platform=Platform(club.platform),
+        club_id=club.external_id,
+        user_id=member.user_id,
+        display_name=member.display_name,
+        dm_channel_id=member.dm_channel_id,
+        zone=_first_zone(member.tz, member.platform_tz, club.default_tz),
     )
 
 

@@ -46,7 +46,7 @@ from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_of
 from bot.replies import Reply
 from bot.retention import RETENTION
-from bot.store.database import insert_many_ignoring_conflict
+from bot.store.database import execute_in_chunks, insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
 
 if TYPE_CHECKING:
@@ -460,7 +460,11 @@ class Dispatcher:
                 async with services.db.session() as session:
                     items = await work.claim_due(session, services, now)
                     if items:
-                        await session.execute(insert, [_delivery_row(i, now) for i in items])
+                        await execute_in_chunks(
+                            await session.connection(),
+                            insert,
+                            [_delivery_row(i, now) for i in items],
+                        )
                 if not items:
                     break
                 if fanout is not None:

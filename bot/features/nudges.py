@@ -49,6 +49,7 @@ from bot.router import Router
 from bot.router import text as text_arg
 from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
+from bot.store.database import execute_in_chunks
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
 from bot.timezones import effective_zone, local_instant, show_time
@@ -56,11 +57,12 @@ from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 200
+CLAIM_BATCH = 400
 """Members claimed per transaction: the tasks are chosen in Python (tens of microseconds
 each, `CHOOSE_BETWEEN_YIELDS` to a step of the event loop), so this keeps the write short.
 A round costs about eight statements whatever its size: 200 a round cost a quarter less
-CPU a member than 100 (bench/README.md)."""
+CPU a member than 100, and 400 a third less than 200 (bench/README.md); its writes go in
+chunks (`execute_in_chunks`), so no step of the event loop prepares more than 200 rows."""
 CHOOSE_BETWEEN_YIELDS = 25
 """Members chosen for in one go before the claim yields to the event loop: a whole round
 in one step blocked the loop for 15-23 ms at a fan-out's start (bench/README.md), while
@@ -77,6 +79,8 @@ _CLAIM_COLUMNS = (
 )
 """What choosing a member's nudge reads of them (`choose_task`, `NudgePrefs.of`, the zone)."""
 _MIDNIGHT = datetime.min.time()
+STEPS_BETWEEN_YIELDS = 1000
+"""Plan-step rows read for a claim round in one step of the event loop (a few ms)."""
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
 """A weak answer's retry nudge comes back at most once in this period."""
@@ -733,8 +737,14 @@ async def plan_step_states(
             ).where(table.c.member_id.in_(bindparam("ids", expanding=True))),
             {"ids": list(member_ids)},
         )
-        for member_id, task_id, sent_on, sent_seq, times_sent, done_on in rows:
-            found[member_id][task_id] = _StepRow(task_id, sent_on, sent_seq, times_sent, done_on)
+        # A long-standing member has a step per plan task they were sent: a claim round's
+        # rows can run to thousands, so the loop gets a turn between partitions.
+        for part in rows.partitions(STEPS_BETWEEN_YIELDS):
+            for member_id, task_id, sent_on, sent_seq, times_sent, done_on in part:
+                found[member_id][task_id] = _StepRow(
+                    task_id, sent_on, sent_seq, times_sent, done_on
+                )
+            await asyncio.sleep(0)
     return found
 
 
@@ -768,7 +778,8 @@ class _PlanWrites:
         connection = await session.connection()
         table = PlanStep.__table__
         if self.new:
-            await connection.execute(
+            await execute_in_chunks(
+                connection,
                 table.insert().values(
                     member_id=bindparam("p_member"),
                     task_id=bindparam("p_task"),
@@ -780,7 +791,8 @@ class _PlanWrites:
                 self.new,
             )
         if self.changed:
-            await connection.execute(
+            await execute_in_chunks(
+                connection,
                 table.update()
                 .where(
                     table.c.member_id == bindparam("p_member"),
@@ -813,14 +825,11 @@ async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]])
             plan_position=table.c.plan_position + bindparam("m_step"),
         )
     )
-    connection = await session.connection()
-    result = await connection.execute(statement, advance)
-    if result.rowcount not in (-1, len(advance)):
+    moved = await execute_in_chunks(await session.connection(), statement, advance)
+    if moved not in (-1, len(advance)):
         # Cannot happen while the rows are locked; if it ever does, roll the batch back
         # (nothing is claimed, the next round takes it again) rather than guess.
-        raise RuntimeError(
-            f"nudge claim: {result.rowcount} of {len(advance)} members moved; rolled back"
-        )
+        raise RuntimeError(f"nudge claim: {moved} of {len(advance)} members moved; rolled back")
 
 
 def _plan_text(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,26 @@ def insert_ignoring_conflict(
     if dialect == "sqlite":
         return sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=keys)
     return insert(table).values(values)
+
+
+WRITE_CHUNK = 200
+"""Rows a batched write hands the driver at once (`execute_in_chunks`)."""
+
+
+async def execute_in_chunks(
+    connection: AsyncConnection, statement: Any, rows: Sequence[dict[str, Any]]
+) -> int:
+    """Execute `statement` for many rows, `WRITE_CHUNK` at a time; the rows it matched
+    (-1 when the driver does not say).
+
+    Preparing an executemany's parameters runs in one step of the event loop (about 20 µs
+    a row): a claim round of 400 in one go held the loop for 8 ms, twice as long as the
+    other steps of a fan-out, while in chunks of 200 it costs one statement more."""
+    total = 0
+    for start in range(0, len(rows), WRITE_CHUNK):
+        result = await connection.execute(statement, list(rows[start : start + WRITE_CHUNK]))
+        total = -1 if total < 0 or result.rowcount < 0 else total + result.rowcount
+    return total
 
 
 def insert_many_ignoring_conflict(dialect: str, table: Any, keys: list[str]) -> Any:

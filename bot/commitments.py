@@ -7,7 +7,6 @@ ordinary commitment the member can see, edit, snooze or drop.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from bot.recurrence import Recurrence, next_occurrence
 from bot.scheduling import DueItem
 from bot.store.models import Club, Commitment, Member
 from bot.timezones import local_instant
+from bot.turns import in_turns
 
 DEFAULT_DAY_START = time(9, 0)
 PREP_STEPS = ("research", "interviewer", "stories")
@@ -37,8 +37,6 @@ speaks then, and a "how did it go?" an hour before an interview is only noise.""
 LATE_AFTER = timedelta(minutes=10)
 """A reminder sent later than this after its due time says it is late, and why."""
 CLAIM_BATCH = 200
-ADVANCE_BETWEEN_YIELDS = 25
-"""Reminders worked out in one step of the event loop during a claim (about 0.1 ms each)."""
 MAX_OPEN = 200
 """Open commitments one member may hold (interview and rejection steps and stay-in-touch
 contacts included). Far more than anyone keeps track of, and it bounds what one member's
@@ -279,9 +277,7 @@ async def claim_due(
     items: dict[int, DueItem] = {}
     intended: dict[int, dict[str, Any]] = {}
     by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for count, (commitment, member, club) in enumerate(rows, 1):
-        if count % ADVANCE_BETWEEN_YIELDS == 0:
-            await asyncio.sleep(0)  # a crowd's reminders: let the loop in now and then
+    async for commitment, member, club in in_turns(rows):
         zone = members.zone_for(member, club, fallback)
         values, item = _advance(commitment, member, now, zone)
         intended[commitment.id] = values

@@ -48,6 +48,7 @@ from bot.replies import Reply
 from bot.retention import RETENTION
 from bot.store.database import execute_in_chunks, insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
+from bot.turns import in_turns
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -67,9 +68,6 @@ free for the members' own commands. Each batch costs a few statements whatever i
 50 a batch spent about a third more CPU a delivery on leasing than 100."""
 SENDERS_PER_STEP = 10
 """Senders that start sending in the same turn of the event loop (`_Fanout._drain`)."""
-ADDRESS_BETWEEN_YIELDS = 25
-"""Deliveries addressed in one go before `_prepare` yields to the event loop: a batch of 100
-in one step took 10-13 ms at a fan-out's start, with the code still cold."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""
@@ -268,10 +266,14 @@ class _Lease:
     held: set[int]
     renewed_at: datetime
     length: timedelta = LEASE
+    """How long each stamp lasts: from the batch's expected send time (`_lease_length`)."""
     rows: list[Leased] = field(default_factory=list)
     """What the lease took, as it read it (handed to `_prepare`, then dropped)."""
-    """How long each stamp lasts: from the batch's expected send time (`_lease_length`)."""
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def renewal_due(self, now: datetime) -> bool:
+        """A quarter of the stamp has passed since it was last renewed."""
+        return now - self.renewed_at >= self.length / 4
 
 
 @dataclass(slots=True)
@@ -408,9 +410,8 @@ class Dispatcher:
         found: dict[int, datetime | None] = {}
         if queried.indexes:
             row = (await session.execute(queried.statement)).one()
-            for index, first in zip(queried.indexes, row, strict=True):
-                after = getattr(self._work[index], "due_after", None) if index >= 0 else None
-                found[index] = first + after if first is not None and after else first
+            for index, after, first in zip(queried.indexes, queried.afters, row, strict=True):
+                found[index] = first + after if first is not None else None
         for index, work in enumerate(self._work):
             if index not in found:
                 found[index] = await work.next_due(session, self._services)
@@ -420,19 +421,21 @@ class Dispatcher:
         cached = self._due_statements.get(with_deliveries)
         if cached is None:
             parts = [
-                (i, w.due_query()) for i, w in enumerate(self._work) if isinstance(w, DueQuery)
+                (i, w.due_query(), w.due_after)
+                for i, w in enumerate(self._work)
+                if isinstance(w, DueQuery)
             ]
             if with_deliveries:
                 retry = select(func.min(Delivery.next_attempt_at)).where(
                     Delivery.status == "pending", ~_waits_its_turn()
                 )
                 lease = select(func.min(Delivery.lease_until)).where(Delivery.status == "sending")
-                parts += [(-1, retry), (-2, lease)]
+                parts += [(-1, retry, timedelta(0)), (-2, lease, timedelta(0))]
             statement = select(
-                *(q.scalar_subquery().label(f"due_{n}") for n, (_, q) in enumerate(parts))
+                *(q.scalar_subquery().label(f"due_{n}") for n, (_, q, _) in enumerate(parts))
             )
             cached = self._due_statements[with_deliveries] = _DueQueries(
-                [i for i, _ in parts], statement
+                [i for i, _, _ in parts], [after for _, _, after in parts], statement
             )
         return cached
 
@@ -548,11 +551,11 @@ class Dispatcher:
 
     async def _renew(self, lease: _Lease) -> None:
         """Extend the lease on what is still ours; drop whatever another holder took."""
-        if self._now() - lease.renewed_at < lease.length / 4:
-            return  # the usual case, at every send: not yet due (checked again, locked)
+        if not lease.renewal_due(self._now()):
+            return  # the usual case, at every send (checked again once locked)
         async with lease.lock:
             now = self._now()
-            if now - lease.renewed_at < lease.length / 4 or not lease.held:
+            if not lease.renewal_due(now) or not lease.held:
                 return
             async with self._services.db.transaction() as connection:
                 kept = await connection.scalars(
@@ -598,9 +601,7 @@ class Dispatcher:
                 to_render.setdefault(delivery.kind, []).append(delivery)
             for kind, batch in to_render.items():
                 replies = await self._render_all(session, kind, batch, now)
-                for count, (delivery, reply) in enumerate(zip(batch, replies, strict=True), 1):
-                    if count % ADDRESS_BETWEEN_YIELDS == 0:
-                        await asyncio.sleep(0)  # let the senders and members' commands in
+                async for delivery, reply in in_turns(zip(batch, replies, strict=True)):
                     outgoing = (
                         await self._address(session, delivery, reply, known)
                         if reply is not None
@@ -1059,6 +1060,8 @@ class _DueQueries:
 
     indexes: list[int]
     """Which work each column answers for (-1: first retry, -2: first lease to run out)."""
+    afters: list[timedelta]
+    """What each column's instant is moved by (`DueQuery.due_after`)."""
     statement: Any
 
 

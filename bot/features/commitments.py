@@ -10,7 +10,6 @@ begun it closes itself (`lapsed`) without a word.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -37,12 +36,11 @@ from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
 from bot.text import ascii_number
 from bot.timezones import gap_note, local_instant, show_time
+from bot.turns import in_turns
 from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
 MAX_TEXT = 500
 LIST_BUTTONS = 5
-RENDER_BETWEEN_YIELDS = 25
-"""Reminders of a fan-out's batch rendered in one step of the event loop."""
 """Only the first few commitments in a list get their own buttons (platform limits)."""
 
 PRESETS = {
@@ -632,11 +630,10 @@ class Reminders(DueFromQuery):
             ).all()
         if ladder_ids:
             loaded += await session.scalars(select(Ladder).where(Ladder.id.in_(ladder_ids)))
-        replies = []
-        for count, delivery in enumerate(deliveries, 1):
-            if count % RENDER_BETWEEN_YIELDS == 0:
-                await asyncio.sleep(0)  # about 0.1 ms a reminder: the loop gets turns
-            replies.append(await self.render(session, services, delivery, now))
+        replies = [
+            await self.render(session, services, delivery, now)
+            async for delivery in in_turns(deliveries)
+        ]
         del loaded
         return replies
 

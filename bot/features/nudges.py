@@ -15,7 +15,6 @@ you made on Monday"), and a comeback says which day it first came.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -53,20 +52,17 @@ from bot.store.database import execute_in_chunks
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
 from bot.timezones import effective_zone, local_instant, show_time
+from bot.turns import in_turns
 from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
 CLAIM_BATCH = 400
 """Members claimed per transaction: the tasks are chosen in Python (tens of microseconds
-each, `CHOOSE_BETWEEN_YIELDS` to a step of the event loop), so this keeps the write short.
+each, `bot.turns.TURN` to a step of the event loop), so this keeps the write short.
 A round costs about eight statements whatever its size: 200 a round cost a quarter less
 CPU a member than 100, and 400 a third less than 200 (bench/README.md); its writes go in
 chunks (`execute_in_chunks`), so no step of the event loop prepares more than 200 rows."""
-CHOOSE_BETWEEN_YIELDS = 25
-"""Members chosen for in one go before the claim yields to the event loop: a whole round
-in one step blocked the loop for 15-23 ms at a fan-out's start (bench/README.md), while
-25 at a time keep each step to a few milliseconds and the round's statements unchanged."""
 _CLAIM_COLUMNS = (
     "id",
     "tz",
@@ -79,7 +75,7 @@ _CLAIM_COLUMNS = (
 )
 """What choosing a member's nudge reads of them (`choose_task`, `NudgePrefs.of`, the zone)."""
 _MIDNIGHT = datetime.min.time()
-STEPS_BETWEEN_YIELDS = 1000
+STEP_ROWS_A_TURN = 1000
 """Plan-step rows read for a claim round in one step of the event loop (a few ms)."""
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
@@ -408,9 +404,7 @@ class DailyNudges(DueFromQuery):
         # out once a round (pure functions of these keys), not once a member.
         following_for: dict[tuple[Any, ...], datetime | None] = {}
         day_ends: dict[tuple[date, Any], datetime] = {}
-        for count, member in enumerate(rows, 1):
-            if count % CHOOSE_BETWEEN_YIELDS == 0:
-                await asyncio.sleep(0)  # let the senders and interactive commands run
+        async for member in in_turns(rows):
             zone = effective_zone(member.tz, member.platform_tz, member.club_tz, fallback=fallback)
             due = member.next_nudge_at
             assert due is not None
@@ -738,13 +732,11 @@ async def plan_step_states(
             {"ids": list(member_ids)},
         )
         # A long-standing member has a step per plan task they were sent: a claim round's
-        # rows can run to thousands, so the loop gets a turn between partitions.
-        for part in rows.partitions(STEPS_BETWEEN_YIELDS):
-            for member_id, task_id, sent_on, sent_seq, times_sent, done_on in part:
-                found[member_id][task_id] = _StepRow(
-                    task_id, sent_on, sent_seq, times_sent, done_on
-                )
-            await asyncio.sleep(0)
+        # rows can run to thousands.
+        async for member_id, task_id, sent_on, sent_seq, times_sent, done_on in in_turns(
+            rows, STEP_ROWS_A_TURN
+        ):
+            found[member_id][task_id] = _StepRow(task_id, sent_on, sent_seq, times_sent, done_on)
     return found
 
 

@@ -60,9 +60,10 @@ OFFER_AFTER = timedelta(minutes=1)
 CLAIM_BATCH = 400
 """Members claimed per transaction: the tasks are chosen in Python (tens of microseconds
 each, `bot.turns.TURN` to a step of the event loop), so this keeps the write short.
-A round costs about eight statements whatever its size: 200 a round cost a quarter less
-CPU a member than 100, and 400 a third less than 200 (bench/README.md); its writes go in
-chunks (`execute_in_chunks`), so no step of the event loop prepares more than 200 rows."""
+A round costs about eight statements whatever its size: in `bench/bench_claim.py` rounds of
+100 cost about 40% more CPU a member than 200, and 400 cost 15-20% less than 200 in two of
+three runs (the same in the third); its writes go in chunks (`execute_in_chunks`), so no
+step of the event loop prepares more than 200 rows."""
 _CLAIM_COLUMNS = (
     "id",
     "tz",

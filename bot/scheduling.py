@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -917,19 +917,44 @@ class _Statements:
         )
 
     def candidates(self, limit: int, dialect: str) -> Any:
-        """Up to `limit` sendable deliveries, oldest first, none that must wait its turn."""
+        """Up to `limit` sendable deliveries, oldest first, none that must wait its turn.
+
+        On SQLite each kind of sendable (pending and due; sending with its lease run out)
+        is its own ordered, limited arm: SQLite then walks the (status, next_attempt_at)
+        index in order and stops after `limit` rows. Asked as one OR, it read every due
+        row and sorted them all, for every lease: a fan-out of n deliveries cost n²/batch
+        row checks (3 ms of SQLite a lease at 2,200, with the writer held). PostgreSQL
+        needs one statement to lock with (FOR UPDATE SKIP LOCKED, no UNION) and plans
+        the OR itself."""
         key = (limit, dialect)
         query = self._candidates.get(key)
         if query is None:
             table = Delivery.__table__
-            query = (
-                select(table.c.id)
-                .where(self._sendable, ~_waits_its_turn())
-                .order_by(table.c.next_attempt_at, table.c.id)
-                .limit(limit)
-            )
+            now = bindparam("l_now")
+            order = (table.c.next_attempt_at, table.c.id)
             if dialect == "postgresql":
-                query = query.with_for_update(skip_locked=True)
+                query = (
+                    select(table.c.id)
+                    .where(self._sendable, ~_waits_its_turn())
+                    .order_by(*order)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            else:
+                arms = [
+                    select(table.c.id, table.c.next_attempt_at)
+                    .where(status, ~_waits_its_turn())
+                    .order_by(*order)
+                    .limit(limit)
+                    .subquery()
+                    .select()
+                    for status in (
+                        and_(table.c.status == "pending", table.c.next_attempt_at <= now),
+                        and_(table.c.status == "sending", table.c.lease_until <= now),
+                    )
+                ]
+                both = union_all(*arms).subquery()
+                query = select(both.c.id).order_by(both.c.next_attempt_at, both.c.id).limit(limit)
             if len(self._candidates) > 64:  # batch sizes vary little; never grow unbounded
                 self._candidates.clear()
             self._candidates[key] = query

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.outbox import Pace, SendError
-from bot.scheduling import Outgoing
+from bot.scheduling import Outgoing, _statements
 from bot.store.models import Delivery
 from tests.conftest import START
 from tests.dispatch_helpers import FakePlatform, add_reminders, make_bot, message_id, statuses
@@ -188,3 +188,44 @@ async def test_a_tick_with_nothing_due_asks_the_database_once(
     clock.set(DUE)
     assert await dispatcher.tick() == 3
     assert sorted(platform.counts()) == sorted(expected)
+
+
+async def test_choosing_a_batch_reads_the_batch_not_the_whole_queue(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    """A 09:00 crowd is leased a batch at a time while the rest of it waits: choosing each
+    batch must cost about the same with 40 or 400 waiting (SQLite runs it in our own
+    process, with the writer held). It used to read and sort every waiting delivery for
+    each batch, so a fan-out cost the square of its size. Counted in SQLite's own VM
+    steps (its progress handler), not in time."""
+
+    async def steps_to_choose(waiting: int) -> int:
+        url = f"sqlite+aiosqlite:///{tmp_path / f'queue{waiting}.db'}"
+        bot = await make_bot(url, tmp_path, clock)
+        try:
+            await add_reminders(bot, waiting, DUE, per_member=1)
+            clock.set(DUE)
+            await bot.dispatcher(FakePlatform(clock))._claim(DUE)
+            assert await statuses(bot) == {"pending": waiting}
+            counted = 0
+
+            def count() -> int:
+                nonlocal counted
+                counted += 1
+                return 0  # carry on
+
+            async with bot.services.db.engine.connect() as conn:
+                driver = (await conn.get_raw_connection()).driver_connection
+                assert driver is not None
+                await driver.set_progress_handler(count, 10)
+                chosen = list(
+                    await conn.scalars(_statements.candidates(10, "sqlite"), {"l_now": DUE})
+                )
+                await driver.set_progress_handler(None, 10)
+            assert len(chosen) == 10
+            return counted
+        finally:
+            await bot.close()
+
+    few, many = await steps_to_choose(40), await steps_to_choose(400)
+    assert many < 1.5 * few, (few, many)

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -855,9 +855,16 @@ class _Statements:
             and_(table.c.status == "sending", table.c.lease_until <= now),
         )
         self._candidates: dict[tuple[int, str], Any] = {}
+        # The lease re-checks that each chosen row is still sendable as one term no index
+        # answers, so the rows are found by id: written as `_sendable`'s OR, SQLite looked
+        # them up through the status index instead and read every waiting delivery.
+        sendable_from = case(
+            (table.c.status == "pending", table.c.next_attempt_at),
+            (table.c.status == "sending", table.c.lease_until),
+        )
         self.lease = (
             update(table)
-            .where(table.c.id.in_(bindparam("l_ids", expanding=True)), self._sendable)
+            .where(table.c.id.in_(bindparam("l_ids", expanding=True)), sendable_from <= now)
             .values(
                 status="sending",
                 lease_until=bindparam("l_until"),

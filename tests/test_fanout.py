@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.outbox import Pace, SendError
-from bot.scheduling import Outgoing, _statements
+from bot.scheduling import LEASE, Outgoing, _statements
 from bot.store.models import Delivery
 from tests.conftest import START
 from tests.dispatch_helpers import FakePlatform, add_reminders, make_bot, message_id, statuses
@@ -190,16 +190,17 @@ async def test_a_tick_with_nothing_due_asks_the_database_once(
     assert sorted(platform.counts()) == sorted(expected)
 
 
-async def test_choosing_a_batch_reads_the_batch_not_the_whole_queue(
+async def test_leasing_a_batch_reads_the_batch_not_the_whole_queue(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    """A 09:00 crowd is leased a batch at a time while the rest of it waits: choosing each
-    batch must cost about the same with 40 or 400 waiting (SQLite runs it in our own
-    process, with the writer held). It used to read and sort every waiting delivery for
-    each batch, so a fan-out cost the square of its size. Counted in SQLite's own VM
-    steps (its progress handler), not in time."""
+    """A 09:00 crowd is leased a batch at a time while the rest of it waits: choosing and
+    taking each batch must cost about the same with 40 or 400 waiting (SQLite runs it in
+    our own process, with the writer held). Both statements used to read every waiting
+    delivery for each batch (the choice sorted them all; the UPDATE found its rows through
+    the status index, not by id), so a fan-out cost the square of its size. Counted in
+    SQLite's own VM steps (its progress handler), not in time."""
 
-    async def steps_to_choose(waiting: int) -> int:
+    async def steps_to_lease(waiting: int) -> int:
         url = f"sqlite+aiosqlite:///{tmp_path / f'queue{waiting}.db'}"
         bot = await make_bot(url, tmp_path, clock)
         try:
@@ -214,18 +215,22 @@ async def test_choosing_a_batch_reads_the_batch_not_the_whole_queue(
                 counted += 1
                 return 0  # carry on
 
-            async with bot.services.db.engine.connect() as conn:
+            async with bot.services.db.engine.begin() as conn:
                 driver = (await conn.get_raw_connection()).driver_connection
                 assert driver is not None
                 await driver.set_progress_handler(count, 10)
                 chosen = list(
                     await conn.scalars(_statements.candidates(10, "sqlite"), {"l_now": DUE})
                 )
+                taken = await conn.execute(
+                    _statements.lease,
+                    {"l_ids": chosen, "l_now": DUE, "l_until": DUE + LEASE, "l_token": "t"},
+                )
+                assert len(taken.all()) == 10
                 await driver.set_progress_handler(None, 10)
-            assert len(chosen) == 10
             return counted
         finally:
             await bot.close()
 
-    few, many = await steps_to_choose(40), await steps_to_choose(400)
+    few, many = await steps_to_lease(40), await steps_to_lease(400)
     assert many < 1.5 * few, (few, many)

@@ -51,6 +51,12 @@ class PlatformBreakers:
     def __init__(self) -> None:
         self._states: dict[Platform | None, _State] = {}
 
+    @property
+    def all_closed(self) -> bool:
+        """No platform is being left alone or probed: the usual case, answered without the
+        clock (a fan-out asks before every send)."""
+        return all(state.open_until is None for state in self._states.values())
+
     def open_until(self, platform: Platform | None, now: datetime) -> datetime | None:
         """When the platform may be tried again, or None when sends may go now."""
         state = self._states.get(platform)

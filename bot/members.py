@@ -140,7 +140,7 @@ def address_of(row: Any) -> MemberAddress:
 def _address(club: Any, member: Any) -> MemberAddress:
     """From anything with a club's and a member's columns: mapped objects or one row."""
     return MemberAddress(
-        platform=Platform(club.platform),
+        platform=_PLATFORMS[club.platform],
         club_id=club.external_id,
         user_id=member.user_id,
         display_name=member.display_name,
@@ -149,7 +149,15 @@ def _address(club: Any, member: Any) -> MemberAddress:
     )
 
 
+_PLATFORMS = {platform.value: platform for platform in Platform}
+"""A club's platform column as the enum (`Platform(value)` is a slow call, made for every
+address in a fan-out)."""
+
+
+@functools.lru_cache(maxsize=1024)
 def _first_zone(*names: str | None) -> str | None:
+    """The first name that is a zone. Cached: a fan-out addresses thousands of members who
+    share a handful of (choice, profile, club) zone names."""
     return next((name for name in names if zone_or_none(name)), None)
 
 

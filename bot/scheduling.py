@@ -636,13 +636,15 @@ class Dispatcher:
     async def _send_one(
         self, fanout: _Fanout, lease: _Lease, item: _Ready, report: TickReport
     ) -> None:
-        await self._renew(lease)
+        started = self._now()
+        if lease.renewal_due(started):  # rarely: a quarter of the lease has passed
+            await self._renew(lease)
+            started = self._now()
         if item.id not in lease.held:
             report.lost_leases += 1
             log.warning("delivery %s: lease taken over by another dispatcher", item.id)
             return
         platform = item.outgoing.platform
-        started = self._now()
         error: Exception | None = None
         fanout.sending += 1
         try:
@@ -1298,7 +1300,9 @@ class _Fanout:
                         lambda: (
                             len(self.queue) < self.slots
                             and not (
-                                self.in_flight and dispatcher._breakers.probing(dispatcher._now())
+                                self.in_flight
+                                and not dispatcher._breakers.all_closed
+                                and dispatcher._breakers.probing(dispatcher._now())
                             )
                         )
                     )
@@ -1356,7 +1360,9 @@ class _Fanout:
                     return
                 lease, item = self.queue.popleft()
                 platform = item.outgoing.platform
-                reopens = dispatcher._breakers.open_until(platform, dispatcher._now())
+                breakers, reopens = dispatcher._breakers, None
+                if not breakers.all_closed:
+                    reopens = breakers.open_until(platform, dispatcher._now())
                 waiting: list[tuple[_Lease, _Ready]] = []
                 if reopens is not None:
                     # The platform is being left alone: everything of it goes back untried.

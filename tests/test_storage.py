@@ -84,6 +84,35 @@ async def test_instants_come_back_as_utc(any_db_conversation: Conversation) -> N
         assert member.last_seen_at == datetime(2027, 1, 1, 14, 0, tzinfo=UTC)
 
 
+async def test_remembered_instants_stay_exact_in_every_zone(database_url: str) -> None:
+    """Instant columns remember their recent conversions (a fan-out's rows share a few
+    instants). The same instant given in another zone is stored as the same UTC; a naive
+    one is still refused after its aware twin was written; what comes back is UTC."""
+    db = Database(database_url)
+    try:
+        await db.upgrade()
+        nine_utc = datetime(2027, 1, 1, 9, 0, tzinfo=UTC)
+        names = {
+            "utc": nine_utc,
+            "new-york": datetime(2027, 1, 1, 4, 0, tzinfo=timezone(timedelta(hours=-5))),
+            "delhi": datetime(2027, 1, 1, 14, 30, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        }
+        async with db.session() as session:
+            for name, instant in names.items():
+                session.add(Club(platform="console", external_id=name, created_at=instant))
+        async with db.session() as session:
+            stored = {c.external_id: c.created_at for c in await session.scalars(select(Club))}
+            session.add(
+                Club(platform="console", external_id="naive", created_at=datetime(2027, 1, 1, 9))
+            )
+            with pytest.raises(Exception, match="naive"):
+                await session.flush()
+        assert stored == dict.fromkeys(names, nine_utc)
+        assert {instant.utcoffset() for instant in stored.values()} == {timedelta(0)}
+    finally:
+        await db.dispose()
+
+
 async def test_display_name_and_profile_zone_follow_the_platform(
     any_db_conversation: Conversation,
 ) -> None:

@@ -45,6 +45,45 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    # A fan-out writes and reads thousands of rows whose instants are a handful of values
+    # (a 09:00 crowd shares its due instant, its next one, the end of its day), and on
+    # SQLite each is formatted to text and parsed back in Python: a tenth of the nudge
+    # claim's CPU. Both conversions are pure functions of the value (an aware instant is
+    # equal, and hashes equal, in any zone, and comes out as the same UTC), so each
+    # column's processors remember their recent answers. The processors are SQLAlchemy's
+    # own, wrapped, not replaced.
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        return _remembered(super().bind_processor(dialect))
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        return _remembered(super().result_processor(dialect, coltype))
+
+
+REMEMBERED = 256
+"""Converted instants each column's processor keeps (then it starts afresh)."""
+
+
+def _remembered(process: Any) -> Any:
+    if process is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: never cached
+            return process(value)
+        converted = process(value)  # a naive instant raises here, and is never kept
+        if len(seen) >= REMEMBERED:
+            seen.clear()
+        seen[value] = converted
+        return converted
+
+    return remembered
+
 
 # SQLite matches a partial index by the query's wording, and SQLAlchemy writes a false
 # boolean there as "= 0"; PostgreSQL compares meaning, so plain NOT reads best.

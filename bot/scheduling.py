@@ -585,16 +585,19 @@ class Dispatcher:
             now = self._now()
             known = await _Known.load(session, deliveries, self._batched_kinds)
             to_render: dict[str, list[Leased]] = {}
+            breakers = self._breakers
             for delivery in deliveries:
                 if now >= useful_until(delivery):
                     changes.expire(delivery, now)
                     report.expired += 1
                     continue
-                reopens = self._breakers.open_until(await known.platform(session, delivery), now)
-                if reopens is not None:  # its platform is being left alone: not even rendered
-                    changes.postponed.append({"c_id": delivery.id, "c_next": reopens})
-                    report.postponed += 1
-                    continue
+                if not breakers.all_closed:
+                    platform = await known.platform(session, delivery)
+                    reopens = breakers.open_until(platform, now)
+                    if reopens is not None:  # its platform is left alone: not even rendered
+                        changes.postponed.append({"c_id": delivery.id, "c_next": reopens})
+                        report.postponed += 1
+                        continue
                 if not delivery.late and now - delivery.due_at > LATE_AFTER:
                     delivery.late = True  # held up by an outage: the text must say so
                     changes.late.append(delivery.id)
@@ -602,11 +605,12 @@ class Dispatcher:
             for kind, batch in to_render.items():
                 replies = await self._render_all(session, kind, batch, now)
                 async for delivery, reply in in_turns(zip(batch, replies, strict=True)):
-                    outgoing = (
-                        await self._address(session, delivery, reply, known)
-                        if reply is not None
-                        else None
-                    )
+                    if reply is None:
+                        outgoing = None
+                    elif delivery.member_id is not None:
+                        outgoing = _to_member(delivery, reply, known)
+                    else:
+                        outgoing = await self._to_channel(session, delivery, reply, known)
                     if outgoing is None:
                         changes.skip(delivery)
                         report.skipped += 1
@@ -790,16 +794,11 @@ class Dispatcher:
                 .execution_options(synchronize_session=False)
             )
 
-    async def _address(
+    async def _to_channel(
         self, session: AsyncSession, delivery: Leased, reply: Reply, known: _Known
     ) -> Outgoing | None:
-        """Where a rendered reply goes (members' addresses come from the batch's one query)."""
+        """Where a rendered reply for a club goes: its channel, or a group of its members."""
         reply.meta.setdefault("kind", delivery.kind)
-        if delivery.member_id is not None:
-            address = known.addresses.get(delivery.member_id)
-            if address is None:  # the member left meanwhile
-                return None
-            return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
         channel = delivery.payload.get("channel_id")
         club = await known.club(session, delivery.club_id) if delivery.club_id else None
         if club is not None and delivery.payload.get("group"):
@@ -812,6 +811,16 @@ class Dispatcher:
             channel=(club.external_id, str(channel)),
             platform=Platform(club.platform),
         )
+
+
+def _to_member(delivery: Leased, reply: Reply, known: _Known) -> Outgoing | None:
+    """A rendered reply to a member's DM (the address comes from the batch's one query);
+    None when the member left meanwhile."""
+    reply.meta.setdefault("kind", delivery.kind)
+    address = known.addresses.get(delivery.member_id) if delivery.member_id is not None else None
+    if address is None:
+        return None
+    return Outgoing(delivery.kind, reply, member=address, platform=address.platform)
 
 
 def _linger_for(pace: Pace) -> float:
@@ -1331,8 +1340,9 @@ class _Fanout:
                 if not lease.held:  # another dispatcher took these first; look again
                     misses += 1
                     if misses > 3:
-                        return
+                        return  # four races lost in a row: the others are sending them
                     continue
+                misses = 0  # counted in a row: a long tick beside a replica loses a few
                 ready = await dispatcher._prepare(lease, self.report)
                 self.leases.append(lease)
                 async with self.changed:
@@ -1353,8 +1363,16 @@ class _Fanout:
         for _ in range(waits):
             await asyncio.sleep(0)
         dispatcher = self.dispatcher
+        # A send's end is counted when the next delivery is taken, under the same hold of
+        # the lock, and the feeder hears of both at once (one wake-up check, not two).
+        ended = False
         while True:
             async with self.ready:
+                if ended:
+                    self.in_flight -= 1
+                    self.finished += 1
+                    if not self.queue:
+                        self._poke_feeder()  # before waiting for more
                 await self.ready.wait_for(lambda: bool(self.queue) or self.leasing_done)
                 if not self.queue:
                     return
@@ -1372,16 +1390,19 @@ class _Fanout:
                         self.queue.remove(other)
                 self.in_flight += 1
                 self._poke_feeder()
+            ended = False
             try:
                 if reopens is None:
                     await dispatcher._send_one(self, lease, item, self.report)
                 else:
                     await self._put_back(waiting, reopens)
-            finally:
+            except BaseException:
                 async with self.changed:
                     self.in_flight -= 1
                     self.finished += 1
                     self._poke_feeder()
+                raise
+            ended = True
 
     async def _put_back(self, waiting: list[tuple[_Lease, _Ready]], at: datetime) -> None:
         by_lease: dict[str, tuple[_Lease, list[int]]] = {}

@@ -61,11 +61,11 @@ RENEW_EVERY = LEASE / 4
 """The holder extends a lease once a quarter of it has passed while it is still sending."""
 LEASE_MARGIN = 2.0
 """A lease lasts this many times the batch's expected send time (queue ahead included)."""
-BATCH = 100
-"""The most a leased batch holds: it is rendered in one session, in one step of the event
-loop (about 0.05 ms a delivery, bench/README.md), so this keeps the loop and SQLite's writer
-free for the members' own commands. Each batch costs a few statements whatever its size:
-leasing in batches of 50 cost 0.09 ms a delivery, in batches of 100 0.05 (bench/README.md)."""
+BATCH = 200
+"""The most a leased batch holds. Each batch costs a few statements and a session whatever
+its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery, of 200
+0.11, bench/README.md); rendering gives the event loop a turn every `bot.turns.TURN`
+deliveries, and `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
 SENDERS_PER_STEP = 10
 """Senders that start sending in the same turn of the event loop (`_Fanout._drain`)."""
 BATCH_SECONDS = 10.0

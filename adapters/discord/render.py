@@ -108,13 +108,26 @@ async def send_keeping_text(
     at once. The log names the error and the files' sizes, never their contents.
     """
     try:
-        return await send(**message.kwargs(), **extra)
-    except discord.HTTPException as exc:
-        if not message.files or isinstance(exc, discord.Forbidden | discord.NotFound):
-            raise
-        sizes = ", ".join(f"{len(f.data)} bytes" for f in message.files)
-        log.warning("Discord refused the files (%s): %s %s", sizes, exc.status, exc.code)
-    return await send(**message.without_files().kwargs(), **extra)
+        try:
+            return await send(**message.kwargs(), **extra)
+        except discord.HTTPException as exc:
+            if not message.files or isinstance(exc, discord.Forbidden | discord.NotFound):
+                raise
+            sizes = ", ".join(f"{len(f.data)} bytes" for f in message.files)
+            log.warning("Discord refused the files (%s): %s %s", sizes, exc.status, exc.code)
+        return await send(**message.without_files().kwargs(), **extra)
+    finally:
+        if message.view is not None:
+            _let_go(message.view)
+
+
+def _let_go(view: discord.ui.View) -> None:
+    """End a sent message's View. Its buttons are routed by the `ActionButton` pattern
+    registered at start, never through the View, which only wrote the components. A View
+    and its items point at each other, so each one sent (one per message with buttons)
+    waited for a full garbage collection: 49,168 objects for a 2,200-message fan-out, and
+    a 10-15 ms collection in its middle (bench/README.md). Emptied, it is freed at once."""
+    view.clear_items()
 
 
 def clip(text: str, limit: int) -> str:

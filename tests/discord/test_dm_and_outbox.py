@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+import discord
 import pytest
 
 from adapters.discord import DiscordAdapter
@@ -84,6 +87,31 @@ async def test_a_reminder_button_works_after_delivery(
         address(), Reply(text="x", buttons=[Button("Tip", "tip:another")])
     )
     (message,) = fake.channel_messages(channel_id)
+    iid = await fake.press(message, "Tip")
+    await fake.wait_for(lambda: fake.settled(iid))
+    assert fake.shown(iid)[0]["embeds"]
+
+
+async def test_sent_buttons_leave_no_garbage_and_still_work(
+    live: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    """Each message with buttons is written through a discord.py View whose items point
+    back at it; kept whole, every one sent waited for a full garbage collection (a
+    fan-out's 2,200 left 49,168 objects, and a 10-15 ms collection mid-send). Sent, a
+    View is emptied and freed at once, and its buttons still work (they are routed by
+    the pattern registered at start, not by the View)."""
+    reply = Reply(text="x", buttons=[Button("Tip", "tip:another"), Button("Done", "nudge:done:a")])
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(5):
+            channel_id = await live.outbox.send_dm(address(), reply)
+        left = [o for o in gc.get_objects() if isinstance(o, discord.ui.View)]
+    finally:
+        gc.enable()
+    assert left == []
+    message = fake.channel_messages(channel_id)[-1]
+    assert buttons_of(message) == ["tip:another", "nudge:done:a"]
     iid = await fake.press(message, "Tip")
     await fake.wait_for(lambda: fake.settled(iid))
     assert fake.shown(iid)[0]["embeds"]

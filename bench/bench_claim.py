@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.alternating import alternate
 from bench.bench_fanout import seed
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
@@ -67,16 +68,9 @@ async def one_run(members: int, round_size: int) -> float:
 
 async def run(args: argparse.Namespace) -> None:
     sizes = [int(size) for size in args.rounds.split(",")]
-    results: dict[int, list[float]] = {size: [] for size in sizes}
-    for _ in range(args.runs):
-        for size in sizes:
-            results[size].append(await one_run(args.members, size))
-    for size in sizes:
-        ms = sorted(1000 * v for v in results[size])
-        print(
-            f"claim rounds of {size}: {statistics.median(ms):.3f} ms a member "
-            f"(median of {len(ms)}; {ms[0]:.3f}-{ms[-1]:.3f})"
-        )
+    await alternate(
+        partial(one_run, args.members), sizes, args.runs, "claim rounds of {size}, a member"
+    )
 
 
 def main() -> None:

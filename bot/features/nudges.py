@@ -30,6 +30,7 @@ from bot import activity
 from bot.clocktime import parse_minutes
 from bot.commitments import PREP_STEPS
 from bot.content.drafts import day_words
+from bot.content.loader import Library
 from bot.content.schema import PlanTask
 from bot.context import Context
 from bot.errors import UserError
@@ -258,7 +259,7 @@ class Nudges(Feature):
             return _private(ctx, f"{task.title}: already marked done. Nice work.")
         step.done_on = ctx.now.astimezone(ctx.zone).date()
         steps = await plan_steps(ctx.session, [ctx.member.id])
-        following = next_plan_task(ctx.library.plan, steps.get(ctx.member.id, {}), ctx.member)
+        following = next_plan_task(ctx.library, steps.get(ctx.member.id, {}), ctx.member)
         return _private(
             ctx,
             f"Done: {task.title}. Next from the plan: {following.task.title}.",
@@ -301,16 +302,15 @@ class Nudges(Feature):
         member = ctx.member
         if not member.nudges_on or member.next_nudge_at is None:
             return [Section(title="Daily prep", text="Nudges are off: `/nudges on`.")]
-        plan = ctx.library.plan
         steps = (await plan_steps(ctx.session, [member.id])).get(member.id, {})
-        task = next_plan_task(plan, steps, member).task
+        task = next_plan_task(ctx.library, steps, member).task
         done = sum(1 for step in steps.values() if step.done_on is not None)
         streak = await activity.streak(ctx.session, member, ctx.zone, ctx.now)
         return [
             Section(
                 title="Daily prep",
                 text=f"Next nudge {show_time(member.next_nudge_at, ctx.zone)}: {task.title}"
-                + f"\nPlan: {done} of {len(plan)} done · streak {streak} days",
+                + f"\nPlan: {done} of {len(ctx.library.plan)} done · streak {streak} days",
             )
         ]
 
@@ -651,7 +651,7 @@ def choose_task(
             minutes=10,
             question_id=question.id,
         )
-    pick = next_plan_task(library.plan, steps, member)
+    pick = next_plan_task(library, steps, member)
     task = pick.task
     text = _plan_text(task, steps, library.task(task.builds_on or ""), day)
     if pick.returning:
@@ -689,16 +689,13 @@ class PlanPick:
     returning: bool
 
 
-def next_plan_task(
-    plan: tuple[PlanTask, ...], steps: Mapping[str, StepState], member: Member
-) -> PlanPick:
+def next_plan_task(library: Library, steps: Mapping[str, StepState], member: Member) -> PlanPick:
     """The plan task the member's next plan nudge carries.
 
     A task due back (not done, sent once, `RETURN_AFTER` other plan tasks since) comes
     first, the oldest one, unless the last plan nudge was itself a comeback; otherwise
     the next new task at `plan_position`.
     """
-    by_id = _tasks_by_id(plan)
     last = max(steps.values(), key=lambda step: step.sent_seq, default=None)
     if last is not None and last.times_sent < MAX_SENDS:
         seq = last.sent_seq + 1
@@ -708,25 +705,15 @@ def next_plan_task(
             if step.done_on is None
             and step.times_sent < MAX_SENDS
             and seq - step.sent_seq > RETURN_AFTER
-            and step.task_id in by_id
+            and library.task(step.task_id) is not None
         ]
         if due:
             oldest = min(due, key=lambda step: step.sent_seq)
-            return PlanPick(by_id[oldest.task_id], True)
+            task = library.task(oldest.task_id)
+            assert task is not None
+            return PlanPick(task, True)
+    plan = library.plan
     return PlanPick(plan[member.plan_position % len(plan)], False)
-
-
-_BY_ID: dict[int, tuple[tuple[PlanTask, ...], dict[str, PlanTask]]] = {}
-
-
-def _tasks_by_id(plan: tuple[PlanTask, ...]) -> dict[str, PlanTask]:
-    """The plan's tasks by id, built once per plan (the claim asks for every member)."""
-    kept = _BY_ID.get(id(plan))
-    if kept is None or kept[0] is not plan:
-        if len(_BY_ID) > 8:  # a reloaded library brings a new plan; never grow unbounded
-            _BY_ID.clear()
-        kept = _BY_ID[id(plan)] = (plan, {task.id: task for task in plan})
-    return kept[1]
 
 
 async def plan_steps(

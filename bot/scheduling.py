@@ -64,10 +64,12 @@ LEASE_MARGIN = 2.0
 BATCH = 200
 """The most a leased batch holds. Each batch costs a few statements and a session whatever
 its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery, of 200
-0.11, bench/README.md); rendering gives the event loop a turn every `bot.turns.TURN`
-deliveries, and `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
-SENDERS_PER_STEP = 10
-"""Senders that start sending in the same turn of the event loop (`_Fanout._drain`)."""
+0.11, bench/README.md); rendering gives the event loop its turns (`bot.turns`), and
+`_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
+SENDERS_PER_STEP = 4
+"""Senders that start sending in the same turn of the event loop (`_Fanout._drain`). A
+send's first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held
+a due callback up to 18 ms at the start of a fan-out, four keep a turn to a few ms."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""

@@ -3,24 +3,45 @@
 A fan-out works through hundreds of rows in Python at a time: choosing each member's
 nudge, working out reminders, rendering and addressing a batch. Done in one go, each such
 loop held the event loop for 10-25 ms, and every member's command waited behind it
-(bench/README.md). Each now runs `TURN` items, then lets the loop in.
+(bench/README.md). Each now lets the loop in after `TURN_SECONDS` of work, or after
+`every` items, whichever comes first.
+
+The time budget is what keeps a turn short: items differ in cost (a reminder with a draft
+costs several times a bare nudge), and so does the machine from one minute to the next,
+so a fixed count of 25 items ran 1-5 ms a turn. Several dispatcher tasks (the claim, the
+feeder, the senders) take their turns in the same pass of the loop, so each must stay
+short for the pass to.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
 
 TURN = 25
-"""Items a loop works through before the event loop gets a turn (a few ms of work)."""
+"""Items a loop works through at most before the event loop gets a turn."""
+TURN_SECONDS = 0.002
+"""Work a loop does at most (on the clock, so a preempted loop only yields sooner) before
+the event loop gets a turn."""
 
 
-async def in_turns(items: Iterable[T], every: int = TURN) -> AsyncIterator[T]:
-    """`items` one by one, with a turn for the event loop after every `every` of them."""
-    for count, item in enumerate(items, 1):
+async def in_turns(
+    items: Iterable[T],
+    every: int = TURN,
+    *,
+    seconds: float = TURN_SECONDS,
+    clock: Callable[[], float] = time.perf_counter,
+) -> AsyncIterator[T]:
+    """`items` one by one, with a turn for the event loop after every `every` of them or
+    `seconds` of work, whichever comes first (`clock` is the stopwatch: tests pass one)."""
+    count, began = 0, clock()
+    for item in items:
         yield item
-        if count % every == 0:
+        count += 1
+        if count >= every or clock() - began >= seconds:
             await asyncio.sleep(0)
+            count, began = 0, clock()

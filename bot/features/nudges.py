@@ -59,13 +59,14 @@ from bot.when import WhenError, parse_when
 
 OFFER_AFTER = timedelta(minutes=1)
 """The welcome offer goes out this long after a member is first seen."""
-CLAIM_BATCH = 400
+CLAIM_BATCH = 200
 """Members claimed per transaction: the tasks are chosen in Python (tens of microseconds
-each, `bot.turns.TURN` to a step of the event loop), so this keeps the write short.
+each, in `bot.turns` turns of the event loop), so this keeps the write short.
 A round costs about eight statements whatever its size: in `bench/bench_claim.py` rounds of
-100 cost about 40% more CPU a member than 200, and 400 cost 15-20% less than 200 in two of
-three runs (the same in the third); its writes go in chunks (`execute_in_chunks`), so no
-step of the event loop prepares more than 200 rows."""
+100 cost about 40% more CPU a member than 200, and 400 cost 0-20% less than 200. But the
+step that reads a round's rows (and each of its reads by member id) runs in one turn of
+the event loop: at 400 those steps were 9-14 ms on PostgreSQL, and a member's command
+waited behind them at the start of every fan-out (bench/README.md, session 7)."""
 _CLAIM_COLUMNS = (
     "id",
     "tz",

@@ -50,6 +50,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.cpu_accounts import ACCOUNT, CpuAccounts, account, charged
+from bench.loop_watch import LoopWatch
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import CommandEvent, MemberRef, Place, Platform
@@ -130,40 +131,6 @@ async def _fake(platform: str, options: dict[str, Any], conn: Any) -> None:
         await fake.close()
     else:
         await fake.stop()
-
-
-class LoopWatch:
-    """The longest the event loop went without running a 5 ms heartbeat.
-
-    `worst` is the event loop thread's own CPU time between two beats: how long code on
-    the loop ran without letting the heartbeat in. `worst_wall` is the same gap on the
-    wall clock, which also counts the time the operating system gave both cores to other
-    processes (on a shared machine, tens of milliseconds now and then)."""
-
-    def __init__(self) -> None:
-        self.worst = 0.0
-        self.worst_wall = 0.0
-        self.worst_at = 0.0
-        """Seconds into the fan-out when the worst block happened."""
-        self.began = time.perf_counter()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._beat())
-
-    async def _beat(self) -> None:
-        last, last_cpu = time.perf_counter(), time.thread_time()
-        while True:
-            await asyncio.sleep(0.005)
-            now, cpu = time.perf_counter(), time.thread_time()
-            self.worst_wall = max(self.worst_wall, now - last - 0.005)
-            if cpu - last_cpu > self.worst:
-                self.worst, self.worst_at = cpu - last_cpu, now - self.began
-            last, last_cpu = now, cpu
-
-    def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
 
 
 # -- seeding -----------------------------------------------------------------------------------
@@ -330,6 +297,9 @@ class Result:
     loop_block_ms: float = 0.0
     loop_block_wall_ms: float = 0.0
     loop_block_at: float = 0.0
+    loop_block_by: str = ""
+    loop_block_between_ms: float = 0.0
+    loop_waits_over_10ms: int = 0
 
     limited: int = 0
     failed_calls: int = 0
@@ -365,7 +335,10 @@ class Result:
             f"{self.seconds_to_last:.1f} s after the fan-out began; probe p50 {self.p(0.5):.0f} "
             f"ms p99 {self.p(0.99):.0f} ms max {max(self.probe_ms, default=0):.0f} ms "
             f"({len(self.probe_ms)} commands); max loop block {self.loop_block_ms:.1f} ms "
-            f"(wall {self.loop_block_wall_ms:.1f} ms, {self.loop_block_at:.1f} s in); "
+            f"({self.loop_block_at:.1f} s in: {self.loop_block_by}; longest on the wall "
+            f"{self.loop_block_wall_ms:.1f} ms; {self.loop_waits_over_10ms} waits over 10 ms; "
+            f"CPU between beats, the figure before session 7: "
+            f"{self.loop_block_between_ms:.1f} ms); "
             f"fake answered {self.limited} × 429 "
             f"and {self.failed_calls} × 5xx; deliveries {self.statuses}\n  cpu: {self.cpu_detail}"
         )
@@ -528,6 +501,9 @@ async def run_one(
     result.loop_block_ms = watch.worst * 1000
     result.loop_block_wall_ms = watch.worst_wall * 1000
     result.loop_block_at = watch.worst_at
+    result.loop_block_by = ", ".join(f"{name} {cpu * 1000:.1f}" for name, cpu in watch.worst_by[:3])
+    result.loop_block_between_ms = watch.worst_between * 1000
+    result.loop_waits_over_10ms = watch.share_over(0.010)
 
     await adapter.close()
     if serving is not None:

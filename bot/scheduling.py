@@ -1257,9 +1257,16 @@ class _Fanout:
         assert self._group is not None
         if self._keeper is None:
             self._keeper = asyncio.create_task(self._keep_renewing(), name="lease renewal")
+        gates: list[asyncio.Future[None]] = []
+        loop = asyncio.get_running_loop()
         for _ in range(min(waiting, self.slots - self.senders)):
-            self._group.create_task(self._drain(self.senders // SENDERS_PER_STEP))
+            gate = None if self.senders < SENDERS_PER_STEP else loop.create_future()
+            self._group.create_task(self._drain(gate))
+            if gate is not None:
+                gates.append(gate)
             self.senders += 1
+        if gates:
+            self._group.create_task(_open_in_turns(gates))
 
     async def claimed(self, *, done: bool = False) -> None:
         """A claim round ended (or the whole claim): there may be more to lease."""
@@ -1356,14 +1363,14 @@ class _Fanout:
                 self.leasing_done = True
                 self.ready.notify_all()
 
-    async def _drain(self, waits: int = 0) -> None:
+    async def _drain(self, gate: asyncio.Future[None] | None = None) -> None:
         """One sender: sends queued deliveries one after another until none are left.
 
-        It first lets the event loop turn `waits` times: a hundred senders started at
+        It first waits for its `gate` (`_open_in_turns`): a hundred senders started at
         once would otherwise all run their first send (the adapter's pacing, the request)
         in one turn of the loop, holding up everything else for 15-25 ms."""
-        for _ in range(waits):
-            await asyncio.sleep(0)
+        if gate is not None:
+            await gate
         dispatcher = self.dispatcher
         # A send's end is counted when the next delivery is taken, under the same hold of
         # the lock, and the feeder hears of both at once (one wake-up check, not two).
@@ -1428,6 +1435,17 @@ class _Fanout:
 
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 """`Dispatcher.warm` claims as of this instant: nothing is due then."""
+
+
+async def _open_in_turns(gates: list[asyncio.Future[None]]) -> None:
+    """Open `SENDERS_PER_STEP` gates a turn of the event loop, so that many senders start
+    their first send in each turn. (Each sender used to count the turns itself with
+    `sleep(0)`: a hundred waiting senders then ran a hundred idle steps every turn.)"""
+    for start in range(0, len(gates), SENDERS_PER_STEP):
+        await asyncio.sleep(0)
+        for gate in gates[start : start + SENDERS_PER_STEP]:
+            if not gate.done():
+                gate.set_result(None)
 
 
 class _RolledBack(Exception):

@@ -6,6 +6,7 @@ holder works. Time is the injected fake clock: a slow send moves it forward.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.outbox import Pace, SendError
-from bot.scheduling import LEASE, Outgoing, _statements
+from bot.scheduling import LEASE, SENDERS_PER_STEP, Outgoing, _statements
 from bot.store.models import Delivery
 from tests.conftest import START
 from tests.dispatch_helpers import FakePlatform, add_reminders, make_bot, message_id, statuses
@@ -234,3 +235,40 @@ async def test_leasing_a_batch_reads_the_batch_not_the_whole_queue(
 
     few, many = await steps_to_lease(40), await steps_to_lease(400)
     assert many < 1.5 * few, (few, many)
+
+
+async def test_a_crowd_of_senders_starts_a_few_per_turn_of_the_event_loop(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """Forty senders for sixty due reminders: each turn of the event loop starts at most
+    `SENDERS_PER_STEP` of them, so a member's command never waits behind forty first
+    sends, and still everyone gets their reminder once."""
+    expected = await add_reminders(bot, 60, DUE, per_member=1)
+    platform = FakePlatform(clock, pace=Pace(concurrency=40))
+    turn = 0
+    first_send_turn: dict[asyncio.Task[object], int] = {}
+    finished = asyncio.Event()
+
+    async def count_turns() -> None:
+        nonlocal turn
+        while not finished.is_set():
+            turn += 1
+            await asyncio.sleep(0)
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        sender = asyncio.current_task()
+        assert sender is not None
+        first_send_turn.setdefault(sender, turn)
+        return await platform(item, at)
+
+    deliver.pace = platform.pace  # type: ignore[attr-defined]
+    counter = asyncio.create_task(count_turns())
+    await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
+    finished.set()
+    await counter
+
+    assert sorted(platform.counts()) == sorted(expected)
+    assert set(platform.counts().values()) == {1}
+    assert len(first_send_turn) == 40
+    starts_per_turn = Counter(first_send_turn.values())
+    assert max(starts_per_turn.values()) <= SENDERS_PER_STEP

@@ -24,6 +24,8 @@ every event-loop callback run in its tasks' context, every aiosqlite call it sub
 (timed in the driver's thread), and its share, by SQL statements, of the CPU no account
 claims (e.g. PostgreSQL socket reads on pooled connections). The adapter's sends, the
 probe and the loop-block heartbeat are charged to their own accounts.
+Loop block: the longest a due heartbeat waited for the event loop, in loop-thread CPU,
+and whose callbacks it waited behind (`bench/loop_watch.py`).
 """
 
 from __future__ import annotations
@@ -298,6 +300,7 @@ class Result:
     loop_block_wall_ms: float = 0.0
     loop_block_at: float = 0.0
     loop_block_by: str = ""
+    loop_block_gc_ms: float = 0.0
     loop_block_between_ms: float = 0.0
     loop_waits_over_10ms: int = 0
 
@@ -335,7 +338,8 @@ class Result:
             f"{self.seconds_to_last:.1f} s after the fan-out began; probe p50 {self.p(0.5):.0f} "
             f"ms p99 {self.p(0.99):.0f} ms max {max(self.probe_ms, default=0):.0f} ms "
             f"({len(self.probe_ms)} commands); max loop block {self.loop_block_ms:.1f} ms "
-            f"({self.loop_block_at:.1f} s in: {self.loop_block_by}; longest on the wall "
+            f"({self.loop_block_at:.1f} s in: {self.loop_block_by}; garbage collection "
+            f"{self.loop_block_gc_ms:.1f} of it; longest on the wall "
             f"{self.loop_block_wall_ms:.1f} ms; {self.loop_waits_over_10ms} waits over 10 ms; "
             f"CPU between beats, the figure before session 7: "
             f"{self.loop_block_between_ms:.1f} ms); "
@@ -503,6 +507,7 @@ async def run_one(
     result.loop_block_at = watch.worst_at
     result.loop_block_by = ", ".join(f"{name} {cpu * 1000:.1f}" for name, cpu in watch.worst_by[:3])
     result.loop_block_between_ms = watch.worst_between * 1000
+    result.loop_block_gc_ms = watch.worst_gc * 1000
     result.loop_waits_over_10ms = watch.share_over(0.010)
 
     await adapter.close()

@@ -25,6 +25,8 @@ whose callbacks the heartbeat waited behind.
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 import time
 from collections import Counter, deque
 from typing import Any
@@ -52,12 +54,19 @@ class LoopWatch:
         session 7, kept for comparison with earlier results."""
         self.worst_by: list[tuple[str, float]] = []
         """The longest wait's CPU by account, most first."""
+        self.worst_gc = 0.0
+        """Of the longest wait, the CPU seconds garbage collections took (inside the
+        callbacks they interrupted: also counted in those accounts)."""
         self.waits: list[float] = []
         """Every wait's CPU seconds, one per beat."""
         self.began = time.monotonic()
         self._starts: deque[tuple[float, float, str]] = deque(maxlen=STARTS_KEPT)
         self._task: asyncio.Task[None] | None = None
         self._handle_run: Any = None
+        self._collections: deque[tuple[float, float]] = deque(maxlen=1000)
+        """(loop-thread CPU at its start, CPU it took) of each garbage collection."""
+        self._collecting = 0.0
+        self._loop_thread = threading.get_ident()
 
     def start(self) -> None:
         handle_run = self._handle_run = asyncio.events.Handle._run
@@ -70,7 +79,9 @@ class LoopWatch:
             handle_run(handle)
 
         asyncio.events.Handle._run = noted_run  # type: ignore[method-assign]
+        gc.callbacks.append(self._collected)
         self.began = time.monotonic()
+        self._loop_thread = threading.get_ident()
         self._task = asyncio.create_task(self._beat())
 
     def stop(self) -> None:
@@ -79,6 +90,17 @@ class LoopWatch:
         if self._handle_run is not None:
             asyncio.events.Handle._run = self._handle_run  # type: ignore[method-assign]
             self._handle_run = None
+            gc.callbacks.remove(self._collected)
+
+    def _collected(self, phase: str, _info: dict[str, Any]) -> None:
+        """A garbage collection's start or end (`gc.callbacks`), on the loop's thread (the
+        database driver's threads collect too; the loop then waits, but spends no CPU)."""
+        if threading.get_ident() != self._loop_thread:
+            return
+        if phase == "start":
+            self._collecting = time.thread_time()
+        else:
+            self._collections.append((self._collecting, time.thread_time() - self._collecting))
 
     def share_over(self, seconds: float) -> int:
         """How many waits took more than `seconds` of CPU."""
@@ -107,3 +129,5 @@ class LoopWatch:
                 for k in range(first, len(starts) - 1):
                     by[starts[k][2] or "unclaimed"] += starts[k + 1][1] - starts[k][1]
                 self.worst_by = by.most_common()
+                since = starts[first][1]
+                self.worst_gc = sum(took for at, took in self._collections if at >= since)

@@ -39,8 +39,9 @@ STARTS_KEPT = 20_000
 
 
 class LoopWatch:
-    """Install on the running loop with `start()`; `stop()` before anything else that
-    replaced `Handle._run` after it is removed (they nest)."""
+    """`start()` on the running loop, `stop()` at the end. It wraps `Handle._run` like
+    `CpuAccounts.install` does, so stop it before uninstalling anything that wrapped
+    `Handle._run` before it started (wrappers are undone in reverse order)."""
 
     def __init__(self) -> None:
         self.worst = 0.0

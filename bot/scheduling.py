@@ -67,7 +67,7 @@ its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery,
 0.11, bench/README.md); rendering gives the event loop its turns (`bot.turns`), and
 `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
 SENDERS_PER_STEP = 4
-"""Senders that start sending in the same turn of the event loop (`_Fanout._drain`). A
+"""Senders that start sending in the same turn of the event loop (`_open_in_turns`). A
 send's first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held
 a due callback up to 18 ms at the start of a fan-out, four keep a turn to a few ms."""
 BATCH_SECONDS = 10.0

@@ -80,7 +80,8 @@ _CLAIM_COLUMNS = (
 """What choosing a member's nudge reads of them (`choose_task`, `NudgePrefs.of`, the zone)."""
 _MIDNIGHT = datetime.min.time()
 STEP_ROWS_A_TURN = 1000
-"""Plan-step rows read for a claim round in one step of the event loop (a few ms)."""
+"""Plan-step rows read for a claim round in one step of the event loop at most (cheap rows:
+`bot.turns`' 2 ms budget usually ends the step first)."""
 PAUSE_WEEK = 7
 RETRY_QUIET = timedelta(days=7)
 """A weak answer's retry nudge comes back at most once in this period."""

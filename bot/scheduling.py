@@ -40,7 +40,7 @@ from sqlalchemy import Select, and_, bindparam, case, func, or_, select, union_a
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot import members
+from bot import full_collections, members
 from bot.breaker import PlatformBreakers, backoff
 from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_of
@@ -1249,6 +1249,7 @@ class _Fanout:
         finally:
             if self._keeper is not None:
                 self._keeper.cancel()
+                full_collections.release()
 
     def _start_senders(self, waiting: int) -> None:
         """Start senders for `waiting` newly queued deliveries, up to `slots` in all: a tick
@@ -1257,6 +1258,9 @@ class _Fanout:
         assert self._group is not None
         if self._keeper is None:
             self._keeper = asyncio.create_task(self._keep_renewing(), name="lease renewal")
+            # The tick's first send: until the tick ends (`run`), a full garbage collection
+            # would walk every send in flight, on the loop (`bot.full_collections`).
+            full_collections.hold()
         gates: list[asyncio.Future[None]] = []
         loop = asyncio.get_running_loop()
         for _ in range(min(waiting, self.slots - self.senders)):

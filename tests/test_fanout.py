@@ -6,6 +6,7 @@ holder works. Time is the injected fake clock: a slow send moves it forward.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import full_collections
 from bot.app import JobClubBot
 from bot.clock import FakeClock
 from bot.outbox import Pace, SendError
@@ -272,3 +274,46 @@ async def test_a_crowd_of_senders_starts_a_few_per_turn_of_the_event_loop(
     assert len(first_send_turn) == 40
     starts_per_turn = Counter(first_send_turn.values())
     assert max(starts_per_turn.values()) <= SENDERS_PER_STEP
+
+
+async def test_full_garbage_collections_wait_while_a_fan_out_sends_and_come_back_after(
+    bot: JobClubBot, clock: FakeClock
+) -> None:
+    """A full collection in the middle of a fan-out walks every send in flight on the
+    event loop (8-19 ms, bench/README.md): it waits for the tick to end, even a tick
+    whose sends fail, and the young collections carry on meanwhile."""
+    await add_reminders(bot, 20, DUE, per_member=1)
+    platform = FakePlatform(clock, pace=Pace(concurrency=4))
+    usual = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    async def deliver(item: Outgoing, at: datetime) -> str | None:
+        seen.append(gc.get_threshold())
+        if len(seen) % 5 == 0:
+            raise SendError("cannot_dm_user", retryable=False)
+        return await platform(item, at)
+
+    deliver.pace = platform.pace  # type: ignore[attr-defined]
+    dispatcher = bot.dispatcher(deliver)
+    await dispatcher.advance_to(DUE + timedelta(minutes=5), clock.set)
+
+    assert len(seen) == 20
+    assert {threshold[:2] for threshold in seen} == {usual[:2]}  # young passes as usual
+    assert {threshold[2] for threshold in seen} == {full_collections.OUT_OF_REACH}
+    assert gc.get_threshold() == usual and not full_collections.deferred()
+    assert await dispatcher.tick() == 0  # an idle tick leaves them alone
+    assert gc.get_threshold() == usual
+
+
+def test_a_threshold_someone_else_set_during_the_wait_is_kept() -> None:
+    usual = gc.get_threshold()
+    try:
+        full_collections.hold()
+        full_collections.hold()  # a second dispatcher's tick
+        full_collections.release()
+        assert gc.get_threshold()[2] == full_collections.OUT_OF_REACH  # still one holder
+        gc.set_threshold(usual[0], usual[1], 25)  # an operator's own tuning
+        full_collections.release()
+        assert gc.get_threshold() == (usual[0], usual[1], 25)
+    finally:
+        gc.set_threshold(*usual)

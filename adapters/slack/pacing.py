@@ -50,13 +50,23 @@ class _Bucket:
         tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         return max(0.0, (1.0 - tokens) / self.rate)
 
+    def rested(self, now: float) -> bool:
+        """Refilled to its burst: no different from a bucket made afresh."""
+        return self.tokens + (now - self.updated) * self.rate >= self.burst
+
     def take(self, now: float) -> None:
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate) - 1.0
         self.updated = now
 
 
 class Pacer:
-    """Per-channel and workspace-wide token buckets."""
+    """Per-channel and workspace-wide token buckets.
+
+    A channel's bucket is forgotten once it has refilled (a few seconds after its last
+    send), since a new one starts full: a 09:00 fan-out used to leave a bucket behind for
+    every member it reached, ten thousand objects for each full garbage collection to
+    walk. `max_channels` caps the channels sent to within those few seconds.
+    """
 
     def __init__(
         self,
@@ -88,6 +98,7 @@ class Pacer:
         With `max_wait`, a slot further away than that is not taken: `PacingTimeout`.
         """
         now = self._clock()
+        self._forget_rested(now)
         bucket = self._channels.get(channel)
         if bucket is None:
             bucket = _Bucket(self._per_channel, self._channel_burst, self._channel_burst, now)
@@ -103,6 +114,21 @@ class Pacer:
         bucket.take(now)
         self._workspace.take(now)
         return delay
+
+    @property
+    def channels_remembered(self) -> int:
+        """Channels whose bucket is still refilling (or not yet looked at since)."""
+        return len(self._channels)
+
+    def _forget_rested(self, now: float) -> None:
+        """Drop the buckets that have refilled, least recently used first, up to the first
+        that has not: each bucket is dropped once, so this costs O(1) a call over time."""
+        channels = self._channels
+        while channels:
+            oldest = next(iter(channels))
+            if not channels[oldest].rested(now):
+                return
+            del channels[oldest]
 
     async def wait(self, channel: str, max_wait: float | None = None) -> None:
         """Wait for this channel's next slot (see `reserve` for `max_wait`)."""

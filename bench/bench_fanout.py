@@ -305,6 +305,7 @@ class Result:
     loop_block_gc_ms: float = 0.0
     loop_block_between_ms: float = 0.0
     loop_waits_over_10ms: int = 0
+    full_collections: str = ""
 
     limited: int = 0
     failed_calls: int = 0
@@ -344,7 +345,7 @@ class Result:
             f"{self.loop_block_gc_ms:.1f} of it; longest on the wall "
             f"{self.loop_block_wall_ms:.1f} ms; {self.loop_waits_over_10ms} waits over 10 ms; "
             f"CPU between beats, the figure before session 7: "
-            f"{self.loop_block_between_ms:.1f} ms); "
+            f"{self.loop_block_between_ms:.1f} ms); {self.full_collections}; "
             f"fake answered {self.limited} × 429 "
             f"and {self.failed_calls} × 5xx; deliveries {self.statuses}\n  cpu: {self.cpu_detail}"
         )
@@ -514,6 +515,8 @@ async def run_one(
     result.loop_block_between_ms = watch.worst_between * 1000
     result.loop_block_gc_ms = watch.worst_gc * 1000
     result.loop_waits_over_10ms = watch.share_over(0.010)
+    fulls = [f"{at:.1f} s in {cpu * 1000:.1f} ms ({freed} freed)" for at, cpu, freed in watch.full]
+    result.full_collections = f"full collections on the loop: {', '.join(fulls) or 'none'}"
 
     await adapter.close()
     if serving is not None:

@@ -66,6 +66,10 @@ class LoopWatch:
         self._handle_run: Any = None
         self._collections: deque[tuple[float, float]] = deque(maxlen=1000)
         """(loop-thread CPU at its start, CPU it took) of each garbage collection."""
+        self.full: list[tuple[float, float, int]] = []
+        """Each full collection on the loop's thread: (seconds into the watch, CPU seconds
+        it took, objects it freed); `bot.full_collections` puts them off while a fan-out
+        sends."""
         self._collecting = 0.0
         self._loop_thread = threading.get_ident()
 
@@ -93,7 +97,7 @@ class LoopWatch:
             self._handle_run = None
             gc.callbacks.remove(self._collected)
 
-    def _collected(self, phase: str, _info: dict[str, Any]) -> None:
+    def _collected(self, phase: str, info: dict[str, Any]) -> None:
         """A garbage collection's start or end (`gc.callbacks`), on the loop's thread (the
         database driver's threads collect too; the loop then waits, but spends no CPU)."""
         if threading.get_ident() != self._loop_thread:
@@ -101,7 +105,10 @@ class LoopWatch:
         if phase == "start":
             self._collecting = time.thread_time()
         else:
-            self._collections.append((self._collecting, time.thread_time() - self._collecting))
+            took = time.thread_time() - self._collecting
+            self._collections.append((self._collecting, took))
+            if info.get("generation") == 2:
+                self.full.append((time.monotonic() - self.began, took, info["collected"]))
 
     def share_over(self, seconds: float) -> int:
         """How many waits took more than `seconds` of CPU."""

@@ -21,6 +21,7 @@ from adapters.discord.config import (
 from adapters.discord.outbox import DiscordOutbox
 from adapters.discord.render import render, send_keeping_text
 from adapters.discord.respond import Answer
+from adapters.discord.route_buckets import keep_routes_in_use
 from adapters.discord.translate import (
     member_of_interaction,
     member_of_message,
@@ -83,6 +84,8 @@ class DiscordAdapter:
         client_class = _ShardedClient if "shard_count" in options else _Client
         self.client: discord.Client = client_class(**options)
         self.client.adapter = self  # type: ignore[attr-defined]
+        # Without it, discord.py keeps a rate-limit bucket for every member DMed.
+        self.route_sweeper = keep_routes_in_use(self.client.http)
         self.tree: app_commands.CommandTree[Any] = app_commands.CommandTree(self.client)
         self.logged_in = asyncio.Event()
         self.ready = asyncio.Event()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.turns import in_turns
+from bot.turns import READ_CHUNK, chunks, in_turns
 
 
 async def _items_done_before_each_turn(costs: list[float], every: int) -> list[int]:
@@ -48,3 +48,9 @@ async def test_cheap_items_let_others_in_after_the_count() -> None:
 
 async def test_a_loop_with_no_items_ends_at_once() -> None:
     assert [item async for item in in_turns([])] == []
+
+
+def test_a_batch_is_read_a_chunk_at_a_time_in_order() -> None:
+    assert list(chunks(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunks([], 3)) == []
+    assert max(len(c) for c in chunks(range(200))) == READ_CHUNK

@@ -36,7 +36,7 @@ from bot.services import Services
 from bot.store.models import Club, Commitment, Delivery, Ladder, Member
 from bot.text import ascii_number
 from bot.timezones import gap_note, local_instant, show_time
-from bot.turns import in_turns
+from bot.turns import chunks, in_turns
 from bot.when import MissingTextError, WhenError, WhenInPast, parse_when, split_text_and_when
 
 MAX_TEXT = 500
@@ -614,22 +614,24 @@ class Reminders(DueFromQuery):
         now: datetime,
     ) -> list[Reply | None]:
         """A fan-out's batch: its commitments, their members and clubs, and their ladders in
-        three queries, then each reply from the session's map."""
-        ids = {d.ref_id for d in deliveries if d.ref_id}
-        commitments = list(await session.scalars(select(Commitment).where(Commitment.id.in_(ids))))
-        ladder_ids = {c.ladder_id for c in commitments if c.ladder_id and c.draft_id}
+        three queries a `bot.turns.READ_CHUNK` of them, then each reply from the session's map."""
+        ids = sorted({d.ref_id for d in deliveries if d.ref_id})
+        commitments: list[Commitment] = []
+        for chunk in chunks(ids):
+            commitments += await session.scalars(select(Commitment).where(Commitment.id.in_(chunk)))
         # Kept referenced until rendered: the session holds its objects only weakly.
         loaded: list[object] = [*commitments]
-        if commitments:
+        for chunk in chunks(sorted({c.member_id for c in commitments})):
             loaded += (
                 await session.execute(
                     select(Member, Club)
                     .join(Club, Club.id == Member.club_id)
-                    .where(Member.id.in_({c.member_id for c in commitments}))
+                    .where(Member.id.in_(chunk))
                 )
             ).all()
-        if ladder_ids:
-            loaded += await session.scalars(select(Ladder).where(Ladder.id.in_(ladder_ids)))
+        ladder_ids = sorted({c.ladder_id for c in commitments if c.ladder_id and c.draft_id})
+        for chunk in chunks(ladder_ids):
+            loaded += await session.scalars(select(Ladder).where(Ladder.id.in_(chunk)))
         replies = [
             await self.render(session, services, delivery, now)
             async for delivery in in_turns(deliveries)

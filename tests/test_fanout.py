@@ -41,6 +41,29 @@ def who(sent_id: str) -> str:
     return sent_id.split(":")[1]
 
 
+class Turns:
+    """Counts the turns of the event loop while a block runs: `now` is the current one."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self._finished = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Turns:
+        self._task = asyncio.create_task(self._count())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._finished.set()
+        assert self._task is not None
+        await self._task
+
+    async def _count(self) -> None:
+        while not self._finished.is_set():
+            self.now += 1
+            await asyncio.sleep(0)
+
+
 async def test_each_members_messages_arrive_in_order_while_many_go_at_once(
     bot: JobClubBot, clock: FakeClock
 ) -> None:
@@ -247,27 +270,18 @@ async def test_a_crowd_of_senders_starts_a_few_per_turn_of_the_event_loop(
     sends, and still everyone gets their reminder once."""
     expected = await add_reminders(bot, 60, DUE, per_member=1)
     platform = FakePlatform(clock, pace=Pace(concurrency=40))
-    turn = 0
     first_send_turn: dict[asyncio.Task[object], int] = {}
-    finished = asyncio.Event()
 
-    async def count_turns() -> None:
-        nonlocal turn
-        while not finished.is_set():
-            turn += 1
-            await asyncio.sleep(0)
+    async with Turns() as turns:
 
-    async def deliver(item: Outgoing, at: datetime) -> str | None:
-        sender = asyncio.current_task()
-        assert sender is not None
-        first_send_turn.setdefault(sender, turn)
-        return await platform(item, at)
+        async def deliver(item: Outgoing, at: datetime) -> str | None:
+            sender = asyncio.current_task()
+            assert sender is not None
+            first_send_turn.setdefault(sender, turns.now)
+            return await platform(item, at)
 
-    deliver.pace = platform.pace  # type: ignore[attr-defined]
-    counter = asyncio.create_task(count_turns())
-    await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
-    finished.set()
-    await counter
+        deliver.pace = platform.pace  # type: ignore[attr-defined]
+        await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
 
     assert sorted(platform.counts()) == sorted(expected)
     assert set(platform.counts().values()) == {1}
@@ -327,25 +341,16 @@ async def test_senders_go_on_a_few_per_turn_after_their_results_are_written(
     loop, not all twenty in one."""
     expected = await add_reminders(bot, 200, DUE, per_member=1)
     platform = FakePlatform(clock, pace=Pace(concurrency=20))
-    turn = 0
     sends_in_turn: Counter[int] = Counter()
-    finished = asyncio.Event()
 
-    async def count_turns() -> None:
-        nonlocal turn
-        while not finished.is_set():
-            turn += 1
-            await asyncio.sleep(0)
+    async with Turns() as turns:
 
-    async def deliver(item: Outgoing, at: datetime) -> str | None:
-        sends_in_turn[turn] += 1
-        return await platform(item, at)
+        async def deliver(item: Outgoing, at: datetime) -> str | None:
+            sends_in_turn[turns.now] += 1
+            return await platform(item, at)
 
-    deliver.pace = platform.pace  # type: ignore[attr-defined]
-    counter = asyncio.create_task(count_turns())
-    await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
-    finished.set()
-    await counter
+        deliver.pace = platform.pace  # type: ignore[attr-defined]
+        await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
 
     assert sorted(platform.counts()) == sorted(expected)
     assert set(platform.counts().values()) == {1}

@@ -67,11 +67,9 @@ its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery,
 0.11, bench/README.md); rendering gives the event loop its turns (`bot.turns`), and
 `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
 SENDERS_PER_STEP = 4
-"""Senders that start sending in the same turn of the event loop (`_open_in_turns`): at a
-fan-out's start, and again after each group commit of results. A send's first stretch
-(the adapter building its request) costs 0.5-1 ms: ten a turn held a due callback up to
-18 ms at the start of a fan-out, and a written group of twenty woken together started
-twenty sends in one turn; four keep a turn to a few ms."""
+"""Senders that start sending in the same turn of the event loop (`_open_in_turns`). A
+send's first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held
+a due callback up to 18 ms at the start of a fan-out, four keep a turn to a few ms."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""
@@ -1172,9 +1170,9 @@ class _Recorder:
                             if not future.done():
                                 future.set_exception(exc)
                     else:
-                        # A few a turn: a group of twenty senders woken in one pass of
-                        # the loop all started their next send in it (0.5-1 ms each).
-                        await _open_in_turns([future for _, future in group])
+                        for _, future in group:
+                            if not future.done():
+                                future.set_result(None)
             finally:
                 self._writing = False
         await done
@@ -1445,9 +1443,8 @@ _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 async def _open_in_turns(gates: list[asyncio.Future[None]]) -> None:
     """Open `SENDERS_PER_STEP` gates a turn of the event loop, so that many senders start
-    a send in each turn: their first ones, and their next ones once a group of results
-    is written. (Each sender used to count the turns itself with `sleep(0)`: a hundred
-    waiting senders then ran a hundred idle steps every turn.)"""
+    their first send in each turn. (Each sender used to count the turns itself with
+    `sleep(0)`: a hundred waiting senders then ran a hundred idle steps every turn.)"""
     for start in range(0, len(gates), SENDERS_PER_STEP):
         await asyncio.sleep(0)
         for gate in gates[start : start + SENDERS_PER_STEP]:

@@ -331,28 +331,3 @@ def test_a_threshold_someone_else_set_during_the_wait_is_kept() -> None:
         assert gc.get_threshold() == (usual[0], usual[1], 25)
     finally:
         gc.set_threshold(*usual)
-
-
-async def test_senders_go_on_a_few_per_turn_after_their_results_are_written(
-    bot: JobClubBot, clock: FakeClock
-) -> None:
-    """Each sender waits for its result to be written with others (a group commit);
-    once written, the group's senders take their next sends a few per turn of the event
-    loop, not all twenty in one."""
-    expected = await add_reminders(bot, 200, DUE, per_member=1)
-    platform = FakePlatform(clock, pace=Pace(concurrency=20))
-    sends_in_turn: Counter[int] = Counter()
-
-    async with Turns() as turns:
-
-        async def deliver(item: Outgoing, at: datetime) -> str | None:
-            sends_in_turn[turns.now] += 1
-            return await platform(item, at)
-
-        deliver.pace = platform.pace  # type: ignore[attr-defined]
-        await bot.dispatcher(deliver).advance_to(DUE + timedelta(minutes=5), clock.set)
-
-    assert sorted(platform.counts()) == sorted(expected)
-    assert set(platform.counts().values()) == {1}
-    # Four a turn from a written group, and the first sends' opener may share a turn.
-    assert max(sends_in_turn.values()) <= 2 * SENDERS_PER_STEP

@@ -48,7 +48,7 @@ from bot.replies import Reply
 from bot.retention import RETENTION
 from bot.store.database import execute_in_chunks, insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
-from bot.turns import in_turns
+from bot.turns import chunks, in_turns
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -1445,9 +1445,9 @@ async def _open_in_turns(gates: list[asyncio.Future[None]]) -> None:
     """Open `SENDERS_PER_STEP` gates a turn of the event loop, so that many senders start
     their first send in each turn. (Each sender used to count the turns itself with
     `sleep(0)`: a hundred waiting senders then ran a hundred idle steps every turn.)"""
-    for start in range(0, len(gates), SENDERS_PER_STEP):
+    for chunk in chunks(gates, SENDERS_PER_STEP):
         await asyncio.sleep(0)
-        for gate in gates[start : start + SENDERS_PER_STEP]:
+        for gate in chunk:
             if not gate.done():
                 gate.set_result(None)
 

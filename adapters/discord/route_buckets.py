@@ -42,7 +42,8 @@ class RouteSweeper:
 
     def __init__(self, http: Any, clock: Callable[[], float] | None = None) -> None:
         self._http = http
-        self._clock = clock
+        self.clock = clock
+        """The event loop's time when None (tests set their own, on the same scale)."""
         self.next_look = FIRST_LOOK
         """The number of buckets at which the next look happens."""
 
@@ -51,7 +52,7 @@ class RouteSweeper:
             buckets: dict[str, Any] = self._http._buckets
             if len(buckets) < self.next_look:
                 return
-            now = self._clock() if self._clock else asyncio.get_running_loop().time()
+            now = self.clock() if self.clock else asyncio.get_running_loop().time()
             done = [key for key, bucket in buckets.items() if _finished(bucket, now)]
         except AttributeError:
             log.warning(

@@ -32,7 +32,7 @@ async def test_a_fan_out_leaves_only_the_routes_still_in_use(
     them right (the unit tests below use the same class, set by hand)."""
     loop = asyncio.get_running_loop()
     later = [0.0]
-    live.route_sweeper._clock = lambda: loop.time() + later[0]
+    live.route_sweeper.clock = lambda: loop.time() + later[0]
     crowd = [member(n) for n in range(40)]
     await asyncio.gather(*(live.outbox.send_dm(m, NUDGE) for m in crowd))
     assert len(live.client.http._buckets) > 40  # a route for each member's DM channel

@@ -48,7 +48,7 @@ from bot.replies import Reply
 from bot.retention import RETENTION
 from bot.store.database import execute_in_chunks, insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
-from bot.turns import chunks, in_turns
+from bot.turns import Turnstile, in_turns
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -67,9 +67,10 @@ its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery,
 0.11, bench/README.md); rendering gives the event loop its turns (`bot.turns`), and
 `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
 SENDERS_PER_STEP = 4
-"""Senders that start sending in the same turn of the event loop (`_open_in_turns`). A
-send's first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held
-a due callback up to 18 ms at the start of a fan-out, four keep a turn to a few ms."""
+"""Sends that start in the same turn of the event loop (`_Fanout.turnstile`). A send's
+first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held a due
+callback up to 18 ms at the start of a fan-out, and a written group of twenty results
+woken together started twenty sends in one turn; four keep a turn to a few ms."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""
@@ -1237,6 +1238,8 @@ class _Fanout:
         (waking every idle sender for every change cost more CPU than the sends)."""
         self.sending = 0
         """Sends started whose result is not handed to the recorder yet."""
+        self.turnstile = Turnstile(SENDERS_PER_STEP)
+        """Spreads the senders' sends over the loop's turns (`_drain`)."""
         self.recorder = _Recorder(
             dispatcher._record, lambda: self.sending, dispatcher.record_linger
         )
@@ -1261,16 +1264,9 @@ class _Fanout:
             # The tick's first send: until the tick ends (`run`), a full garbage collection
             # would walk every send in flight, on the loop (`bot.full_collections`).
             full_collections.hold()
-        gates: list[asyncio.Future[None]] = []
-        loop = asyncio.get_running_loop()
         for _ in range(min(waiting, self.slots - self.senders)):
-            gate = None if self.senders < SENDERS_PER_STEP else loop.create_future()
-            self._group.create_task(self._drain(gate))
-            if gate is not None:
-                gates.append(gate)
+            self._group.create_task(self._drain())
             self.senders += 1
-        if gates:
-            self._group.create_task(_open_in_turns(gates))
 
     async def claimed(self, *, done: bool = False) -> None:
         """A claim round ended (or the whole claim): there may be more to lease."""
@@ -1367,14 +1363,14 @@ class _Fanout:
                 self.leasing_done = True
                 self.ready.notify_all()
 
-    async def _drain(self, gate: asyncio.Future[None] | None = None) -> None:
+    async def _drain(self) -> None:
         """One sender: sends queued deliveries one after another until none are left.
 
-        It first waits for its `gate` (`_open_in_turns`): a hundred senders started at
-        once would otherwise all run their first send (the adapter's pacing, the request)
-        in one turn of the loop, holding up everything else for 15-25 ms."""
-        if gate is not None:
-            await gate
+        Each send goes through the tick's `turnstile` first: senders come in crowds (a
+        hundred started at once, twenty woken by one written group of results, every
+        idle one woken by a new batch), and a crowd that all ran its send's first stretch
+        (the adapter's pacing, the request) in one turn of the loop held up everything
+        else for 15-25 ms."""
         dispatcher = self.dispatcher
         # A send's end is counted when the next delivery is taken, under the same hold of
         # the lock, and the feeder hears of both at once (one wake-up check, not two).
@@ -1406,6 +1402,7 @@ class _Fanout:
             ended = False
             try:
                 if reopens is None:
+                    await self.turnstile.through()
                     await dispatcher._send_one(self, lease, item, self.report)
                 else:
                     await self._put_back(waiting, reopens)
@@ -1439,17 +1436,6 @@ class _Fanout:
 
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 """`Dispatcher.warm` claims as of this instant: nothing is due then."""
-
-
-async def _open_in_turns(gates: list[asyncio.Future[None]]) -> None:
-    """Open `SENDERS_PER_STEP` gates a turn of the event loop, so that many senders start
-    their first send in each turn. (Each sender used to count the turns itself with
-    `sleep(0)`: a hundred waiting senders then ran a hundred idle steps every turn.)"""
-    for chunk in chunks(gates, SENDERS_PER_STEP):
-        await asyncio.sleep(0)
-        for gate in chunk:
-            if not gate.done():
-                gate.set_result(None)
 
 
 class _RolledBack(Exception):

@@ -52,7 +52,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.cpu_accounts import ACCOUNT, CpuAccounts, account, charged
-from bench.loop_watch import LoopWatch
+from bench.host_steal import HostSteal
+from bench.loop_watch import TARGET, LoopWatch
 from bot.app import JobClubBot, freeze_startup_objects
 from bot.clock import SystemClock
 from bot.events import CommandEvent, MemberRef, Place, Platform
@@ -306,6 +307,8 @@ class Result:
     loop_block_between_ms: float = 0.0
     loop_waits_over_10ms: int = 0
     full_collections: str = ""
+    host: str = ""
+    """Waits over the target and what the host took of the machine around each."""
 
     limited: int = 0
     failed_calls: int = 0
@@ -345,7 +348,7 @@ class Result:
             f"{self.loop_block_gc_ms:.1f} of it; longest on the wall "
             f"{self.loop_block_wall_ms:.1f} ms; {self.loop_waits_over_10ms} waits over 10 ms; "
             f"CPU between beats, the figure before session 7: "
-            f"{self.loop_block_between_ms:.1f} ms); {self.full_collections}; "
+            f"{self.loop_block_between_ms:.1f} ms); {self.host}; {self.full_collections}; "
             f"fake answered {self.limited} × 429 "
             f"and {self.failed_calls} × 5xx; deliveries {self.statuses}\n  cpu: {self.cpu_detail}"
         )
@@ -455,6 +458,8 @@ async def run_one(
     with account("heartbeat"):
         watch = LoopWatch()
         watch.start()
+    steal = HostSteal()
+    steal.start()
     probe_task = asyncio.create_task(probe())
     accounts.start()
     started = time.time()
@@ -475,6 +480,7 @@ async def run_one(
     stop.set()
     await probe_task
     watch.stop()
+    steal.stop()
     accounts.uninstall()
     async with db.session() as session:
         status = Delivery.__table__.c.status
@@ -517,12 +523,33 @@ async def run_one(
     result.loop_waits_over_10ms = watch.share_over(0.010)
     fulls = [f"{at:.1f} s in {cpu * 1000:.1f} ms ({freed} freed)" for at, cpu, freed in watch.full]
     result.full_collections = f"full collections on the loop: {', '.join(fulls) or 'none'}"
+    result.host = _host_report(watch, steal)
 
     await adapter.close()
     if serving is not None:
         serving.cancel()
     await bot.close()
     return result
+
+
+def _host_report(watch: LoopWatch, steal: HostSteal) -> str:
+    """The waits over the target, each with the share of the machine the host took
+    around it, and the host's share over the run (`bench/host_steal.py`)."""
+
+    def percent(share: float | None) -> str:
+        return "?" if share is None else f"{100 * share:.0f}%"
+
+    waits = [
+        f"{cpu * 1000:.1f} ms at {ended - watch.began:.1f} s "
+        f"(host {percent(steal.share(began, ended))})"
+        for began, ended, cpu in watch.over
+    ]
+    over = f"waits over {TARGET * 1000:.0f} ms: {len(waits)}"
+    if waits:
+        over += f" ({', '.join(waits[:5])}{', …' if len(waits) > 5 else ''})"
+    if not steal.available:
+        return over
+    return f"{over}; the host took {percent(steal.overall())} of the CPUs over the run"
 
 
 async def _from_fake(conn: Any, process: Any, seconds: float) -> Any:

@@ -34,6 +34,8 @@ from typing import Any
 from bench.cpu_accounts import ACCOUNT, UNCLAIMED
 
 BEAT = 0.005
+TARGET = 0.020
+"""Issue 16's target: no wait longer than this. Each wait over it is kept (`over`)."""
 STARTS_KEPT = 20_000
 """Callback starts remembered: far more than one wait spans, even in a 100-send burst."""
 
@@ -60,6 +62,10 @@ class LoopWatch:
         callbacks they interrupted: also counted in those accounts)."""
         self.waits: list[float] = []
         """Every wait's CPU seconds, one per beat."""
+        self.over: list[tuple[float, float, float]] = []
+        """Each wait over `TARGET`: (when it began and ended, `time.monotonic()`; its CPU
+        seconds), so the report can say what the host took of the machine meanwhile
+        (`bench/host_steal.py`)."""
         self.began = time.monotonic()
         self._starts: deque[tuple[float, float, str]] = deque(maxlen=STARTS_KEPT)
         self._task: asyncio.Task[None] | None = None
@@ -131,6 +137,8 @@ class LoopWatch:
                 first -= 1
             wait = cpu - starts[first][1]
             self.waits.append(wait)
+            if wait > TARGET:
+                self.over.append((starts[first][0], now, wait))
             if wait > self.worst:
                 self.worst, self.worst_at = wait, now - self.began
                 by: Counter[str] = Counter()

@@ -642,9 +642,7 @@ class Dispatcher:
 
     async def _send_one(
         self, fanout: _Fanout, lease: _Lease, item: _Ready, report: TickReport
-    ) -> bool:
-        """Send one delivery and record its result; False if it was not sent (its lease
-        was taken over), so nothing was recorded."""
+    ) -> None:
         started = self._now()
         if lease.renewal_due(started):  # rarely: a quarter of the lease has passed
             await self._renew(lease)
@@ -652,7 +650,7 @@ class Dispatcher:
         if item.id not in lease.held:
             report.lost_leases += 1
             log.warning("delivery %s: lease taken over by another dispatcher", item.id)
-            return False
+            return
         platform = item.outgoing.platform
         error: Exception | None = None
         fanout.sending += 1
@@ -675,7 +673,6 @@ class Dispatcher:
             await fanout.recorder.record(result)
         finally:
             lease.held.discard(item.id)
-        return True
 
     async def _record(self, results: list[_Result]) -> None:
         """Write a group of send results: one statement per outcome (sent, not sent, DM
@@ -1127,11 +1124,6 @@ class _Result:
     """A DM channel id the platform gave that the member row does not have yet."""
 
 
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
 class _Recorder:
     """Group commit for send results: whoever records while no write is running writes
     everything that has ended so far, in one transaction; the others wait for it.
@@ -1151,12 +1143,8 @@ class _Recorder:
         write: Callable[[list[_Result]], Awaitable[None]],
         sending: Callable[[], int],
         linger: float = 0.0,
-        release: Callable[[asyncio.Future[None]], None] = _settle,
     ) -> None:
         self._write = write
-        self._release = release
-        """How a written result's sender is let go on (`Turnstile.release` in a fan-out:
-        a group's senders all woken at once started their next sends in one turn)."""
         self._sending = sending
         """How many sends are still out (their results are yet to come)."""
         self._linger = linger
@@ -1184,7 +1172,8 @@ class _Recorder:
                                 future.set_exception(exc)
                     else:
                         for _, future in group:
-                            self._release(future)
+                            if not future.done():
+                                future.set_result(None)
             finally:
                 self._writing = False
         await done
@@ -1206,6 +1195,11 @@ class _Recorder:
         finally:
             timer.cancel()
             self._wake = None
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class _Fanout:
@@ -1239,18 +1233,15 @@ class _Fanout:
         self._keeper: asyncio.Task[None] | None = None
         self._feeder_until: Callable[[], bool] | None = None
         """What the feeder waits for, while it waits (see `_feeder_waits`)."""
-        self.idle: deque[asyncio.Future[None]] = deque()
-        """Senders waiting for queued work: each batch wakes as many as it holds (waking
-        every idle sender for every change cost more CPU than the sends)."""
+        self.ready = asyncio.Condition(lock)
+        """The senders wait on this for queued work: each batch wakes as many as it holds
+        (waking every idle sender for every change cost more CPU than the sends)."""
         self.sending = 0
         """Sends started whose result is not handed to the recorder yet."""
         self.turnstile = Turnstile(SENDERS_PER_STEP)
-        """Every wake-up of a sender that goes on to send goes through this (`_drain`)."""
+        """Spreads the senders' sends over the loop's turns (`_drain`)."""
         self.recorder = _Recorder(
-            dispatcher._record,
-            lambda: self.sending,
-            dispatcher.record_linger,
-            release=self.turnstile.release,
+            dispatcher._record, lambda: self.sending, dispatcher.record_linger
         )
 
     async def run(self) -> None:
@@ -1273,11 +1264,8 @@ class _Fanout:
             # The tick's first send: until the tick ends (`run`), a full garbage collection
             # would walk every send in flight, on the loop (`bot.full_collections`).
             full_collections.hold()
-        loop = asyncio.get_running_loop()
         for _ in range(min(waiting, self.slots - self.senders)):
-            gate: asyncio.Future[None] = loop.create_future()
-            self._group.create_task(self._drain(gate))
-            self.turnstile.release(gate)
+            self._group.create_task(self._drain())
             self.senders += 1
 
     async def claimed(self, *, done: bool = False) -> None:
@@ -1368,71 +1356,56 @@ class _Fanout:
                 self.leases.append(lease)
                 async with self.changed:
                     self.queue.extend((lease, item) for item in ready)
-                    for _ in range(min(len(ready), len(self.idle))):
-                        self.turnstile.release(self.idle.popleft())
+                    self.ready.notify(len(ready))
                     self._start_senders(len(ready))
         finally:
             async with self.changed:
                 self.leasing_done = True
-                while self.idle:  # nothing more to send: they end, at once
-                    _settle(self.idle.popleft())
+                self.ready.notify_all()
 
-    async def _drain(self, gate: asyncio.Future[None]) -> None:
+    async def _drain(self) -> None:
         """One sender: sends queued deliveries one after another until none are left.
 
-        Senders come in crowds: a hundred started at once (each waits for its `gate`),
-        twenty woken by one written group of results, every idle one woken by a new
-        batch. A crowd that all ran its sends' first stretch (the adapter's pacing, the
-        request) in one turn of the loop held up everything else for 15-25 ms, so each
-        of those wake-ups goes through the tick's `turnstile`."""
-        await gate
+        Each send goes through the tick's `turnstile` first: senders come in crowds (a
+        hundred started at once, twenty woken by one written group of results, every
+        idle one woken by a new batch), and a crowd that all ran its send's first stretch
+        (the adapter's pacing, the request) in one turn of the loop held up everything
+        else for 15-25 ms."""
         dispatcher = self.dispatcher
         # A send's end is counted when the next delivery is taken, under the same hold of
         # the lock, and the feeder hears of both at once (one wake-up check, not two).
         ended = False
         while True:
-            waker: asyncio.Future[None] | None = None
-            async with self.changed:
+            async with self.ready:
                 if ended:
                     self.in_flight -= 1
                     self.finished += 1
-                    ended = False
                     if not self.queue:
                         self._poke_feeder()  # before waiting for more
+                await self.ready.wait_for(lambda: bool(self.queue) or self.leasing_done)
                 if not self.queue:
-                    if self.leasing_done:
-                        return
-                    # Idle until a batch wakes it (through the turnstile) or leasing ends.
-                    waker = asyncio.get_running_loop().create_future()
-                    self.idle.append(waker)
-                else:
-                    lease, item = self.queue.popleft()
-                    platform = item.outgoing.platform
-                    breakers, reopens = dispatcher._breakers, None
-                    if not breakers.all_closed:
-                        reopens = breakers.open_until(platform, dispatcher._now())
-                    waiting: list[tuple[_Lease, _Ready]] = []
-                    if reopens is not None:
-                        # The platform is being left alone: all of it goes back untried.
-                        waiting = [(lease, item)]
-                        waiting += [q for q in self.queue if q[1].outgoing.platform == platform]
-                        for other in waiting[1:]:
-                            self.queue.remove(other)
-                    self.in_flight += 1
-                    self._poke_feeder()
-            if waker is not None:
-                await waker
-                continue
+                    return
+                lease, item = self.queue.popleft()
+                platform = item.outgoing.platform
+                breakers, reopens = dispatcher._breakers, None
+                if not breakers.all_closed:
+                    reopens = breakers.open_until(platform, dispatcher._now())
+                waiting: list[tuple[_Lease, _Ready]] = []
+                if reopens is not None:
+                    # The platform is being left alone: everything of it goes back untried.
+                    waiting = [(lease, item)]
+                    waiting += [q for q in self.queue if q[1].outgoing.platform == platform]
+                    for other in waiting[1:]:
+                        self.queue.remove(other)
+                self.in_flight += 1
+                self._poke_feeder()
+            ended = False
             try:
-                # A recorded send's sender goes on through the turnstile once its result
-                # is written (`_Recorder`); one that recorded nothing goes through it here.
-                recorded = False
                 if reopens is None:
-                    recorded = await dispatcher._send_one(self, lease, item, self.report)
+                    await self.turnstile.through()
+                    await dispatcher._send_one(self, lease, item, self.report)
                 else:
                     await self._put_back(waiting, reopens)
-                if not recorded:
-                    await self.turnstile.through()
             except BaseException:
                 async with self.changed:
                     self.in_flight -= 1

@@ -65,57 +65,50 @@ def chunks(items: Iterable[T], size: int = READ_CHUNK) -> Iterator[list[T]]:
 
 
 class Turnstile:
-    """Lets at most `per_turn` waiters go on in one pass of the event loop; the rest wait,
-    in order, for the next passes.
+    """Lets at most `per_turn` callers through in one pass of the event loop; the rest
+    queue, in order, for the next passes.
 
     Work that many tasks start at once must be spread wherever the crowd comes from: a
     fan-out's senders all start together, are woken together when a group of their
     results is written, and idle ones are woken together when a new batch is queued.
-    Spreading one of those wake-ups missed the others (bench/README.md), so each goes
-    through the same turnstile: `release(future)` hands over the future a task already
-    waits on (its wake-up is put off, not added to), and `through()` is for a task that
-    has no such future.
+    Gating one of those places missed the others (bench/README.md); a turnstile in front
+    of the costly step itself covers every way a crowd forms.
 
-    Every waiter goes on in a later pass, even when nobody else waits: one let go at once
-    would share its pass with those let go for it by the pass before, and the bound would
-    be twice `per_turn`. The wait is one pass of the loop.
+    Every caller waits for the next pass, even when nobody else is waiting: a caller let
+    through at once would share its pass with those let through for it by the pass
+    before, and the bound would be twice `per_turn`. The wait is one pass of the loop.
     """
 
     def __init__(self, per_turn: int) -> None:
         if per_turn < 1:
-            raise ValueError("a turnstile lets at least one waiter go on a turn")
+            raise ValueError("a turnstile lets at least one caller through a turn")
         self.per_turn = per_turn
         self._queue: deque[asyncio.Future[None]] = deque()
         self._scheduled = False
 
     @property
     def queued(self) -> int:
-        """Waiters not let go yet."""
+        """Callers waiting for a pass."""
         return len(self._queue)
 
-    def release(self, future: asyncio.Future[None]) -> None:
-        """Set `future`'s result in a later pass of the loop, at most `per_turn` a pass, in
-        the order they were handed over (a future already done is passed over)."""
+    async def through(self) -> None:
+        """Return in a later pass of the loop, with at most `per_turn - 1` others."""
+        future = asyncio.get_running_loop().create_future()
         self._queue.append(future)
         if not self._scheduled:
             self._scheduled = True
             asyncio.get_running_loop().call_soon(self._turn)
-
-    async def through(self) -> None:
-        """Return in a later pass of the loop, with at most `per_turn - 1` others."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.release(future)
         await future
 
     def _turn(self) -> None:
-        """Once a pass while any wait: the first `per_turn` go on in the next pass (a
-        cancelled waiter's place goes to the one after it)."""
-        let_go = 0
-        while let_go < self.per_turn and self._queue:
+        """Once a pass while callers wait: the first `per_turn` of them go on in the next
+        pass (a cancelled caller's place goes to the one after it)."""
+        let_through = 0
+        while let_through < self.per_turn and self._queue:
             future = self._queue.popleft()
             if not future.done():
                 future.set_result(None)
-                let_go += 1
+                let_through += 1
         if self._queue:
             asyncio.get_running_loop().call_soon(self._turn)
         else:

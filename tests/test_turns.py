@@ -114,23 +114,3 @@ async def test_a_cancelled_caller_gives_its_place_to_the_next() -> None:
     await asyncio.gather(first, second, return_exceptions=True)
     assert order == ["second"]
     assert turnstile.queued == 0
-
-
-async def test_futures_handed_over_are_set_a_few_a_pass_behind_those_already_waiting() -> None:
-    """`release` puts off a wake-up the waiter already waits for (a written result, a new
-    batch), in the same queue as `through`."""
-    turnstile = Turnstile(2)
-    loop = asyncio.get_running_loop()
-    early = asyncio.create_task(turnstile.through())
-    await asyncio.sleep(0)  # it asks first
-    handed = [loop.create_future() for _ in range(4)]
-    for future in handed:
-        turnstile.release(future)
-    done_by_pass: list[int] = []
-    for _ in range(4):
-        await asyncio.sleep(0)
-        done_by_pass.append(sum(f.done() for f in handed))
-    assert early.done()
-    assert done_by_pass[-1] == 4
-    # Two a pass, in the order they came: the early caller took one of the first two.
-    assert done_by_pass == [1, 3, 4, 4]

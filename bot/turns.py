@@ -93,11 +93,12 @@ class Turnstile:
 
     async def through(self) -> None:
         """Return in a later pass of the loop, with at most `per_turn - 1` others."""
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self._queue.append(future)
         if not self._scheduled:
             self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._turn)
+            loop.call_soon(self._turn)
         await future
 
     def _turn(self) -> None:

@@ -46,7 +46,7 @@ from bot.events import Platform
 from bot.outbox import MemberAddress, Pace, SendError, pace_of
 from bot.replies import Reply
 from bot.retention import RETENTION
-from bot.store.database import execute_in_chunks, insert_many_ignoring_conflict
+from bot.store.database import BulkWrite, insert_many_ignoring_conflict
 from bot.store.models import Club, Delivery, Member
 from bot.turns import Turnstile, in_turns
 
@@ -457,7 +457,7 @@ class Dispatcher:
         if fanout is not None:
             waiting = (due[-1], due[-2])  # the first retry, the first lease to run out
             await fanout.due_checked(any(at is not None and at <= now for at in waiting))
-        insert = insert_many_ignoring_conflict(services.db.dialect, Delivery.__table__, ["key"])
+        insert = _delivery_insert(services.db.dialect)
         for index, work in enumerate(self._work):
             instant = due[index]
             if instant is None or instant > now:
@@ -468,10 +468,8 @@ class Dispatcher:
                 async with services.db.session() as session:
                     items = await work.claim_due(session, services, now)
                     if items:
-                        await execute_in_chunks(
-                            await session.connection(),
-                            insert,
-                            [_delivery_row(i, now) for i in items],
+                        await insert.execute(
+                            await session.connection(), [_delivery_row(i, now) for i in items]
                         )
                 if not items:
                     break
@@ -703,28 +701,12 @@ class Dispatcher:
                         .values(status="sent", sent_at=now, lease_until=None)
                     )
             if others:
-                await connection.execute(
-                    update(table)
-                    .where(
-                        table.c.id == bindparam("r_id"),
-                        table.c.lease_token == bindparam("r_token"),
-                    )
-                    .values(
-                        status=bindparam("r_status"),
-                        next_attempt_at=bindparam("r_next"),
-                        last_error=bindparam("r_error"),
-                        lease_until=None,
-                    ),
+                await _statements.ended.execute(
+                    connection,
                     [{"r_id": r.id, "r_token": r.token, **(r.values or {})} for r in others],
                 )
             if channels:
-                members_table = Member.__table__
-                await connection.execute(
-                    update(members_table)
-                    .where(members_table.c.id == bindparam("r_member"))
-                    .values(dm_channel_id=bindparam("r_channel")),
-                    channels,
-                )
+                await _statements.channels.execute(connection, channels)
 
     async def _failure(
         self, lease: _Lease, item: _Ready, error: BaseException, report: TickReport
@@ -906,6 +888,25 @@ class _Statements:
             .values(status="sent", sent_at=bindparam("r_now"), lease_until=None)
             .returning(table.c.id)
         )
+
+        self.ended = BulkWrite(
+            update(table)
+            .where(table.c.id == bindparam("r_id"), table.c.lease_token == bindparam("r_token"))
+            .values(
+                status=bindparam("r_status"),
+                next_attempt_at=bindparam("r_next"),
+                last_error=bindparam("r_error"),
+                lease_until=None,
+            )
+        )
+        """A group's sends that did not go: each row's status, next attempt and error."""
+        members_table = Member.__table__
+        self.channels = BulkWrite(
+            update(members_table)
+            .where(members_table.c.id == bindparam("r_member"))
+            .values(dm_channel_id=bindparam("r_channel"))
+        )
+        """DM channels the platform gave for members whose rows had none yet."""
 
         mine = and_(table.c.id == bindparam("c_id"), table.c.lease_token == bindparam("c_token"))
         self.end = (
@@ -1458,6 +1459,12 @@ async def _warm_lease(session: AsyncSession) -> None:
 def useful_until(delivery: Leased) -> datetime:
     """The instant after which a delivery is expired instead of sent."""
     return delivery.useful_until or delivery.due_at + USEFUL_FOR
+
+
+@functools.cache
+def _delivery_insert(dialect: str) -> BulkWrite:
+    """The claim's INSERT of delivery rows (a key already recorded is skipped)."""
+    return BulkWrite(insert_many_ignoring_conflict(dialect, Delivery.__table__, ["key"]))
 
 
 def _delivery_row(item: DueItem, now: datetime) -> dict[str, Any]:

@@ -50,7 +50,7 @@ from bot.router import Router
 from bot.router import text as text_arg
 from bot.scheduling import DueFromQuery, DueItem, Leased, ScheduledWork
 from bot.services import Services
-from bot.store.database import execute_in_chunks
+from bot.store.database import BulkWrite
 from bot.store.models import Club, Delivery, Member, PlanStep
 from bot.text import ascii_number
 from bot.timezones import effective_zone, local_instant, show_time
@@ -798,36 +798,33 @@ class _PlanWrites:
 
     async def write(self, session: AsyncSession) -> None:
         connection = await session.connection()
-        table = PlanStep.__table__
         if self.new:
-            await execute_in_chunks(
-                connection,
-                table.insert().values(
-                    member_id=bindparam("p_member"),
-                    task_id=bindparam("p_task"),
-                    sent_on=bindparam("p_on"),
-                    sent_seq=bindparam("p_seq"),
-                    times_sent=bindparam("p_times"),
-                    done_on=bindparam("p_done"),
-                ),
-                self.new,
-            )
+            await _STEP_INSERT.execute(connection, self.new)
         if self.changed:
-            await execute_in_chunks(
-                connection,
-                table.update()
-                .where(
-                    table.c.member_id == bindparam("p_member"),
-                    table.c.task_id == bindparam("p_task"),
-                )
-                .values(
-                    sent_on=bindparam("p_on"),
-                    sent_seq=bindparam("p_seq"),
-                    times_sent=bindparam("p_times"),
-                    done_on=bindparam("p_done"),
-                ),
-                self.changed,
-            )
+            await _STEP_UPDATE.execute(connection, self.changed)
+
+
+_STEPS = PlanStep.__table__
+_STEP_INSERT = BulkWrite(
+    _STEPS.insert().values(
+        member_id=bindparam("p_member"),
+        task_id=bindparam("p_task"),
+        sent_on=bindparam("p_on"),
+        sent_seq=bindparam("p_seq"),
+        times_sent=bindparam("p_times"),
+        done_on=bindparam("p_done"),
+    )
+)
+_STEP_UPDATE = BulkWrite(
+    _STEPS.update()
+    .where(_STEPS.c.member_id == bindparam("p_member"), _STEPS.c.task_id == bindparam("p_task"))
+    .values(
+        sent_on=bindparam("p_on"),
+        sent_seq=bindparam("p_seq"),
+        times_sent=bindparam("p_times"),
+        done_on=bindparam("p_done"),
+    )
+)
 
 
 async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]]) -> None:
@@ -853,7 +850,7 @@ async def _advance_members(session: AsyncSession, advance: list[dict[str, Any]])
             )
             moved += result.rowcount
     else:
-        moved = await execute_in_chunks(connection, _ADVANCE_ONE, advance)
+        moved = await _ADVANCE_ONE.execute(connection, advance)
     if moved not in (-1, len(advance)):
         # Cannot happen while the rows are locked; if it ever does, roll the batch back
         # (nothing is claimed, the next round takes it again) rather than guess.
@@ -864,7 +861,7 @@ ALIKE_SHARE = 8
 """Members moving the same way are written by id list when there are at least this many
 per distinct move on average (else the executemany is fewer statements)."""
 _MEMBERS = Member.__table__
-_ADVANCE_ONE = (
+_ADVANCE_ONE = BulkWrite(
     _MEMBERS.update()
     .where(_MEMBERS.c.id == bindparam("m_id"), _MEMBERS.c.next_nudge_at == bindparam("m_due"))
     .values(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +132,110 @@ def insert_ignoring_conflict(
 
 WRITE_CHUNK = 200
 """Rows a batched write hands the driver at once (`execute_in_chunks`)."""
+
+
+class BulkWrite:
+    """One INSERT or UPDATE run for many rows, the rows handed to the driver as tuples.
+
+    SQLAlchemy prepares an executemany's parameters row by row in Python: each row's dict
+    is matched against the statement's bind parameters, then each value converted (about
+    10-20 µs a row). For a claim round of 200 deliveries that was a large part of the
+    round's CPU, spent while SQLite's writer was held. Here the statement is compiled once
+    per dialect (and set of row keys, as SQLAlchemy compiles an executemany for the first
+    row's keys), and each row becomes a tuple in the compiled order with the same
+    converters SQLAlchemy would apply (datetimes, JSON, booleans): the same SQL, the same
+    values, a fraction of the work.
+
+    A statement this cannot run exactly as SQLAlchemy would (a named paramstyle, a
+    Python-side default to fill in, a list-valued parameter) goes through SQLAlchemy."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled | None] = {}
+
+    async def execute(self, connection: AsyncConnection, rows: Sequence[dict[str, Any]]) -> int:
+        """Run the statement for `rows`, `WRITE_CHUNK` at a time; the rows it matched (-1
+        when the driver does not say). Every row has the first row's keys."""
+        if not rows:
+            return 0
+        compiled = self.compiled_for(connection, rows[0])
+        if compiled is None:
+            return await execute_in_chunks(connection, self.statement, rows)
+        total = 0
+        for chunk in chunks(rows, WRITE_CHUNK):
+            result = await connection.exec_driver_sql(compiled.sql, compiled.tuples(chunk))
+            total = -1 if total < 0 or result.rowcount < 0 else total + result.rowcount
+        return total
+
+    def compiled_for(self, connection: AsyncConnection, row: dict[str, Any]) -> _Compiled | None:
+        """The statement compiled for `connection`'s dialect and `row`'s keys (None: it goes
+        through SQLAlchemy)."""
+        key = (connection.dialect.name, tuple(row))
+        if key not in self._compiled:
+            self._compiled[key] = _Compiled.of(self.statement, connection.dialect, key[1])
+        return self._compiled[key]
+
+
+class _Compiled:
+    """A statement's SQL for one dialect, and how a row becomes its parameters: the row's
+    values in the compiled order through their converters, and the statement's own
+    constants (e.g. `.values(lease_until=None)`) in their places."""
+
+    def __init__(
+        self,
+        sql: str,
+        names: Sequence[str],
+        converters: Sequence[Any],
+        constants: dict[int, Any],
+    ) -> None:
+        self.sql = sql
+        from_rows = [name for i, name in enumerate(names) if i not in constants]
+        self._get = itemgetter(*from_rows)
+        self._single = len(from_rows) == 1
+        self._slots = [i for i in range(len(names)) if i not in constants]
+        self._constants = constants
+        self._converters = [(i, c) for i, c in enumerate(converters) if c is not None]
+
+    @classmethod
+    def of(cls, statement: Any, dialect: Any, keys: Sequence[str]) -> _Compiled | None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        names = compiled.positiontup
+        if (
+            not compiled.positional
+            or not names
+            or compiled.insert_prefetch
+            or compiled.update_prefetch
+        ):
+            return None
+        binds = [compiled.binds[name] for name in names]
+        constants: dict[int, Any] = {}
+        for index, (name, bind) in enumerate(zip(names, binds, strict=True)):
+            if bind.expanding or (name not in keys and (bind.required or bind.callable)):
+                return None
+            if name not in keys:
+                constants[index] = bind.value
+        if len(constants) == len(names):
+            return None
+        converters = [bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds]
+        return cls(compiled.string, names, converters, constants)
+
+    def tuples(self, rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        get, converters, slots = self._get, self._converters, self._slots
+        out: list[tuple[Any, ...]] = []
+        for row in rows:
+            taken = (get(row),) if self._single else get(row)
+            if self._constants:
+                values = [None] * (len(taken) + len(self._constants))
+                for slot, value in zip(slots, taken, strict=True):
+                    values[slot] = value
+                for slot, value in self._constants.items():
+                    values[slot] = value
+            else:
+                values = list(taken)
+            for index, convert in converters:
+                values[index] = convert(values[index])
+            out.append(tuple(values))
+        return out
 
 
 async def execute_in_chunks(

@@ -67,11 +67,10 @@ its size (leasing and rendering 2,200 in batches of 100 cost 0.14 ms a delivery,
 0.11, bench/README.md); rendering gives the event loop its turns (`bot.turns`), and
 `_batch_size` keeps a batch to `BATCH_SECONDS` of sends at the pace."""
 SENDERS_PER_STEP = 4
-"""Sends that start in the same turn of the event loop at most (`_Fanout.turnstile`; it
-lets groups of two go, so three at most in practice). A send's first stretch (the adapter
-building its request) costs 0.5-1 ms: ten a turn held a due callback up to 18 ms at the
-start of a fan-out, and a written group of twenty results woken together started twenty
-sends in one turn; four keep a turn to a few ms."""
+"""Sends that start in the same turn of the event loop (`_Fanout.turnstile`). A send's
+first stretch (the adapter building its request) costs 0.5-1 ms: ten a turn held a due
+callback up to 18 ms at the start of a fan-out, and a written group of twenty results
+woken together started twenty sends in one turn; four keep a turn to a few ms."""
 BATCH_SECONDS = 10.0
 """A batch holds about this many seconds of sends at the pace: a process that dies leaves
 no more than that waiting for its lease to run out."""
@@ -641,18 +640,15 @@ class Dispatcher:
 
     async def _send_one(
         self, fanout: _Fanout, lease: _Lease, item: _Ready, report: TickReport
-    ) -> bool:
-        """Send `item` and record the result; True when it returns in a pass the
-        turnstile let it go on in (its result's wake-up), so a next send may start at once."""
+    ) -> None:
         started = self._now()
         if lease.renewal_due(started):  # rarely: a quarter of the lease has passed
             await self._renew(lease)
-            await fanout.turnstile.through()  # the renewal's wake-up was not spread
             started = self._now()
         if item.id not in lease.held:
             report.lost_leases += 1
             log.warning("delivery %s: lease taken over by another dispatcher", item.id)
-            return False
+            return
         platform = item.outgoing.platform
         error: Exception | None = None
         fanout.sending += 1
@@ -675,7 +671,6 @@ class Dispatcher:
             await fanout.recorder.record(result)
         finally:
             lease.held.discard(item.id)
-        return True
 
     async def _record(self, results: list[_Result]) -> None:
         """Write a group of send results: one statement per outcome (sent, not sent, DM
@@ -1141,9 +1136,7 @@ class _Recorder:
 
     Each sender waits until its own result is written before it takes its next delivery,
     so a crash still repeats at most the sends in flight, and the database sees one short
-    write per group instead of one per message. A written group's senders are woken
-    through `turnstile` (a few a turn of the loop): each goes straight on to its next
-    send, so that wake-up is the pass its send starts in.
+    write per group instead of one per message.
     """
 
     def __init__(
@@ -1151,12 +1144,10 @@ class _Recorder:
         write: Callable[[list[_Result]], Awaitable[None]],
         sending: Callable[[], int],
         linger: float = 0.0,
-        turnstile: Turnstile | None = None,
     ) -> None:
         self._write = write
         self._sending = sending
         """How many sends are still out (their results are yet to come)."""
-        self._turnstile = turnstile
         self._linger = linger
         self._waiting: list[tuple[_Result, asyncio.Future[None]]] = []
         self._writing = False
@@ -1182,23 +1173,11 @@ class _Recorder:
                                 future.set_exception(exc)
                     else:
                         for _, future in group:
-                            if self._turnstile is not None and future is not done:
-                                self._turnstile.release(future)
-                            elif not future.done():
+                            if not future.done():
                                 future.set_result(None)
             finally:
                 self._writing = False
-            await done  # the write's error, if it failed
-            if self._turnstile is not None:
-                # The writer's own result was set, not released: it may have written a
-                # group more since, and would go on in whatever pass that write ended.
-                await self._turnstile.through()
-            return
-        try:
-            await done
-        finally:
-            if self._turnstile is not None:
-                self._turnstile.went(done)
+        await done
 
     def _group_complete(self) -> bool:
         """No send is still out, or the group is as large as one write takes."""
@@ -1263,7 +1242,7 @@ class _Fanout:
         self.turnstile = Turnstile(SENDERS_PER_STEP)
         """Spreads the senders' sends over the loop's turns (`_drain`)."""
         self.recorder = _Recorder(
-            dispatcher._record, lambda: self.sending, dispatcher.record_linger, self.turnstile
+            dispatcher._record, lambda: self.sending, dispatcher.record_linger
         )
 
     async def run(self) -> None:
@@ -1388,17 +1367,15 @@ class _Fanout:
     async def _drain(self) -> None:
         """One sender: sends queued deliveries one after another until none are left.
 
-        Each send starts in a pass of the loop the tick's `turnstile` let it go on in:
-        senders come in crowds (a hundred started at once, twenty woken by one written
-        group of results, every idle one woken by a new batch), and a crowd that all ran
-        its send's first stretch (the adapter's pacing, the request) in one turn of the
-        loop held up everything else for 15-25 ms. The wake-up after a written result
-        already comes through the turnstile (`_Recorder`), so a sender going straight on
-        from it waits no more; one that started, or waited for a batch, goes through."""
+        Each send goes through the tick's `turnstile` first: senders come in crowds (a
+        hundred started at once, twenty woken by one written group of results, every
+        idle one woken by a new batch), and a crowd that all ran its send's first stretch
+        (the adapter's pacing, the request) in one turn of the loop held up everything
+        else for 15-25 ms."""
         dispatcher = self.dispatcher
         # A send's end is counted when the next delivery is taken, under the same hold of
         # the lock, and the feeder hears of both at once (one wake-up check, not two).
-        ended = paced = False
+        ended = False
         while True:
             async with self.ready:
                 if ended:
@@ -1406,8 +1383,6 @@ class _Fanout:
                     self.finished += 1
                     if not self.queue:
                         self._poke_feeder()  # before waiting for more
-                if not self.queue:
-                    paced = False  # whatever wakes it for more was not spread
                 await self.ready.wait_for(lambda: bool(self.queue) or self.leasing_done)
                 if not self.queue:
                     return
@@ -1428,12 +1403,10 @@ class _Fanout:
             ended = False
             try:
                 if reopens is None:
-                    if not paced:
-                        await self.turnstile.through()
-                    paced = await dispatcher._send_one(self, lease, item, self.report)
+                    await self.turnstile.through()
+                    await dispatcher._send_one(self, lease, item, self.report)
                 else:
                     await self._put_back(waiting, reopens)
-                    paced = False
             except BaseException:
                 async with self.changed:
                     self.in_flight -= 1

@@ -65,88 +65,52 @@ def chunks(items: Iterable[T], size: int = READ_CHUNK) -> Iterator[list[T]]:
 
 
 class Turnstile:
-    """Lets at most `per_turn` waiters go on in one pass of the event loop; the rest wait,
-    in order, for the next passes.
+    """Lets at most `per_turn` callers through in one pass of the event loop; the rest
+    queue, in order, for the next passes.
 
     Work that many tasks start at once must be spread wherever the crowd comes from: a
     fan-out's senders all start together, are woken together when a group of their
     results is written, and idle ones are woken together when a new batch is queued.
-    Spreading one of those places missed the others (bench/README.md), so all go through
-    one turnstile: `through()` for a task with nothing to wait for, and `release(future)`
-    for a wake-up a task already waits for (the wake-up is put off, not added to: one task
-    step a send instead of two).
+    Gating one of those places missed the others (bench/README.md); a turnstile in front
+    of the costly step itself covers every way a crowd forms.
 
-    Every waiter goes on in a later pass, even when nobody else waits (a `through()` is
-    one bare yield): one let go at once would share its pass with those let go for it by
-    the pass before, and the bound would be twice `per_turn`.
-
-    No callback of its own keeps the count: waiters are let go in groups of `group`, and
-    the first of a group, when it goes on (`went`), closes the group and lets the next
-    queued ones go. A group opens in one pass and closes in the next, so one pass runs
-    what was let go in the pass before: the tail of one group (its first went a pass
-    earlier) and the head of the next, at most `2 * group - 1`, which `group` keeps
-    within `per_turn`.
+    Every caller waits for the next pass, even when nobody else is waiting: a caller let
+    through at once would share its pass with those let through for it by the pass
+    before, and the bound would be twice `per_turn`. The wait is one pass of the loop.
     """
 
     def __init__(self, per_turn: int) -> None:
         if per_turn < 1:
-            raise ValueError("a turnstile lets at least one waiter go on a turn")
+            raise ValueError("a turnstile lets at least one caller through a turn")
         self.per_turn = per_turn
-        self.group = (per_turn + 1) // 2
-        """Waiters let go between two closings (see the class docstring)."""
         self._queue: deque[asyncio.Future[None]] = deque()
-        self._let_go = 0
-        """Waiters let go in the open group."""
-        self._closer: object | None = None
-        """The open group's first waiter (its future, or a `through()` call's token)."""
+        self._scheduled = False
 
     @property
     def queued(self) -> int:
-        """Waiters not let go yet."""
+        """Callers waiting for a pass."""
         return len(self._queue)
 
     async def through(self) -> None:
         """Return in a later pass of the loop, with at most `per_turn - 1` others."""
-        if not self._queue and self._let_go < self.group:
-            token = object()
-            self._count(token)
-            try:
-                await asyncio.sleep(0)
-            finally:
-                self.went(token)
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         self._queue.append(future)
-        try:
-            await future
-        finally:
-            self.went(future)
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._turn)
+        await future
 
-    def release(self, future: asyncio.Future[None]) -> None:
-        """Set `future`'s result in this pass if its group has room (its waiter goes on in
-        the next), else when a later group opens. Whoever awaits `future` calls
-        `went(future)` once it has (also when cancelled meanwhile)."""
-        if not self._queue and self._let_go < self.group:
+    def _turn(self) -> None:
+        """Once a pass while callers wait: the first `per_turn` of them go on in the next
+        pass (a cancelled caller's place goes to the one after it)."""
+        let_through = 0
+        while let_through < self.per_turn and self._queue:
+            future = self._queue.popleft()
             if not future.done():
-                self._count(future)
                 future.set_result(None)
-            return
-        self._queue.append(future)
-
-    def went(self, waiter: object) -> None:
-        """`waiter` goes on: if it opened its group, that group closes and the next queued
-        waiters are let go (a future already done, e.g. cancelled, is passed over)."""
-        if waiter is not self._closer:
-            return
-        self._closer, self._let_go = None, 0
-        queue = self._queue
-        while queue and self._let_go < self.group:
-            future = queue.popleft()
-            if not future.done():
-                self._count(future)
-                future.set_result(None)
-
-    def _count(self, waiter: object) -> None:
-        if self._closer is None:
-            self._closer = waiter
-        self._let_go += 1
+                let_through += 1
+        if self._queue:
+            asyncio.get_running_loop().call_soon(self._turn)
+        else:
+            self._scheduled = False

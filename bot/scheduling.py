@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, union_all, update
+from sqlalchemy import Select, and_, bindparam, case, func, null, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -896,7 +896,7 @@ class _Statements:
                 status=bindparam("r_status"),
                 next_attempt_at=bindparam("r_next"),
                 last_error=bindparam("r_error"),
-                lease_until=None,
+                lease_until=null(),  # in the SQL, not a parameter: rows carry every parameter
             )
         )
         """A group's sends that did not go: each row's status, next attempt and error."""
